@@ -1,0 +1,29 @@
+"""Assembles the `tap` command from one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from tap.cli.plan import plan_command
+
+app = typer.Typer(
+    name="tap",
+    help="Plan, verify and run the dev-to-production migration of the payment service.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root() -> None:
+    """Exit codes: 0 ok; 1 checks found problems; 2 bad settings, phase or arguments;
+    3 a migration gate failed or the step rolled back; 4 another controller holds the lock;
+    5 paused: a human must look (inconclusive analysis)."""
+
+
+app.command("plan")(plan_command)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,2 @@
+"""One component per AWS concern. Each takes keyword-only arguments, parents its children to
+itself, and ends with `register_outputs`. `TapStack` wires them together."""

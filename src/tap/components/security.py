@@ -1,0 +1,124 @@
+"""Security groups (SPEC R2): ALB, app and DB groups whose rules are separate resources (no
+inline/rule mix, no dependency cycles), and the VPC's default group emptied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from tap.components.context import StackContext
+
+HTTPS_PORT = 443
+APP_PORT = 8080
+MYSQL_PORT = 3306
+ANYWHERE_V4 = "0.0.0.0/0"
+
+
+@dataclass(frozen=True)
+class SecurityArgs:
+    ctx: StackContext
+    vpc_id: pulumi.Input[str]
+
+
+class SecurityGroups(pulumi.ComponentResource):
+    def __init__(self, name: str, args: SecurityArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tap:components:SecurityGroups", name, None, opts)
+        ctx = args.ctx
+        child = pulumi.ResourceOptions(parent=self)
+
+        def group(service: str, description: str) -> aws.ec2.SecurityGroup:
+            # No inline rules: every rule below is its own resource, so the groups can refer to
+            # each other without a cycle and a rule change never rewrites the group.
+            return aws.ec2.SecurityGroup(
+                ctx.name(service),
+                name=ctx.name(service),
+                description=description,
+                vpc_id=args.vpc_id,
+                tags={"Name": ctx.name(service)},
+                opts=child,
+            )
+
+        self.alb = group("alb-sg", "prod ALB: HTTPS from the internet, to the app on 8080")
+        self.app = group("app-sg", "prod app fleets: 8080 from the ALB, to MySQL and AWS APIs")
+        self.db = group("db-sg", "prod MySQL: 3306 from the app fleets only")
+
+        def ingress(
+            rule: str,
+            sg: aws.ec2.SecurityGroup,
+            port: int,
+            description: str,
+            *,
+            cidr: str | None = None,
+            source: aws.ec2.SecurityGroup | None = None,
+        ) -> aws.vpc.SecurityGroupIngressRule:
+            return aws.vpc.SecurityGroupIngressRule(
+                ctx.name(rule),
+                security_group_id=sg.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4=cidr,
+                referenced_security_group_id=source.id if source else None,
+                description=description,
+                tags={"Name": ctx.name(rule)},
+                opts=child,
+            )
+
+        def egress(
+            rule: str,
+            sg: aws.ec2.SecurityGroup,
+            port: int,
+            description: str,
+            *,
+            cidr: str | None = None,
+            dest: aws.ec2.SecurityGroup | None = None,
+        ) -> aws.vpc.SecurityGroupEgressRule:
+            return aws.vpc.SecurityGroupEgressRule(
+                ctx.name(rule),
+                security_group_id=sg.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4=cidr,
+                referenced_security_group_id=dest.id if dest else None,
+                description=description,
+                tags={"Name": ctx.name(rule)},
+                opts=child,
+            )
+
+        # The only internet-facing rule in the stack: HTTPS to the load balancer. No port 80.
+        self.alb_https_in = ingress(
+            "alb-https-in", self.alb, HTTPS_PORT, "HTTPS from the internet", cidr=ANYWHERE_V4
+        )
+        self.alb_to_app = egress(
+            "alb-to-app", self.alb, APP_PORT, "ALB to the app fleets on 8080", dest=self.app
+        )
+        self.app_from_alb = ingress(
+            "app-from-alb", self.app, APP_PORT, "App traffic from the ALB only", source=self.alb
+        )
+        self.app_to_db = egress(
+            "app-to-db", self.app, MYSQL_PORT, "App to the production MySQL", dest=self.db
+        )
+        self.app_https_out = egress(
+            "app-https-out",
+            self.app,
+            HTTPS_PORT,
+            "App to AWS APIs (SSM, Secrets Manager, CloudWatch) via NAT",
+            cidr=ANYWHERE_V4,
+        )
+        self.db_from_app = ingress(
+            "db-from-app", self.db, MYSQL_PORT, "MySQL from the app fleets only", source=self.app
+        )
+
+        # Taking over the default group with no rules leaves nothing to fall back to: a resource
+        # launched without a group gets no traffic at all.
+        self.default = aws.ec2.DefaultSecurityGroup(
+            ctx.name("default-sg"),
+            vpc_id=args.vpc_id,
+            tags={"Name": ctx.name("default-sg"), "Purpose": "locked-down"},
+            opts=child,
+        )
+
+        self.register_outputs({"alb_sg_id": self.alb.id, "app_sg_id": self.app.id, "db_sg_id": self.db.id})

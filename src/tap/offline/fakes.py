@@ -1,0 +1,235 @@
+"""Realistic provider outputs for the mock engine: ids, ARNs and DNS names shaped like AWS's.
+
+Everything is derived from a hash of the resource's type and name, so a render is
+deterministic: the same settings give the same ids, and a diff between two phases shows only
+what the phase changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+FAKE_ACCOUNT_ID = "123456789012"
+# The AMI the fake SSM parameter resolves to.
+FAKE_AMI_ID = "ami-0a1b2c3d4e5f67890"
+
+
+def digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:length]
+
+
+@dataclass(frozen=True)
+class FakeContext:
+    typ: str
+    name: str
+    inputs: dict[str, Any]
+    region: str
+    account: str
+
+    def h(self, length: int = 17, salt: str = "") -> str:
+        return digest(self.typ, self.name, salt, length=length)
+
+    def arn(self, service: str, resource: str, *, region: bool = True) -> str:
+        return f"arn:aws:{service}:{self.region if region else ''}:{self.account}:{resource}"
+
+    def physical_name(self, key: str = "name", max_len: int = 255) -> str:
+        """The input name if given, else Pulumi's auto-name: logical name + 7 hex chars."""
+        given = self.inputs.get(key)
+        if isinstance(given, str) and given:
+            return given
+        prefix = self.inputs.get(key + "Prefix")
+        base = prefix if isinstance(prefix, str) else self.name + "-"
+        return (base + self.h(7))[:max_len]
+
+
+Fake = Callable[[FakeContext], tuple[str, dict[str, Any]]]
+FAKES: dict[str, Fake] = {}
+
+
+def fake(*types: str) -> Callable[[Fake], Fake]:
+    def register(fn: Fake) -> Fake:
+        for t in types:
+            FAKES[t] = fn
+        return fn
+
+    return register
+
+
+def ec2_style(prefix: str, arn_kind: str | None = None) -> Fake:
+    def make(c: FakeContext) -> tuple[str, dict[str, Any]]:
+        rid = f"{prefix}-0{c.h(16)}"
+        out: dict[str, Any] = {}
+        if arn_kind:
+            out["arn"] = c.arn("ec2", f"{arn_kind}/{rid}")
+        return rid, out
+
+    return make
+
+
+for _t, _p, _k in [
+    ("aws:ec2/subnet:Subnet", "subnet", "subnet"),
+    ("aws:ec2/internetGateway:InternetGateway", "igw", "internet-gateway"),
+    ("aws:ec2/routeTable:RouteTable", "rtb", "route-table"),
+    ("aws:ec2/routeTableAssociation:RouteTableAssociation", "rtbassoc", None),
+    ("aws:ec2/securityGroup:SecurityGroup", "sg", "security-group"),
+    ("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "sg", "security-group"),
+    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sgr", "security-group-rule"),
+    ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "sgr", "security-group-rule"),
+    ("aws:ec2/flowLog:FlowLog", "fl", "vpc-flow-log"),
+    ("aws:ec2/launchTemplate:LaunchTemplate", "lt", "launch-template"),
+]:
+    FAKES[_t] = ec2_style(_p, _k)
+
+
+@fake("aws:ec2/vpc:Vpc")
+def _vpc(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    rid = f"vpc-0{c.h(16)}"
+    return rid, {
+        "arn": c.arn("ec2", f"vpc/{rid}"),
+        "defaultSecurityGroupId": f"sg-0{c.h(16, salt='dsg')}",
+        "mainRouteTableId": f"rtb-0{c.h(16, salt='main')}",
+        "ownerId": c.account,
+    }
+
+
+@fake("aws:ec2/eip:Eip")
+def _eip(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    rid = f"eipalloc-0{c.h(16)}"
+    n = int(c.h(4), 16)
+    # 203.0.113.0/24 is TEST-NET-3: documentation addresses that can never be someone's real IP.
+    return rid, {
+        "allocationId": rid,
+        "publicIp": f"203.0.113.{n % 254 + 1}",
+        "arn": c.arn("ec2", f"elastic-ip/{rid}"),
+    }
+
+
+@fake("aws:ec2/natGateway:NatGateway")
+def _nat(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    n = int(c.h(4), 16)
+    return f"nat-0{c.h(16)}", {
+        "publicIp": f"203.0.113.{n % 254 + 1}",
+        "privateIp": f"10.0.{n % 3 + 1}.{n % 200 + 10}",
+    }
+
+
+@fake("aws:ec2/route:Route")
+def _route(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    return f"r-{c.inputs.get('routeTableId', 'rtb')}1080289494", {"state": "active"}
+
+
+@fake("aws:ec2/vpcEndpoint:VpcEndpoint")
+def _vpce(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    rid = f"vpce-0{c.h(16)}"
+    return rid, {
+        "arn": c.arn("ec2", f"vpc-endpoint/{rid}"),
+        "prefixListId": "pl-63a5400a",
+        "state": "available",
+    }
+
+
+@fake("aws:cloudwatch/logGroup:LogGroup")
+def _log_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return name, {"name": name, "arn": c.arn("logs", f"log-group:{name}")}
+
+
+@fake("aws:iam/role:Role")
+def _role(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name(max_len=64)
+    return name, {
+        "name": name,
+        "arn": f"arn:aws:iam::{c.account}:role/{name}",
+        "uniqueId": "AROA" + c.h(17).upper(),
+    }
+
+
+@fake("aws:iam/rolePolicy:RolePolicy")
+def _role_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return f"{c.inputs.get('role', 'role')}:{name}", {"name": name}
+
+
+@fake("aws:iam/policy:Policy")
+def _policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    arn = f"arn:aws:iam::{c.account}:policy/{name}"
+    return arn, {"name": name, "arn": arn, "policyId": "ANPA" + c.h(17).upper()}
+
+
+@fake("aws:iam/instanceProfile:InstanceProfile")
+def _profile(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return name, {
+        "name": name,
+        "arn": f"arn:aws:iam::{c.account}:instance-profile/{name}",
+        "uniqueId": "AIPA" + c.h(17).upper(),
+    }
+
+
+@fake("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+def _attachment(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    return f"{c.inputs.get('role', 'role')}-{c.h(20)}", {}
+
+
+def _uuid(c: FakeContext, salt: str = "") -> str:
+    h = c.h(32, salt)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+
+
+@fake("aws:kms/key:Key")
+def _kms_key(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    kid = _uuid(c)
+    return kid, {"keyId": kid, "arn": c.arn("kms", f"key/{kid}")}
+
+
+@fake("aws:kms/alias:Alias")
+def _kms_alias(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    key = c.inputs.get("targetKeyId", "")
+    return name, {"arn": c.arn("kms", name), "targetKeyArn": c.arn("kms", f"key/{key}")}
+
+
+@fake("aws:dynamodb/table:Table")
+def _table(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return name, {"name": name, "arn": c.arn("dynamodb", f"table/{name}"), "streamArn": ""}
+
+
+@fake("aws:ssm/parameter:Parameter")
+def _parameter(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    path = name if name.startswith("/") else "/" + name
+    return name, {
+        "name": name,
+        "arn": c.arn("ssm", f"parameter{path}"),
+        "version": 1,
+        "tier": c.inputs.get("tier", "Standard"),
+    }
+
+
+def provider_outputs(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    return _uuid(c), {}
+
+
+def generic(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    """Types without a dedicated fake still get a stable id and an ARN of the right shape."""
+    service = c.typ.split(":")[1].split("/")[0] if c.typ.count(":") >= 2 else "tap"
+    rid = c.physical_name()
+    return rid, {"arn": c.arn(service, rid)}
+
+
+def outputs_for(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    """id and state for a resource: inputs echoed back, overlaid with what AWS would compute."""
+    make = FAKES.get(c.typ)
+    if make is None and c.typ.startswith("pulumi:providers:"):
+        make = provider_outputs
+    rid, extra = (make or generic)(c)
+    state = {**c.inputs, **extra}
+    state.setdefault("id", rid)
+    if "tags" in c.inputs or "tagsAll" in extra:
+        state["tagsAll"] = {**(c.inputs.get("tags") or {})}
+    return rid, state

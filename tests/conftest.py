@@ -1,0 +1,48 @@
+"""Shared fixtures: the example settings, and one offline render per phase, cached for the
+session (a render is the expensive part; every test only reads the plan)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tap.offline.config_file import load_values
+from tap.offline.engine import render
+from tap.offline.plan import Plan
+from tap.phases import PHASES, Phase
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "Pulumi.example.yaml"
+
+
+@pytest.fixture(scope="session")
+def example_values() -> dict[str, object]:
+    return load_values(EXAMPLE)
+
+
+_PLANS: dict[Phase, Plan] = {}
+
+
+def plan_of(phase: Phase) -> Plan:
+    if phase not in _PLANS:
+        values = {**load_values(EXAMPLE), "migrationPhase": phase.value}
+        _PLANS[phase] = render(values)
+    return _PLANS[phase]
+
+
+@pytest.fixture(scope="session")
+def plans() -> Callable[[Phase], Plan]:
+    return plan_of
+
+
+@pytest.fixture(scope="session")
+def plan() -> Plan:
+    """The example settings at the phase that has the most in it (snapshot chain and traffic)."""
+    return plan_of(Phase.TRAFFIC_SHIFT_10)
+
+
+@pytest.fixture(params=PHASES, ids=[p.value for p in PHASES])
+def any_phase_plan(request: pytest.FixtureRequest) -> Plan:
+    return plan_of(request.param)

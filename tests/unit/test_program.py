@@ -1,0 +1,54 @@
+"""SPEC R13.2-R13.3: names, tags through the providers, idempotence, and the dev database
+being read, never owned."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tap.offline.diff import diff_plans
+from tap.offline.engine import render
+from tap.offline.plan import Plan
+from tap.phases import Phase
+
+REQUIRED_TAGS = {"Environment": "production", "ManagedBy": "pulumi"}
+
+
+def test_r13_2_every_managed_resource_goes_through_a_provider_with_default_tags(
+    plan: Plan,
+) -> None:
+    providers = {r.urn: r for r in plan.resources if r.is_provider}
+    assert len(providers) == 2
+    for p in providers.values():
+        tags = p.get("defaultTags")
+        tags = json.loads(tags) if isinstance(tags, str) else tags
+        assert REQUIRED_TAGS.items() <= tags["tags"].items()
+        assert tags["tags"]["Project"] == "payments" and tags["tags"]["Owner"] == "platform-team"
+    for r in plan.managed:
+        assert r.provider in providers, f"{r.name} uses the default provider"
+
+
+def test_r13_2_taggable_resources_carry_the_merged_tags(plan: Plan) -> None:
+    tagged = [r for r in plan.managed if "tagsAll" in r.outputs]
+    assert len(tagged) > 20
+    for r in tagged:
+        assert REQUIRED_TAGS.items() <= r.outputs["tagsAll"].items(), r.name
+
+
+def test_r13_2_names_follow_prod_service_az_suffix(plan: Plan) -> None:
+    pattern = re.compile(r"^prod-[a-z0-9-]+-pay01$")
+    for r in plan.managed:
+        assert pattern.match(r.name), r.name
+
+
+def test_r13_3_same_settings_give_the_same_resource_inputs(example_values: dict[str, object]) -> None:
+    first = render({**example_values, "migrationPhase": "blue-green"})
+    second = render({**example_values, "migrationPhase": "blue-green"})
+    assert diff_plans(first, second).empty
+
+
+def test_diff_between_phases_names_what_changes(plans) -> None:  # type: ignore[no-untyped-def]
+    diff = diff_plans(plans(Phase.TRAFFIC_SHIFT_10), plans(Phase.TRAFFIC_SHIFT_50))
+    changed_outputs = {f.path for f in diff.outputs}
+    assert "migration_phase" in changed_outputs
+    assert not [c for c in diff.resources if c.kind != "update"]
