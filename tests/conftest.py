@@ -13,6 +13,9 @@ from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASES, Phase
 
+# Fixtures `moto_endpoint` and `moto_clients` for every test package.
+pytest_plugins = ["tests.moto_fixtures"]
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "Pulumi.example.yaml"
 

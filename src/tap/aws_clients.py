@@ -1,0 +1,46 @@
+"""boto3 clients for everything that talks to AWS at run time (`tap verify --live`, the
+migration controller, the live tests). One place sets the region, the optional endpoint (an
+emulator on 127.0.0.1 for `tap local` and the tests) and retries with backoff for throttling."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+# Adaptive retries back off on throttling (Route53 allows 5 requests/s per account).
+RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=5,
+                      read_timeout=30)
+
+
+@dataclass
+class AwsClients:
+    region: str = "us-east-1"
+    endpoint_url: str | None = None
+    profile: str | None = None
+    _session: Any = field(default=None, init=False, repr=False)
+    _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def from_environment(cls, region: str | None = None) -> AwsClients:
+        """Region, profile and endpoint from the usual AWS settings (AWS_REGION,
+        AWS_PROFILE) plus TAP_AWS_ENDPOINT_URL for an emulator."""
+        return cls(
+            region=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            or "us-east-1",
+            endpoint_url=os.environ.get("TAP_AWS_ENDPOINT_URL") or None,
+            profile=os.environ.get("AWS_PROFILE") or None,
+        )
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        reg = region or self.region
+        key = (service, reg)
+        if key not in self._cache:
+            if self._session is None:
+                self._session = boto3.session.Session(profile_name=self.profile)
+            self._cache[key] = self._session.client(
+                service, region_name=reg, endpoint_url=self.endpoint_url, config=RETRY_CONFIG)
+        return self._cache[key]
