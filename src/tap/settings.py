@@ -384,6 +384,12 @@ class MigrationSettings:
     analysis_failure_limit: int = setting(
         "analysisFailureLimit", 2, Integer(1, 10), "Failed analyses in a row that trigger a rollback."
     )
+    rollback_window_seconds: int = setting(
+        "rollbackWindowSeconds",
+        3600,
+        Integer(900, 7 * 24 * 3600),
+        "How long traffic-shift-100 must hold before `complete` may remove the dev record.",
+    )
 
 
 GROUPS: dict[str, type] = {
