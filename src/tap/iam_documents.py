@@ -16,14 +16,25 @@ ANY_RESOURCE = "*"
 
 WILDCARD_RESOURCE_EXCEPTIONS: dict[str, str] = {
     "cloudwatch:PutMetricData": "CloudWatch metrics have no ARN; scoped by a cloudwatch:namespace condition.",
-    "ec2:DescribeTags": "Describe calls cannot be scoped to a resource; read-only.",
 }
 
 # Conditions that must accompany each exception, so the exception cannot be used more widely.
 WILDCARD_CONDITION_KEYS: dict[str, str] = {
     "cloudwatch:PutMetricData": "cloudwatch:namespace",
-    "ec2:DescribeTags": "aws:RequestedRegion",
 }
+
+# AWS-managed policies this stack may attach, with the reason. Their documents are AWS's.
+ALLOWED_MANAGED_POLICIES: dict[str, str] = {
+    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore": (
+        "SSM agent (Session Manager instead of SSH; no port 22 anywhere)."
+    ),
+    "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole": (
+        "RDS enhanced monitoring writes OS metrics to the RDSOSMetrics log group."
+    ),
+}
+
+# The namespace the app fleets publish custom metrics to (the PutMetricData condition).
+APP_METRICS_NAMESPACE = "Tap/Payments"
 
 
 def document(*statements: dict[str, Any]) -> pulumi.Output[str]:

@@ -212,6 +212,11 @@ def has_snapshot_chain(phase: Phase) -> bool:
     return phase.order >= Phase.SNAPSHOT.order
 
 
+def first_phase_with_snapshot_chain() -> Phase:
+    """The phase in which the final dev snapshot is taken (tagged on the snapshot)."""
+    return next(p for p in PHASES if has_snapshot_chain(p))
+
+
 def _system_of_record(phase: Phase) -> SystemOfRecord:
     if phase == Phase.INITIAL:
         return SystemOfRecord.DEV

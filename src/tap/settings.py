@@ -23,7 +23,6 @@ from tap.phases import (
     FleetSizes,
     Phase,
     PhasePlan,
-    has_snapshot_chain,
     plan_for,
 )
 from tap.settings_types import (
@@ -188,7 +187,7 @@ class DatabaseSettings:
             "digits or single hyphens, not ending in a hyphen",
             optional=True,
         ),
-        "Identifier of the dev MySQL instance (read, never modified). Required from snapshot on.",
+        "Identifier of the dev MySQL instance (read, never modified). Required.",
     )
     instance_class: str = setting(
         "dbInstanceClass", "db.r5.large", Choice(DB_INSTANCE_CLASSES), "Production instance class."
@@ -201,6 +200,15 @@ class DatabaseSettings:
         "8.0",
         Pattern(r"8\.0(\.\d{1,3})?", "MySQL 8.0 or a 8.0.x version"),
         "MySQL engine version (same major version as dev).",
+    )
+    iam_user: str = setting(
+        "dbIamUser",
+        "payments_app",
+        Pattern(
+            r"[A-Za-z_][A-Za-z0-9_]{0,31}",
+            "a MySQL user name: a letter or _, then up to 31 letters, digits or _",
+        ),
+        "Database user the app fleets connect as with IAM authentication (rds-db:connect).",
     )
     backup_retention_days: int = setting(
         "dbBackupRetentionDays", 7, Integer(7, 35), "Automated backups and point-in-time recovery window."
@@ -553,12 +561,12 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
             f"a value between greenMinSize ({c.green_min_size}) and greenMaxSize ({c.green_max_size})",
         )
 
-    if has_snapshot_chain(s.core.migration_phase) and not s.database.dev_db_instance_id:
+    if not s.database.dev_db_instance_id:
         yield Problem(
             "devDbInstanceId",
             "",
-            f"the dev RDS instance identifier: phase {s.core.migration_phase.value!r} "
-            "snapshots the dev database",
+            "the dev RDS instance identifier: every phase reads dev (its address is the "
+            "database endpoint until production takes the writes)",
         )
 
     d = s.dns

@@ -10,7 +10,11 @@ from hypothesis import strategies as st
 from tap.errors import SettingsError
 from tap.settings import parse
 
-BASE = {"devAliasDnsName": "dev-alb-1.us-east-1.elb.amazonaws.com", "devAliasZoneId": "Z35SXDOTRQ7X7K"}
+BASE = {
+    "devAliasDnsName": "dev-alb-1.us-east-1.elb.amazonaws.com",
+    "devAliasZoneId": "Z35SXDOTRQ7X7K",
+    "devDbInstanceId": "payments-dev-mysql",
+}
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
 
 
