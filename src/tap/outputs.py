@@ -40,6 +40,40 @@ class StackOutputs(TypedDict):
     app_security_group_id: str
     db_security_group_id: str
     default_security_group_id: str
+    # database
+    dev_db_instance_identifier: str
+    dev_db_instance_arn: str
+    dev_final_snapshot_identifier: str | None
+    dev_final_snapshot_arn: str | None
+    encrypted_snapshot_identifier: str | None
+    encrypted_snapshot_arn: str | None
+    db_instance_identifier: str | None
+    db_instance_arn: str | None
+    db_instance_resource_id: str | None
+    db_instance_address: str | None
+    db_instance_endpoint: str | None
+    db_instance_port: int | None
+    db_instance_multi_az: bool | None
+    db_master_user_secret_arn: str | None
+    db_subnet_group_name: str
+    db_parameter_group_name: str
+    db_endpoint_parameter_name: str
+    db_port_parameter_name: str
+    db_secret_parameter_name: str | None
+    rds_monitoring_role_arn: str
+    # storage
+    log_bucket_name: str
+    log_bucket_arn: str
+    log_bucket_region: str
+    replica_bucket_name: str
+    replica_bucket_arn: str
+    replica_bucket_region: str
+    replication_role_arn: str
+    # the app's identity
+    ec2_role_name: str
+    ec2_role_arn: str
+    ec2_instance_profile_name: str
+    ec2_instance_profile_arn: str
     # migration state
     migration_phase: str
     migration_next_phase: str | None
@@ -51,8 +85,14 @@ class StackOutputs(TypedDict):
     migration_state_table_arn: str
 
 
+def _maybe(resource: pulumi.Resource | None, attr: str) -> Any:
+    """An attribute of a resource that exists only in some phases (None otherwise)."""
+    return getattr(resource, attr) if resource is not None else None
+
+
 def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
     net, sec, kms, mig = stack.network, stack.security, stack.encryption, stack.migration
+    db, st, ident = stack.database, stack.storage, stack.identity
     doc = mig.phase_parameter.insecure_value.apply(json.loads)
     out: dict[str, Any] = {
         "vpc_id": net.vpc.id,
@@ -77,6 +117,37 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "app_security_group_id": sec.app.id,
         "db_security_group_id": sec.db.id,
         "default_security_group_id": sec.default.id,
+        "dev_db_instance_identifier": db.dev.identifier,
+        "dev_db_instance_arn": db.dev.arn,
+        "dev_final_snapshot_identifier": _maybe(db.final_snapshot, "db_snapshot_identifier"),
+        "dev_final_snapshot_arn": _maybe(db.final_snapshot, "db_snapshot_arn"),
+        "encrypted_snapshot_identifier": _maybe(db.encrypted_copy, "target_db_snapshot_identifier"),
+        "encrypted_snapshot_arn": _maybe(db.encrypted_copy, "db_snapshot_arn"),
+        "db_instance_identifier": _maybe(db.instance, "identifier"),
+        "db_instance_arn": _maybe(db.instance, "arn"),
+        "db_instance_resource_id": _maybe(db.instance, "resource_id"),
+        "db_instance_address": _maybe(db.instance, "address"),
+        "db_instance_endpoint": _maybe(db.instance, "endpoint"),
+        "db_instance_port": _maybe(db.instance, "port"),
+        "db_instance_multi_az": _maybe(db.instance, "multi_az"),
+        "db_master_user_secret_arn": db.master_secret_arn if db.instance else None,
+        "db_subnet_group_name": db.subnet_group.name,
+        "db_parameter_group_name": db.parameter_group.name,
+        "db_endpoint_parameter_name": db.endpoint_parameter.name,
+        "db_port_parameter_name": db.port_parameter.name,
+        "db_secret_parameter_name": _maybe(db.secret_parameter, "name"),
+        "rds_monitoring_role_arn": db.monitoring_role.arn,
+        "log_bucket_name": st.log_bucket.bucket,
+        "log_bucket_arn": st.log_bucket.arn,
+        "log_bucket_region": st.log_bucket.region,
+        "replica_bucket_name": st.replica_bucket.bucket,
+        "replica_bucket_arn": st.replica_bucket.arn,
+        "replica_bucket_region": st.replica_bucket.region,
+        "replication_role_arn": st.replication_role.arn,
+        "ec2_role_name": ident.role.name,
+        "ec2_role_arn": ident.role.arn,
+        "ec2_instance_profile_name": ident.instance_profile.name,
+        "ec2_instance_profile_arn": ident.instance_profile.arn,
         "migration_phase": doc["phase"],
         "migration_next_phase": doc["nextPhase"],
         "migration_allowed_next_phases": doc["allowedNext"],

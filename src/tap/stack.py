@@ -6,10 +6,13 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
+from tap.components.database import Database, DatabaseArgs
 from tap.components.encryption import Encryption, EncryptionArgs
+from tap.components.iam import AppIdentity, AppIdentityArgs
 from tap.components.migration_state import MigrationState, MigrationStateArgs
 from tap.components.network import Network, NetworkArgs
 from tap.components.security import SecurityArgs, SecurityGroups
+from tap.components.storage import Storage, StorageArgs
 from tap.naming import Namer, default_tags
 from tap.settings import Settings
 
@@ -51,6 +54,35 @@ class TapStack(pulumi.ComponentResource):
         # ---- network and security groups ----------------------------------------------------
         self.network = Network("network", NetworkArgs(ctx=ctx, kms_key_arn=key_arn), child)
         self.security = SecurityGroups("security", SecurityArgs(ctx=ctx, vpc_id=self.network.vpc.id), child)
+
+        # ---- storage, database, the app's identity --------------------------------------------
+        self.storage = Storage("storage", StorageArgs(ctx=ctx, replica_provider=self.replica_provider), child)
+        self.database = Database(
+            "database",
+            DatabaseArgs(
+                ctx=ctx,
+                kms_key_arn=key_arn,
+                private_subnet_ids=[s.id for s in self.network.private_subnets],
+                db_security_group_id=self.security.db.id,
+            ),
+            child,
+        )
+        db = self.database
+        parameters = [db.endpoint_parameter, db.port_parameter]
+        if db.secret_parameter is not None:
+            parameters.append(db.secret_parameter)
+        self.identity = AppIdentity(
+            "identity",
+            AppIdentityArgs(
+                ctx=ctx,
+                kms_key_arn=key_arn,
+                log_bucket_arn=self.storage.log_bucket.arn,
+                parameter_arns=[p.arn for p in parameters],
+                db_resource_id=db.instance.resource_id if db.instance else None,
+                db_secret_arn=db.master_secret_arn if db.instance else None,
+            ),
+            child,
+        )
 
         # ---- migration state ----------------------------------------------------------------
         self.migration = MigrationState("migration", MigrationStateArgs(ctx=ctx, kms_key_arn=key_arn), child)

@@ -20,7 +20,8 @@ def test_r14_1_plan_json_lists_resources_by_component_and_outputs() -> None:
     components = {r["component"] for r in data["resources"]}
     assert {"network", "security", "encryption", "migration"} <= components
     assert data["outputs"]["migration_phase"] == "snapshot"
-    assert data["resource_count"] == len(data["resources"])
+    assert data["resource_count"] == len([r for r in data["resources"] if not r["read"]])
+    assert [r["name"] for r in data["resources"] if r["read"]] == ["prod-dev-db-source-pay01"]
 
 
 def test_r14_1_plan_diff_shows_the_phase_change() -> None:
