@@ -1,0 +1,73 @@
+"""Launch templates (SPEC R6.2, R3.2): IMDSv2 only with a hop limit of 1, root volumes encrypted
+with the customer key, and no public IP on the instances."""
+
+from __future__ import annotations
+
+from tap.policies import aws_types as t
+from tap.policies.props import UNKNOWN, Unknown, flag, number
+from tap.policies.rules import Report, Resource, resource_rule
+
+
+@resource_rule(
+    "launch-template-imdsv2",
+    "Launch templates require IMDSv2 session tokens with a response hop limit of 1, so a "
+    "container or proxy on the host cannot read the instance role's credentials.",
+    "R6.2",
+    t.LAUNCH_TEMPLATE,
+)
+def imdsv2(r: Resource, report: Report) -> None:
+    tokens = r.get("metadataOptions", "httpTokens")
+    if tokens is not UNKNOWN and tokens != "required":
+        report(f"{r.label} has metadataOptions.httpTokens={tokens!r}; it must be 'required' (IMDSv2)")
+    hops = number(r.get("metadataOptions", "httpPutResponseHopLimit"))
+    if not isinstance(hops, Unknown) and hops != 1:
+        shown = "unset (AWS default 1, but say so)" if hops is None else int(hops)
+        report(f"{r.label} has metadataOptions.httpPutResponseHopLimit {shown}; it must be 1")
+
+
+@resource_rule(
+    "launch-template-ebs-encrypted",
+    "Every EBS volume a launch template defines is encrypted with the customer-managed key.",
+    "R3.2, R6.2",
+    t.LAUNCH_TEMPLATE,
+)
+def ebs_encrypted(r: Resource, report: Report) -> None:
+    mappings = r.get("blockDeviceMappings")
+    if mappings is UNKNOWN:
+        return
+    if not isinstance(mappings, list) or not mappings:
+        report(
+            f"{r.label} defines no block device mappings, so the root volume is not encrypted with the key"
+        )
+        return
+    for i, m in enumerate(mappings):
+        ebs = m.get("ebs") if isinstance(m, dict) else None
+        if ebs is UNKNOWN:
+            continue
+        if not isinstance(ebs, dict):
+            report(f"{r.label} blockDeviceMappings[{i}] has no ebs settings (unencrypted)")
+            continue
+        enc = flag(ebs.get("encrypted"))
+        if enc is not UNKNOWN and enc is not True:
+            report(f"{r.label} blockDeviceMappings[{i}] is not encrypted")
+        key = ebs.get("kmsKeyId")
+        if key is not UNKNOWN and not (isinstance(key, str) and key):
+            report(f"{r.label} blockDeviceMappings[{i}] names no kmsKeyId (the AWS-managed key is not ours)")
+
+
+@resource_rule(
+    "launch-template-no-public-ip",
+    "Instances from a launch template get no public IP address.",
+    "R6.2",
+    t.LAUNCH_TEMPLATE,
+)
+def no_public_ip(r: Resource, report: Report) -> None:
+    nics = r.get("networkInterfaces")
+    if not isinstance(nics, list):
+        return
+    for i, nic in enumerate(nics):
+        if isinstance(nic, dict) and flag(nic.get("associatePublicIpAddress")) is True:
+            report(f"{r.label} networkInterfaces[{i}] associates a public IP address")
+
+
+RULES = [imdsv2, ebs_encrypted, no_public_ip]

@@ -1,0 +1,96 @@
+"""The load balancer (SPEC R7): HTTPS only with a TLS 1.2+ policy, no plain-HTTP listener,
+invalid headers dropped, access logs on, and a WAF web ACL in front of every internet-facing
+application load balancer."""
+
+from __future__ import annotations
+
+import re
+
+from tap.policies import aws_types as t
+from tap.policies.props import UNKNOWN, flag, number
+from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+
+HTTPS_PORT = 443
+# ELB security policies that refuse TLS 1.0 and 1.1: the TLS 1.3 families with a 1.2 or 1.3
+# floor, and the TLS-1-2 / FS-1-2 families. (`ELBSecurityPolicy-TLS13-1-0-...` still allows 1.0.)
+TLS12_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)")
+
+
+@resource_rule(
+    "alb-listener-https-tls12",
+    "Listeners are HTTPS on 443 with a certificate and a TLS 1.2+ security policy; no plain "
+    "HTTP listener (not even a redirect on port 80).",
+    "R7.2, R3.3",
+    *t.LISTENERS,
+)
+def listener_https(r: Resource, report: Report) -> None:
+    protocol, port, policy = r.get("protocol"), number(r.get("port")), r.get("sslPolicy")
+    if protocol is not UNKNOWN and protocol != "HTTPS":
+        report(f"{r.label} listens with {protocol or 'no protocol'}; only HTTPS is allowed")
+        return
+    if port is not UNKNOWN and port != HTTPS_PORT:
+        report(f"{r.label} listens on port {port}; HTTPS belongs on {HTTPS_PORT}")
+    if policy is not UNKNOWN and not (isinstance(policy, str) and TLS12_POLICY.match(policy)):
+        report(
+            f"{r.label} uses TLS policy {policy!r}; use a TLS 1.2+ policy "
+            "(e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)"
+        )
+    cert = r.get("certificateArn")
+    if cert is not UNKNOWN and not (isinstance(cert, str) and cert):
+        report(f"{r.label} has no certificateArn")
+
+
+def _application(r: Resource) -> bool:
+    kind = r.get("loadBalancerType")
+    return kind in (None, UNKNOWN, "application")
+
+
+@resource_rule(
+    "alb-drop-invalid-headers",
+    "Application load balancers drop invalid HTTP header fields (request smuggling).",
+    "R7.1",
+    *t.LOAD_BALANCERS,
+)
+def drop_invalid_headers(r: Resource, report: Report) -> None:
+    if not _application(r):
+        return
+    v = flag(r.get("dropInvalidHeaderFields"))
+    if v is not UNKNOWN and v is not True:
+        report(f"{r.label} does not drop invalid header fields")
+
+
+@resource_rule(
+    "alb-access-logs",
+    "Load balancers write access logs to a bucket.",
+    "R7.1",
+    *t.LOAD_BALANCERS,
+)
+def access_logs(r: Resource, report: Report) -> None:
+    enabled, bucket = flag(r.get("accessLogs", "enabled")), r.get("accessLogs", "bucket")
+    if enabled is UNKNOWN or bucket is UNKNOWN:
+        return
+    if enabled is not True or not (isinstance(bucket, str) and bucket):
+        report(f"{r.label} has no access logs (accessLogs.enabled and accessLogs.bucket)")
+
+
+@stack_rule(
+    "waf-on-internet-facing-alb",
+    "Every internet-facing application load balancer has a WAFv2 web ACL associated.",
+    "R7.4",
+)
+def waf_associated(stack: Stack, report: Report) -> None:
+    protected = {a.get("resourceArn") for a in stack.of_type(t.WEB_ACL_ASSOCIATION)}
+    if UNKNOWN in protected:
+        return
+    for lb in stack.of_type(*t.LOAD_BALANCERS):
+        if flag(lb.get("internal")) is True or not _application(lb):
+            continue
+        arn = lb.get("arn")
+        if arn is UNKNOWN:
+            continue
+        if arn not in protected and lb.get("id") not in protected:
+            report(f"{lb.label} faces the internet without a WAF web ACL")
+
+
+RULES = [listener_https, drop_invalid_headers, access_logs]
+STACK_RULES = [waf_associated]

@@ -1,0 +1,170 @@
+"""Runs the rules on a rendered plan (or on resources read from AWS), presenting each resource
+with the attributes pulumi_policy's own arguments have, so the rules run unchanged.
+
+Resource rules see what `pulumi preview` would analyse: every registered custom resource
+(inputs), not the ones the program only reads. Stack rules see every resource with its
+outputs, its parent, dependencies and provider, as `AnalyzeStack` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tap.offline.plan import Plan, PlannedResource
+from tap.policies.registry import RESOURCE_RULES, STACK_RULES
+from tap.policies.rules import ResourceRule, StackRule
+
+STACK = "(stack)"
+
+
+@dataclass(frozen=True)
+class ResourceArgs:
+    """Mirrors `pulumi_policy.ResourceValidationArgs`."""
+
+    resource_type: str
+    props: Mapping[str, Any]
+    urn: str
+    name: str
+
+
+@dataclass
+class StackResource:
+    """Mirrors `pulumi_policy.PolicyResource`."""
+
+    resource_type: str
+    props: Mapping[str, Any]
+    urn: str
+    name: str
+    provider: str
+    parent: StackResource | None = None
+    dependencies: list[StackResource] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StackArgs:
+    """Mirrors `pulumi_policy.StackValidationArgs`."""
+
+    resources: Sequence[StackResource]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    resource: str
+    passed: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyReport:
+    findings: tuple[Finding, ...]
+    rules: tuple[str, ...]
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.passed)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def failed_rules(self) -> tuple[str, ...]:
+        return tuple(r for r in self.rules if any(f.rule == r for f in self.violations))
+
+    def by_rule(self) -> dict[str, tuple[int, int]]:
+        """rule -> (passed checks, failed checks)."""
+        counts = {r: [0, 0] for r in self.rules}
+        for f in self.findings:
+            counts[f.rule][0 if f.passed else 1] += 1
+        return {r: (c[0], c[1]) for r, c in counts.items()}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "rules": len(self.rules),
+            "rules_failed": list(self.failed_rules()),
+            "checks_passed": sum(1 for f in self.findings if f.passed),
+            "checks_failed": len(self.violations),
+            "violations": [
+                {"rule": f.rule, "resource": f.resource, "message": f.message} for f in self.violations
+            ],
+        }
+
+
+def resource_args(r: PlannedResource) -> ResourceArgs:
+    return ResourceArgs(resource_type=r.type, props=r.inputs, urn=r.urn, name=r.name)
+
+
+def stack_args(resources: Iterable[PlannedResource]) -> StackArgs:
+    planned = list(resources)
+    views = {
+        r.urn: StackResource(
+            resource_type=r.type, props=r.outputs, urn=r.urn, name=r.name, provider=r.provider
+        )
+        for r in planned
+    }
+    for r in planned:
+        view = views[r.urn]
+        view.parent = views.get(r.parent)
+        view.dependencies = [views[d] for d in r.dependencies if d in views]
+    return StackArgs(resources=list(views.values()))
+
+
+def analysed(plan: Plan) -> list[PlannedResource]:
+    """The resources `pulumi preview` hands to resource policies: registered custom resources."""
+    return [r for r in plan.resources if r.custom and not r.read]
+
+
+def _label(args: ResourceArgs) -> str:
+    return f"{args.resource_type.rsplit(':', 1)[-1]} {args.name}"
+
+
+def run_resource_rules(
+    items: Iterable[ResourceArgs], rules: Sequence[ResourceRule] = RESOURCE_RULES
+) -> list[Finding]:
+    findings: list[Finding] = []
+    for args in items:
+        for rule in rules:
+            if not rule.applies_to(args.resource_type):
+                continue
+            messages: list[str] = []
+            rule.validate(args, _collector(messages))
+            label = _label(args)
+            if messages:
+                findings.extend(Finding(rule.name, label, False, m) for m in messages)
+            else:
+                findings.append(Finding(rule.name, label, True))
+    return findings
+
+
+def run_stack_rules(args: StackArgs, rules: Sequence[StackRule] = STACK_RULES) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in rules:
+        messages: list[str] = []
+        rule.validate(args, _collector(messages))
+        if messages:
+            findings.extend(Finding(rule.name, STACK, False, m) for m in messages)
+        else:
+            findings.append(Finding(rule.name, STACK, True))
+    return findings
+
+
+def _collector(messages: list[str]) -> Callable[..., None]:
+    def report_violation(message: str, urn: str | None = None) -> None:
+        messages.append(message)
+
+    return report_violation
+
+
+def check_plan(
+    plan: Plan,
+    resource_rules: Sequence[ResourceRule] = RESOURCE_RULES,
+    stack_rules: Sequence[StackRule] = STACK_RULES,
+) -> PolicyReport:
+    """Every rule on a rendered plan."""
+    findings = run_resource_rules((resource_args(r) for r in analysed(plan)), resource_rules)
+    findings += run_stack_rules(stack_args(plan.resources), stack_rules)
+    names = tuple(r.name for r in resource_rules) + tuple(s.name for s in stack_rules)
+    return PolicyReport(findings=tuple(findings), rules=names)

@@ -1,0 +1,198 @@
+"""S3 (SPEC R9, R3.2, R3.3): public access fully blocked, TLS-only bucket policies, versioning,
+default encryption, lifecycle rules, and the log bucket replicated to the replica region.
+
+With pulumi-aws 7 each bucket setting is its own resource, so the per-resource rules check
+each setting's content and the stack rules check that every bucket has all of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tap.policies import aws_types as t
+from tap.policies.props import UNKNOWN, as_list, document, flag
+from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+
+BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+SSE_ALGORITHMS = {"AES256", "aws:kms", "aws:kms:dsse"}
+PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read"}
+
+
+@resource_rule(
+    "s3-public-access-blocked",
+    "Bucket public access blocks set all four flags.",
+    "R9.1",
+    t.S3_PUBLIC_ACCESS_BLOCK,
+)
+def public_access_blocked(r: Resource, report: Report) -> None:
+    for key in BLOCK_FLAGS:
+        v = flag(r.get(key))
+        if v is not UNKNOWN and v is not True:
+            report(f"{r.label} leaves {key} off")
+
+
+@resource_rule(
+    "s3-no-public-acl",
+    "No bucket or bucket ACL grants public access.",
+    "R9.1",
+    *t.BUCKETS,
+    t.S3_ACL,
+    t.S3_ACL_V2,
+)
+def no_public_acl(r: Resource, report: Report) -> None:
+    acl = r.get("acl")
+    if isinstance(acl, str) and acl in PUBLIC_ACLS:
+        report(f"{r.label} uses the canned ACL {acl!r}")
+
+
+@resource_rule(
+    "s3-versioning-enabled", "Bucket versioning is Enabled.", "R9.1", t.S3_VERSIONING, t.S3_VERSIONING_V2
+)
+def versioning_enabled(r: Resource, report: Report) -> None:
+    status = r.get("versioningConfiguration", "status")
+    if status is not UNKNOWN and status != "Enabled":
+        report(f"{r.label} has versioning status {status!r}; it must be 'Enabled'")
+
+
+@resource_rule(
+    "s3-default-encryption",
+    "Bucket default encryption names an algorithm (SSE-S3 where ALB logs land, else SSE-KMS).",
+    "R3.2, R9.1",
+    t.S3_SSE,
+    t.S3_SSE_V2,
+)
+def default_encryption(r: Resource, report: Report) -> None:
+    rules = r.get("rules")
+    if rules is UNKNOWN:
+        return
+    algorithms = [
+        (x.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
+        for x in (rules if isinstance(rules, list) else [])
+        if isinstance(x, dict)
+    ]
+    if not any(a is UNKNOWN or a in SSE_ALGORITHMS for a in algorithms):
+        report(f"{r.label} sets no default encryption algorithm ({', '.join(sorted(SSE_ALGORITHMS))})")
+
+
+def denies_insecure_transport(policy: dict[str, Any]) -> bool:
+    for st in as_list(policy.get("Statement")):
+        if not isinstance(st, dict) or st.get("Effect") != "Deny":
+            continue
+        cond = st.get("Condition") or {}
+        value = (cond.get("Bool") or {}).get("aws:SecureTransport") if isinstance(cond, dict) else None
+        if str(value).lower() == "false" and st.get("Principal") in ("*", {"AWS": "*"}):
+            return True
+    return False
+
+
+@resource_rule(
+    "s3-tls-only-policy",
+    "Bucket policies deny every request made without TLS (aws:SecureTransport = false).",
+    "R3.3, R9.1",
+    t.S3_POLICY,
+)
+def tls_only_policy(r: Resource, report: Report) -> None:
+    policy = document(r.get("policy"))
+    if policy is UNKNOWN:
+        return
+    if not isinstance(policy, dict) or not denies_insecure_transport(policy):
+        report(f"{r.label} does not deny requests without TLS (Deny * when aws:SecureTransport is false)")
+
+
+@resource_rule(
+    "s3-lifecycle-rules",
+    "Bucket lifecycle configurations have enabled rules that expire old versions and abort "
+    "incomplete multipart uploads.",
+    "R9.1",
+    t.S3_LIFECYCLE,
+    t.S3_LIFECYCLE_V2,
+)
+def lifecycle_rules(r: Resource, report: Report) -> None:
+    rules = r.get("rules")
+    if rules is UNKNOWN:
+        return
+    enabled = [
+        x
+        for x in (rules if isinstance(rules, list) else [])
+        if isinstance(x, dict) and x.get("status") == "Enabled"
+    ]
+    if not enabled:
+        report(f"{r.label} has no enabled lifecycle rule")
+        return
+    if not any(x.get("noncurrentVersionExpiration") for x in enabled):
+        report(f"{r.label} never expires noncurrent versions (versioned buckets grow forever)")
+    if not any(x.get("abortIncompleteMultipartUpload") for x in enabled):
+        report(f"{r.label} never aborts incomplete multipart uploads")
+
+
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "a public access block": (t.S3_PUBLIC_ACCESS_BLOCK,),
+    "versioning": (t.S3_VERSIONING, t.S3_VERSIONING_V2),
+    "default encryption": (t.S3_SSE, t.S3_SSE_V2),
+    "a TLS-only bucket policy": (t.S3_POLICY,),
+    "a lifecycle configuration": (t.S3_LIFECYCLE, t.S3_LIFECYCLE_V2),
+}
+
+
+def _configured(stack: Stack, types: tuple[str, ...]) -> set[Any]:
+    return {c.get("bucket") for c in stack.of_type(*types)}
+
+
+@stack_rule(
+    "s3-bucket-fully-configured",
+    "Every bucket has a public access block, versioning, default encryption, a TLS-only "
+    "policy and a lifecycle configuration.",
+    "R9.1, R9.2",
+)
+def bucket_configured(stack: Stack, report: Report) -> None:
+    have = {what: _configured(stack, types) for what, types in COMPANIONS.items()}
+    for b in stack.of_type(*t.BUCKETS):
+        ids = b.physical_ids
+        if not ids:
+            continue
+        for what, buckets in have.items():
+            if UNKNOWN in buckets:
+                continue
+            if not ids & buckets:
+                report(f"{b.label} has no {what}")
+
+
+@stack_rule(
+    "s3-log-bucket-replicated",
+    "Every bucket is either replicated (versioned source with an enabled rule and a role) or "
+    "is the destination of a replication.",
+    "R9.3",
+)
+def log_bucket_replicated(stack: Stack, report: Report) -> None:
+    sources: set[Any] = set()
+    destinations: set[Any] = set()
+    for rc in stack.of_type(t.S3_REPLICATION):
+        rules = rc.get("rules")
+        enabled = [
+            x
+            for x in (rules if isinstance(rules, list) else [])
+            if isinstance(x, dict) and x.get("status") == "Enabled"
+        ]
+        if not rc.get("role"):
+            report(f"{rc.label} names no replication role")
+        if not enabled:
+            report(f"{rc.label} has no enabled replication rule")
+            continue
+        sources.add(rc.get("bucket"))
+        destinations.update((x.get("destination") or {}).get("bucket") for x in enabled)
+    if UNKNOWN in sources or UNKNOWN in destinations:
+        return
+    for b in stack.of_type(*t.BUCKETS):
+        ids = b.physical_ids
+        if ids and not (ids & sources or ids & destinations):
+            report(f"{b.label} is neither replicated nor a replication destination")
+
+
+RULES = [
+    public_access_blocked,
+    no_public_acl,
+    versioning_enabled,
+    default_encryption,
+    tls_only_policy,
+    lifecycle_rules,
+]
+STACK_RULES = [bucket_configured, log_bucket_replicated]
