@@ -223,6 +223,16 @@ class ComputeSettings:
         Pattern(r"/[A-Za-z0-9_.\-/]{1,1010}", "an SSM parameter path starting with /"),
         "SSM parameter resolved at plan time to the fleets' AMI id.",
     )
+    app_artifact_uri: str = setting(
+        "appArtifactUri",
+        "",
+        Pattern(
+            r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[A-Za-z0-9!_.*'()/-]+\.tar\.gz",
+            "an s3://bucket/key.tar.gz URI of the payment service release bundle",
+        ),
+        "Release bundle the fleets install at boot (bin/start serves the app on 8080 with "
+        "/health); the EC2 role may read exactly this object.",
+    )
     blue_instance_type: str = setting(
         "blueInstanceType",
         "t3.micro",
@@ -324,14 +334,12 @@ class DnsSettings:
         Pattern(r"Z[A-Z0-9]{4,31}", "the canonical hosted zone id of dev's load balancer", optional=True),
         "Alias target zone when devEndpointMode=alias.",
     )
-    dev_record_type: str = setting(
-        "devRecordType", "CNAME", Choice(("CNAME", "A")), "Record type when devEndpointMode=records."
-    )
     dev_record_values: tuple[str, ...] = setting(
         "devRecordValues",
         (),
-        ListOf(Pattern(r"[a-z0-9.-]{1,253}", "a DNS name or IPv4 address"), 0, 8),
-        "Record values when devEndpointMode=records.",
+        ListOf(Pattern(r"(\d{1,3}\.){3}\d{1,3}", "an IPv4 address"), 0, 8),
+        "A-record addresses of dev when devEndpointMode=records (a CNAME cannot share a name "
+        "with the green alias record).",
     )
     dev_health_check_fqdn: str = setting(
         "devHealthCheckFqdn",
@@ -446,9 +454,7 @@ class Settings:
         d = self.dns
         if d.dev_health_check_fqdn:
             return d.dev_health_check_fqdn
-        if d.dev_endpoint_mode == "alias":
-            return d.dev_alias_dns_name
-        return d.dev_record_values[0]
+        return d.dev_alias_dns_name
 
     def with_phase(self, phase: Phase) -> Settings:
         return dataclasses.replace(self, core=dataclasses.replace(self.core, migration_phase=phase))
@@ -577,15 +583,26 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
             yield Problem("devAliasZoneId", "", "dev's load balancer zone id when devEndpointMode=alias")
     else:
         if not d.dev_record_values:
-            yield Problem("devRecordValues", [], "at least one value when devEndpointMode=records")
-        elif d.dev_record_type == "CNAME" and len(d.dev_record_values) != 1:
-            yield Problem("devRecordValues", list(d.dev_record_values), "exactly one value for a CNAME")
-        elif d.dev_record_type == "A":
-            for v in d.dev_record_values:
-                try:
-                    ipaddress.IPv4Address(v)
-                except ValueError:
-                    yield Problem("devRecordValues", v, "IPv4 addresses for an A record")
+            yield Problem("devRecordValues", [], "at least one address when devEndpointMode=records")
+        if not d.dev_health_check_fqdn:
+            yield Problem(
+                "devHealthCheckFqdn",
+                "",
+                "the host name the dev health check probes when devEndpointMode=records",
+            )
+        for v in d.dev_record_values:
+            try:
+                ipaddress.IPv4Address(v)
+            except ValueError:
+                yield Problem("devRecordValues", v, "IPv4 addresses for an A record")
+    if s.creates_zone and (d.dnssec or d.query_logging) and s.core.region != "us-east-1":
+        yield Problem(
+            "region",
+            s.core.region,
+            "us-east-1 while the stack creates the zone with DNSSEC or query logging "
+            "(Route53 needs their key and log group in us-east-1); or set "
+            "dnssecEnabled=false and queryLoggingEnabled=false",
+        )
 
     m = s.migration
     if m.bake_seconds < 2 * d.record_ttl:
