@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from tap.cli.cost import cost_command
+from tap.cli.diagram import diagram_command
 from tap.cli.plan import plan_command
 
 app = typer.Typer(
@@ -23,6 +25,8 @@ def root() -> None:
 
 
 app.command("plan")(plan_command)
+app.command("cost")(cost_command)
+app.command("diagram")(diagram_command)
 
 
 def main() -> None:
