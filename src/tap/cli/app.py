@@ -7,6 +7,7 @@ import typer
 from tap.cli.cost import cost_command
 from tap.cli.diagram import diagram_command
 from tap.cli.plan import plan_command
+from tap.cli.verify import verify_command
 
 app = typer.Typer(
     name="tap",
@@ -25,6 +26,7 @@ def root() -> None:
 
 
 app.command("plan")(plan_command)
+app.command("verify")(verify_command)
 app.command("cost")(cost_command)
 app.command("diagram")(diagram_command)
 

@@ -1,0 +1,110 @@
+"""`tap verify`: the policy rules and the reachability matrix, on the offline plan or on a
+deployed stack (`--live`). Exit 1 on any violation or wrong reachability cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from tap.cli.common import EXIT_FAILED, ConfigOption, err, handles_errors, out, print_json, settings_values
+from tap.errors import TapError
+from tap.offline.engine import render
+from tap.phases import PHASE_NAMES, parse_phase
+from tap.policies.registry import STACK_RULES
+from tap.policies.verify import Verification, verify_plan
+
+STACK_RULE_NAMES = frozenset(r.name for r in STACK_RULES)
+
+
+def show_policy(v: Verification) -> None:
+    table = Table(title=f"policy rules ({v.source})", title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("rule")
+    table.add_column("resource", overflow="fold")
+    table.add_column("result")
+    table.add_column("message", overflow="fold")
+    for rule, (passed, failed) in v.report.by_rule().items():
+        if failed:
+            for f in v.report.violations:
+                if f.rule == rule:
+                    table.add_row(rule, f.resource, "[red]FAIL[/]", f.message)
+        elif rule in STACK_RULE_NAMES:
+            table.add_row(rule, "whole stack", "[green]pass[/]", "")
+        elif passed:
+            table.add_row(rule, f"{passed} checked", "[green]pass[/]", "")
+        else:
+            table.add_row(rule, "-", "[dim]n/a[/]", "no resource of its types")
+    out.print(table)
+
+
+def show_matrix(v: Verification) -> None:
+    table = Table(title="reachability", title_justify="left", show_edge=False, pad_edge=False)
+    for col in ("from -> to:port", "expected", "actual", "result"):
+        table.add_column(col)
+    for c in v.cells:
+        table.add_row(c.question, c.expected, c.actual, "[green]ok[/]" if c.ok else "[red]WRONG[/]")
+    out.print(table)
+
+
+def summary(v: Verification) -> str:
+    r = v.report
+    checks_failed = len(r.violations)
+    return (
+        f"{len(r.rules)} rules, {len(r.findings) - checks_failed} checks passed, {checks_failed} failed "
+        f"({len(r.failed_rules())} rule(s)); reachability {len(v.cells) - len(v.wrong_cells)}/"
+        f"{len(v.cells)} cells as expected"
+    )
+
+
+PhaseOption = typer.Option(
+    None,
+    "--phase",
+    "-p",
+    help="Phase to verify offline (default: the settings file's). One of: " + ", ".join(PHASE_NAMES),
+)
+LiveOption = typer.Option(False, "--live", help="Read the deployed stack through boto3 instead of the plan.")
+OutputsOption = typer.Option(
+    None,
+    "--outputs",
+    help="Flat stack outputs (`tap outputs --flat` or `pulumi stack output --json`); with --live.",
+    exists=True,
+    dir_okay=False,
+)
+JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
+
+
+@handles_errors
+def verify_command(
+    phase: str = PhaseOption,
+    live: bool = LiveOption,
+    outputs: Path = OutputsOption,
+    as_json: bool = JsonOption,
+    config: Path = ConfigOption,
+) -> None:
+    """Check every policy rule and the network reachability matrix (SPEC R14.2, R16)."""
+    if live:
+        from tap.aws_clients import AwsClients
+        from tap.live.verify import verify_live
+
+        if outputs is None:
+            raise TapError(
+                "--live reads resource ids from the stack's flat outputs: pass --outputs FILE "
+                "(written by `tap outputs --flat` or `pulumi stack output --json`)"
+            )
+        with err.status("Reading the deployed stack through the AWS APIs..."):
+            result = verify_live(AwsClients.from_environment(), outputs)
+    else:
+        if phase is not None:
+            parse_phase(phase)
+        with err.status("Rendering the plan offline and checking it..."):
+            result = verify_plan(render(settings_values(config, phase)))
+    if as_json:
+        print_json(result.as_json())
+    else:
+        show_policy(result)
+        show_matrix(result)
+        colour = "green" if result.ok else "red"
+        out.print(f"[bold {colour}]{'PASS' if result.ok else 'FAIL'}[/]: {summary(result)}")
+    if not result.ok:
+        raise typer.Exit(EXIT_FAILED)

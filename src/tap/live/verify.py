@@ -1,0 +1,40 @@
+"""`tap verify --live`: the reachability matrix and the rules that describe_* results can
+feed, on the deployed stack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tap.aws_clients import AwsClients
+from tap.live.describe import describe
+from tap.live.network import network_model
+from tap.live.outputs import FlatOutputs, load_outputs
+from tap.live.resources import policy_resources
+from tap.offline.reachability import ALB, APP, DB
+from tap.policies.offline import PolicyReport, run_resource_rules
+from tap.policies.registry import RESOURCE_RULES
+from tap.policies.verify import Verification, verify_model
+
+
+def required_endpoints(outputs: FlatOutputs) -> tuple[str, ...]:
+    """The ALB and fleets always; the database when the outputs name one (null before the
+    production database is restored)."""
+    needed = [ALB, APP]
+    if outputs.optional("db_instance_identifier"):
+        needed.append(DB)
+    return tuple(needed)
+
+
+def verify_outputs(clients: AwsClients, outputs: FlatOutputs) -> Verification:
+    described = describe(clients, outputs)
+    findings = run_resource_rules(policy_resources(described))
+    report = PolicyReport(findings=tuple(findings), rules=tuple(r.name for r in RESOURCE_RULES))
+    return Verification(
+        source=f"live stack, {outputs.require('vpc_id')} in {clients.region}",
+        report=report,
+        cells=verify_model(network_model(described), required_endpoints(outputs)),
+    )
+
+
+def verify_live(clients: AwsClients, outputs_file: Path) -> Verification:
+    return verify_outputs(clients, load_outputs(outputs_file))

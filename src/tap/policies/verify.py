@@ -1,0 +1,57 @@
+"""`tap verify` without the printing: every rule and the reachability matrix on one plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tap.offline.plan import Plan
+from tap.offline.reachability import ALB, APP, DB, Cell, NetworkModel, from_plan, matrix
+from tap.policies.offline import PolicyReport, check_plan
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What `tap verify` found: the rule results and the reachability cells."""
+
+    source: str  # "plan (phase ...)" or "live (vpc-...)"
+    report: PolicyReport
+    cells: tuple[Cell, ...]
+
+    @property
+    def wrong_cells(self) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if not c.ok)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok and not self.wrong_cells
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "ok": self.ok,
+            "policy": self.report.as_json(),
+            "reachability": [c.as_json() for c in self.cells],
+        }
+
+
+def required_endpoints(plan: Plan) -> tuple[str, ...]:
+    """The ALB and the fleets exist in every phase; the production database only once the phase
+    machine says it has been restored."""
+    needed = [ALB, APP]
+    if plan.settings.phase_plan.prod_database:
+        needed.append(DB)
+    return tuple(needed)
+
+
+def verify_model(model: NetworkModel, required: Iterable[str]) -> tuple[Cell, ...]:
+    return tuple(matrix(model, required))
+
+
+def verify_plan(plan: Plan) -> Verification:
+    return Verification(
+        source=f"offline plan, phase {plan.phase.value}",
+        report=check_plan(plan),
+        cells=verify_model(from_plan(plan), required_endpoints(plan)),
+    )
