@@ -1,0 +1,15 @@
+"""The migration controller behind `tap migrate`: a gated, TTL-aware shift of DNS weights from
+the development environment (blue) to production (green), with durable history, a lock and
+resume, all read and written through boto3 so the state survives the operator's laptop.
+
+Modules, by concern:
+
+- `budget`     the plan of steps from the phase machine and the worst-case rollback budget
+- `deployment` the deployed ids, read from the stack's flat outputs
+- `clock`      real and simulated time (tests bake for minutes in milliseconds)
+- `dns`        Route53 weighted records: read back, UPSERT weights, wait for INSYNC
+- `gates`      alarms, metric analyses, capacity, database, health checks, DNS read-back
+- `appliers`   how a phase is applied: Pulumi Automation API, or Route53 directly
+- `store`      DynamoDB lock, append-only history and control items (pause, rollback request)
+- `controller` advance / rollback / pause / resume / status, built from the above
+"""

@@ -1,0 +1,198 @@
+"""The migration plan and its rollback budget, derived from the phase machine and settings.
+
+Nothing here knows what a phase is called: each step asks `tap.phases` for its weights, whether
+it is a traffic phase and where a rollback lands, and the gates follow from those answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tap.migration.errors import MigrationInputError
+from tap.phases import Phase, PhasePlan, TransitionKind, classify_transition, path_to, plan_for
+from tap.settings import Settings
+
+# Route53 applies a change to all of its authoritative servers within about 60 seconds
+# (the time GetChange takes to report INSYNC); documented by AWS as "generally within 60 s".
+ROUTE53_PROPAGATION_SECONDS = 60
+# The rollback promise of this migration (SPEC R15.2): worst case from a bad green to all
+# traffic back on blue, including resolvers that cached the old answer.
+MAX_ROLLBACK_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class RollbackBudget:
+    """Worst-case time from green going bad to every client back on blue.
+
+    detection = analysis interval x failure limit (failed analyses in a row before rollback)
+    total     = detection + Route53 propagation + record TTL (a resolver may hold the old answer)
+    """
+
+    analysis_interval_seconds: int
+    failure_limit: int
+    propagation_seconds: int
+    ttl_seconds: int
+    limit_seconds: int = MAX_ROLLBACK_SECONDS
+
+    @property
+    def detection_seconds(self) -> int:
+        return self.analysis_interval_seconds * self.failure_limit
+
+    @property
+    def total_seconds(self) -> int:
+        return self.detection_seconds + self.propagation_seconds + self.ttl_seconds
+
+    @property
+    def within_limit(self) -> bool:
+        return self.total_seconds <= self.limit_seconds
+
+    def formula(self) -> str:
+        return (
+            f"{self.analysis_interval_seconds} s interval x {self.failure_limit} failures "
+            f"+ {self.propagation_seconds} s Route53 propagation + {self.ttl_seconds} s TTL "
+            f"= {self.total_seconds} s (limit {self.limit_seconds} s)"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "analysis_interval_seconds": self.analysis_interval_seconds,
+            "failure_limit": self.failure_limit,
+            "detection_seconds": self.detection_seconds,
+            "propagation_seconds": self.propagation_seconds,
+            "ttl_seconds": self.ttl_seconds,
+            "total_seconds": self.total_seconds,
+            "limit_seconds": self.limit_seconds,
+            "within_limit": self.within_limit,
+        }
+
+
+def rollback_budget(settings: Settings) -> RollbackBudget:
+    m = settings.migration
+    return RollbackBudget(
+        analysis_interval_seconds=m.analysis_interval_seconds,
+        failure_limit=m.analysis_failure_limit,
+        propagation_seconds=ROUTE53_PROPAGATION_SECONDS,
+        ttl_seconds=settings.dns.record_ttl,
+    )
+
+
+def check_budget(budget: RollbackBudget) -> None:
+    """Refuse a plan that cannot roll back inside the limit: better no migration than a slow one."""
+    if not budget.within_limit:
+        raise MigrationInputError(
+            f"worst-case rollback time {budget.formula()} exceeds the limit; lower "
+            "tap:analysisIntervalSeconds, tap:analysisFailureLimit or tap:dnsTtlSeconds"
+        )
+
+
+def takes_green_traffic(plan: PhasePlan) -> bool:
+    return plan.weights.green > 0
+
+
+def bakes(plan: PhasePlan) -> bool:
+    """A phase is baked (watched before it is judged) when green takes traffic and blue is still
+    there to fall back to."""
+    return plan.is_traffic_phase and takes_green_traffic(plan)
+
+
+def first_green_traffic(before: PhasePlan, after: PhasePlan) -> bool:
+    return not takes_green_traffic(before) and takes_green_traffic(after)
+
+
+def retires_old_environment(before: PhasePlan, after: PhasePlan) -> bool:
+    """The step that removes the development record: only after the rollback window."""
+    return before.dev_record and not after.dev_record
+
+
+def gates_for(before: PhasePlan, after: PhasePlan) -> tuple[str, ...]:
+    """Names of the gates a step passes, in the order they run."""
+    gates = ["alarms"]
+    if retires_old_environment(before, after):
+        gates.append("rollback-window")
+    if takes_green_traffic(after):
+        gates += ["capacity", "health-checks"]
+    if first_green_traffic(before, after):
+        gates.append("database")
+    gates.append("dns-readback")
+    if bakes(after):
+        gates.append("analysis")
+    return tuple(gates)
+
+
+@dataclass(frozen=True)
+class Step:
+    phase: Phase
+    kind: TransitionKind
+    blue: int | None
+    """Blue weight after the step; None when the development record no longer exists."""
+    green: int
+    bake_seconds: int
+    gates: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "phase": self.phase.value,
+            "kind": self.kind.value,
+            "weights": {"blue": self.blue, "green": self.green},
+            "bake_seconds": self.bake_seconds,
+            "gates": list(self.gates),
+        }
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    current: Phase
+    steps: tuple[Step, ...]
+    budget: RollbackBudget
+    rollback_window_seconds: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "current": self.current.value,
+            "steps": [s.as_json() for s in self.steps],
+            "rollback_budget": self.budget.as_json(),
+            "rollback_window_seconds": self.rollback_window_seconds,
+        }
+
+
+def expected_blue(plan: PhasePlan) -> int | None:
+    return plan.weights.blue if plan.dev_record else None
+
+
+def make_step(settings: Settings, before: Phase, after: Phase) -> Step:
+    sizes = settings.fleet_sizes
+    b, a = plan_for(before, sizes), plan_for(after, sizes)
+    return Step(
+        phase=after,
+        kind=classify_transition(before, after),
+        blue=expected_blue(a),
+        green=a.weights.green,
+        bake_seconds=settings.migration.bake_seconds if bakes(a) else 0,
+        gates=gates_for(b, a),
+    )
+
+
+def build_plan(settings: Settings, current: Phase, target: Phase | None = None) -> MigrationPlan:
+    """Steps from `current` to `target` (default: the one next phase), one phase at a time."""
+    if target is None:
+        nxt = plan_for(current, settings.fleet_sizes).next_phase
+        phases: tuple[Phase, ...] = (nxt,) if nxt is not None else ()
+    else:
+        phases = path_to(current, target)
+    steps, before = [], current
+    for phase in phases:
+        steps.append(make_step(settings, before, phase))
+        before = phase
+    return MigrationPlan(
+        current=current,
+        steps=tuple(steps),
+        budget=rollback_budget(settings),
+        rollback_window_seconds=settings.migration.rollback_window_seconds,
+    )
+
+
+def full_plan(settings: Settings) -> MigrationPlan:
+    """Every step of the migration from the first phase to the last."""
+    first = min(Phase, key=lambda p: p.order)
+    last = max(Phase, key=lambda p: p.order)
+    return build_plan(settings, first, last)

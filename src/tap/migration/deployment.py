@@ -1,0 +1,182 @@
+"""The deployed ids the controller works on, read from the stack's flat outputs.
+
+Flat outputs (`pulumi stack output --json`, cfn-outputs/flat-outputs.json) keep strings as
+strings and JSON-encode lists, numbers, booleans and null; `decode_flat` undoes that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tap.migration.errors import MigrationInputError
+
+DEFAULT_OUTPUTS = Path("cfn-outputs/flat-outputs.json")
+
+# Keys without which no step can run safely: where state lives, what DNS to move, what to watch.
+REQUIRED = (
+    "migration_state_table_name",
+    "migration_phase_parameter_name",
+    "hosted_zone_id",
+    "app_fqdn",
+    "dev_record_set_identifier",
+    "green_record_set_identifier",
+    "alb_arn_suffix",
+    "target_group_green_arn",
+    "target_group_green_arn_suffix",
+    "green_asg_name",
+    "alarm_names",
+)
+
+
+def _decode(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text[:1] in "[{" or text in ("null", "true", "false") or _is_number(text):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def decode_flat(flat: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _decode(v) for k, v in flat.items()}
+
+
+def _opt_str(values: Mapping[str, Any], key: str) -> str | None:
+    v = values.get(key)
+    return v if isinstance(v, str) and v else None
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What the gates read and the appliers write, by the names the stack exports them under."""
+
+    values: Mapping[str, Any]
+
+    @classmethod
+    def from_flat(cls, flat: Mapping[str, Any]) -> Deployment:
+        return cls(decode_flat(flat))
+
+    @classmethod
+    def from_file(cls, path: Path) -> Deployment:
+        try:
+            doc = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise MigrationInputError(
+                f"outputs file {path} not found; write it with "
+                f"`pulumi stack output --json > {path}` or pass --outputs FILE"
+            ) from None
+        except (OSError, json.JSONDecodeError) as exc:
+            raise MigrationInputError(f"cannot read outputs file {path}: {exc}") from exc
+        if not isinstance(doc, dict):
+            raise MigrationInputError(f"{path} must hold a JSON object of output name -> value")
+        return cls.from_flat(doc)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(k for k in REQUIRED if not self.values.get(k))
+
+    def require(self) -> Deployment:
+        """Fail, naming every missing key, before anything reads or writes AWS."""
+        if self.missing:
+            raise MigrationInputError(
+                "the outputs lack what the controller needs: "
+                + ", ".join(self.missing)
+                + " (deploy the traffic tier first: every key is exported from `blue-green` on)"
+            )
+        return self
+
+    def _str(self, key: str) -> str:
+        value = self.values.get(key)
+        if not isinstance(value, str) or not value:
+            raise MigrationInputError(f"output {key!r} must be a non-empty string, got {value!r}")
+        return value
+
+    @property
+    def state_table(self) -> str:
+        return self._str("migration_state_table_name")
+
+    @property
+    def phase_parameter(self) -> str:
+        return self._str("migration_phase_parameter_name")
+
+    @property
+    def hosted_zone_id(self) -> str:
+        # Route53 APIs accept "Z123" but some outputs carry "/hostedzone/Z123".
+        return self._str("hosted_zone_id").rsplit("/", 1)[-1]
+
+    @property
+    def app_fqdn(self) -> str:
+        return self._str("app_fqdn").rstrip(".") + "."
+
+    @property
+    def dev_record_id(self) -> str:
+        return self._str("dev_record_set_identifier")
+
+    @property
+    def green_record_id(self) -> str:
+        return self._str("green_record_set_identifier")
+
+    @property
+    def alb_arn_suffix(self) -> str:
+        return self._str("alb_arn_suffix")
+
+    @property
+    def green_target_group_arn(self) -> str:
+        return self._str("target_group_green_arn")
+
+    @property
+    def green_target_group_suffix(self) -> str:
+        return self._str("target_group_green_arn_suffix")
+
+    @property
+    def green_asg_name(self) -> str:
+        return self._str("green_asg_name")
+
+    @property
+    def alarm_names(self) -> tuple[str, ...]:
+        names = self.values.get("alarm_names") or []
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise MigrationInputError(f"output 'alarm_names' must be a list of names, got {names!r}")
+        return tuple(names)
+
+    @property
+    def alarm_topic_arn(self) -> str | None:
+        return _opt_str(self.values, "alarm_topic_arn")
+
+    @property
+    def db_endpoint_parameter(self) -> str | None:
+        return _opt_str(self.values, "db_endpoint_parameter_name")
+
+    @property
+    def db_instance_address(self) -> str | None:
+        return _opt_str(self.values, "db_instance_address")
+
+    @property
+    def dev_db_instance_identifier(self) -> str | None:
+        return _opt_str(self.values, "dev_db_instance_identifier")
+
+    @property
+    def health_check_ids(self) -> tuple[str, ...]:
+        return tuple(
+            v
+            for v in (
+                _opt_str(self.values, "green_health_check_id"),
+                _opt_str(self.values, "dev_health_check_id"),
+            )
+            if v
+        )

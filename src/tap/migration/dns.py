@@ -1,0 +1,99 @@
+"""The two weighted `app.{domain}` records in Route53: read their weights back, change only
+their weights, and wait until the change is on every authoritative server."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from tap.migration.clock import Clock
+from tap.migration.deployment import Deployment
+from tap.migration.errors import ApplyFailed
+from tap.phases import Weights
+
+INSYNC_POLL_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class ObservedWeights:
+    """Weights as Route53 answers them; None where the record set does not exist."""
+
+    blue: int | None
+    green: int | None
+
+    def matches(self, blue: int | None, green: int) -> bool:
+        return self.blue == blue and self.green == green
+
+    def as_json(self) -> dict[str, int | None]:
+        return {"blue": self.blue, "green": self.green}
+
+
+def _record_sets(route53: Any, dep: Deployment) -> dict[str, dict[str, Any]]:
+    """The weighted sets at app_fqdn keyed by SetIdentifier (both A and AAAA would share ids;
+    the stack creates one type, so the first seen wins)."""
+    found: dict[str, dict[str, Any]] = {}
+    kwargs: dict[str, Any] = {"HostedZoneId": dep.hosted_zone_id, "StartRecordName": dep.app_fqdn}
+    while True:
+        page = route53.list_resource_record_sets(**kwargs)
+        for rrset in page["ResourceRecordSets"]:
+            # Listing starts at the name but continues past it: stop at the first other name.
+            if rrset["Name"].rstrip(".").lower() != dep.app_fqdn.rstrip(".").lower():
+                return found
+            ident = rrset.get("SetIdentifier")
+            if ident is not None and "Weight" in rrset:
+                found.setdefault(ident, rrset)
+        if not page.get("IsTruncated"):
+            return found
+        kwargs = {
+            "HostedZoneId": dep.hosted_zone_id,
+            "StartRecordName": page["NextRecordName"],
+            "StartRecordType": page["NextRecordType"],
+        }
+        if page.get("NextRecordIdentifier"):
+            kwargs["StartRecordIdentifier"] = page["NextRecordIdentifier"]
+
+
+def read_weights(route53: Any, dep: Deployment) -> ObservedWeights:
+    sets = _record_sets(route53, dep)
+
+    def weight(ident: str) -> int | None:
+        rrset = sets.get(ident)
+        return int(rrset["Weight"]) if rrset is not None else None
+
+    return ObservedWeights(blue=weight(dep.dev_record_id), green=weight(dep.green_record_id))
+
+
+def upsert_weights(route53: Any, dep: Deployment, weights: Weights, comment: str) -> str:
+    """UPSERT both sets in one change batch (Route53 applies a batch atomically, so clients never
+    see a half-moved split), copying every other field as it is: an UPSERT replaces the whole set,
+    and a dropped AliasTarget or HealthCheckId would silently change routing."""
+    sets = _record_sets(route53, dep)
+    changes = []
+    for ident, weight in ((dep.dev_record_id, weights.blue), (dep.green_record_id, weights.green)):
+        if ident not in sets:
+            raise ApplyFailed(
+                f"weighted record {dep.app_fqdn} set {ident!r} not found in zone {dep.hosted_zone_id}; "
+                "the Route53 applier only moves weights of existing records (use --applier pulumi)"
+            )
+        rrset = copy.deepcopy(sets[ident])
+        rrset["Weight"] = weight
+        changes.append({"Action": "UPSERT", "ResourceRecordSet": rrset})
+    response = route53.change_resource_record_sets(
+        HostedZoneId=dep.hosted_zone_id, ChangeBatch={"Comment": comment[:256], "Changes": changes}
+    )
+    return str(response["ChangeInfo"]["Id"])
+
+
+def wait_insync(route53: Any, change_id: str, clock: Clock, timeout_seconds: float) -> float:
+    """Poll GetChange until INSYNC; returns the seconds waited. PENDING past the timeout is an
+    error: the weights may not be served yet, and nobody should judge a phase on them."""
+    started = clock.now()
+    while True:
+        status = route53.get_change(Id=change_id)["ChangeInfo"]["Status"]
+        waited = (clock.now() - started).total_seconds()
+        if status == "INSYNC":
+            return waited
+        if waited >= timeout_seconds:
+            raise ApplyFailed(f"Route53 change {change_id} still {status} after {waited:.0f} s")
+        clock.sleep(INSYNC_POLL_SECONDS)

@@ -1,0 +1,108 @@
+"""Fixtures for the controller tests: the stand-in environment on moto, simulated time, and the
+Automation API boundary (the Pulumi CLI is not installed here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tap.aws_clients import AwsClients
+from tap.migration.clock import ManualClock
+from tap.migration.controller import Controller
+from tap.migration.deployment import Deployment
+from tap.migration.wiring import ApplierName, build_controller
+from tap.offline.config_file import load_values
+from tap.phases import Phase
+from tap.settings import Settings, parse
+from tests.conftest import EXAMPLE
+from tests.migration.env import StandIn, build_stand_in
+
+
+class SimulatedCrash(BaseException):
+    """The process dies: not an Exception, so nothing in the controller handles it."""
+
+
+@dataclass
+class SimulatedStack:
+    """Stands where `pulumi.automation.Stack` stands; `up` does to the stand-in what the real
+    update does to the things the controller watches (phase parameter, weights)."""
+
+    env: StandIn
+    name: str
+    work_dir: str
+    crash_after_up: bool = False
+    phase: str = ""
+    calls: list[tuple[str, Any]] = field(default_factory=list)
+
+    def set_config(self, key: str, value: Any, *, path: bool = False) -> None:
+        self.env.pulumi_calls.append(("set_config", (self.name, key, value.value, value.secret)))
+        self.phase = value.value
+
+    def up(self, *, on_output: Any = None, message: str | None = None) -> Any:
+        self.env.pulumi_calls.append(("up", (self.name, self.phase)))
+        self.env.deploy_phase(Phase(self.phase))
+        if on_output is not None:
+            on_output(f"Updating ({self.name}) to {self.phase}")
+        if self.crash_after_up:
+            raise SimulatedCrash("controller process killed after the update")
+        return SimpleNamespace(summary=SimpleNamespace(result="succeeded"))
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """The example settings with a 3-minute bake (>= 2 x the 60 s TTL): every rule the same,
+    fewer ticks to simulate."""
+    return parse({**load_values(EXAMPLE), "bakeSeconds": 180})
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="session")
+def shared_clients(moto_endpoint: str) -> AwsClients:
+    """One client set for the session: creating boto3 clients (loading service models) costs
+    about 0.1 s each, far more than the calls the tests make."""
+    return AwsClients(region="us-east-1", endpoint_url=moto_endpoint)
+
+
+@pytest.fixture
+def aws(moto_clients: AwsClients, shared_clients: AwsClients) -> AwsClients:
+    """The shared clients, on an emulator reset for this test (by `moto_clients`)."""
+    return shared_clients
+
+
+@pytest.fixture
+def stand_in(aws: AwsClients, settings: Settings, clock: ManualClock) -> StandIn:
+    """Deployed at `blue-green`: green is up behind the ALB, all traffic on blue."""
+    return build_stand_in(aws, settings, clock, Phase.BLUE_GREEN)
+
+
+def make_controller(
+    env: StandIn,
+    owner: str = "controller-a",
+    *,
+    crash_after_up: bool = False,
+    applier: ApplierName = ApplierName.PULUMI,
+) -> Controller:
+    def factory(name: str, work_dir: str) -> SimulatedStack:
+        return SimulatedStack(env, name, work_dir, crash_after_up=crash_after_up)
+
+    return build_controller(
+        env.settings,
+        Deployment.from_flat(env.outputs),
+        env.clients,
+        env.clock,
+        stack_name="prod",
+        work_dir=Path("/srv/tap"),
+        owner=owner,
+        stack_factory=factory,
+        applier=applier,
+        # moto cannot compute percentiles; Maximum bounds p99 from above (a stricter check).
+        latency_stat="Maximum",
+    )

@@ -1,0 +1,192 @@
+"""The controller end to end against moto server, with simulated time (SPEC R15, issue 6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tap.migration.controller import ROLLED_BACK, SUCCEEDED
+from tap.migration.errors import GateFailed, LockHeld, Paused, RolledBack
+from tap.phases import Phase
+from tests.migration.conftest import SimulatedCrash, make_controller
+from tests.migration.env import StandIn
+
+pytestmark = pytest.mark.moto
+
+
+def outcomes(env: StandIn) -> list[tuple[str, str]]:
+    ctl = make_controller(env, owner="reader")
+    return [(e.to_phase, e.outcome) for e in ctl.store.history()]
+
+
+def test_r15_4_full_run_from_blue_green_to_100_bakes_every_traffic_step(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in)
+    report = ctl.advance(Phase.TRAFFIC_SHIFT_100)
+
+    assert report.end_phase == Phase.TRAFFIC_SHIFT_100.value
+    assert stand_in.weights() == {"blue": 0, "green": 100}
+    assert stand_in.deployed_phase() == Phase.TRAFFIC_SHIFT_100.value
+    assert outcomes(stand_in) == [
+        (p.value, o)
+        for p in (Phase.TRAFFIC_SHIFT_10, Phase.TRAFFIC_SHIFT_50, Phase.TRAFFIC_SHIFT_100)
+        for o in ("started", SUCCEEDED)
+    ]
+    # Three bakes of bakeSeconds each, at least twice the TTL, ran in simulated time.
+    assert stand_in.clock.elapsed >= 3 * stand_in.settings.migration.bake_seconds
+    assert stand_in.settings.migration.bake_seconds >= 2 * stand_in.settings.dns.record_ttl
+    # The Automation API was driven one phase at a time, in order.
+    ups = [args for call, args in stand_in.pulumi_calls if call == "up"]
+    assert [phase for _, phase in ups] == ["traffic-shift-10", "traffic-shift-50", "traffic-shift-100"]
+    # Every succeeded step carries the analyses it passed.
+    succeeded = [e for e in ctl.store.history() if e.outcome == SUCCEEDED]
+    for entry in succeeded:
+        analyses = [g for g in entry.gates if g["gate"] == "analysis"]
+        assert len(analyses) == 180 // 60 and all(g["verdict"] == "pass" for g in analyses)
+    assert ctl.store.lock_holder() is None  # released
+
+
+def test_r15_2_alarm_mid_bake_rolls_back_and_weights_read_back_blue_100(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in)
+    fired: list[datetime] = []
+
+    def fire() -> None:
+        stand_in.set_alarm(0, "ALARM")
+        fired.append(stand_in.clock.now())
+
+    stand_in.clock.at(125.0, fire)  # two minutes into the 10 % bake
+    with pytest.raises(RolledBack) as exc:
+        ctl.advance()
+    assert exc.value.exit_code == 3
+
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert stand_in.deployed_phase() == Phase.BLUE_GREEN.value  # stack reconciled
+    assert outcomes(stand_in)[-3:] == [
+        ("traffic-shift-10", "started"),
+        ("blue-green", ROLLED_BACK),
+        ("blue-green", "reconciled"),
+    ]
+    rollback = ctl.last_report.rollback if ctl.last_report else None
+    assert rollback is not None and rollback["weights"] == {"blue": 100, "green": 0}
+    measured = (datetime.fromisoformat(rollback["weights_back_at"]) - fired[0]).total_seconds()
+    # Detection is the next poll tick (10 s); Route53 answers INSYNC at once on the emulator.
+    assert 0 < measured <= ctl.poll_seconds
+    print(f"\nsimulated alarm -> weights back: {measured:.1f} s")
+    # The reconcile went through the Automation API to the rollback phase.
+    assert stand_in.pulumi_calls[-1] == ("up", ("prod", "blue-green"))
+
+
+def test_r15_1_failed_analyses_up_to_the_limit_roll_back(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60, errors=50)  # 5 % of 1000 requests > 1 % threshold
+    ctl = make_controller(stand_in)
+    with pytest.raises(RolledBack, match="2 failed analyses"):
+        ctl.advance()
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    # Detected after failureLimit analyses: interval x limit, the budget's detection term.
+    rollback = ctl.last_report.rollback if ctl.last_report else None
+    assert rollback is not None
+    budget = (
+        stand_in.settings.migration.analysis_interval_seconds
+        * stand_in.settings.migration.analysis_failure_limit
+    )
+    assert stand_in.clock.elapsed <= budget + ctl.poll_seconds
+
+
+def test_r15_1_no_metric_data_pauses_instead_of_passing(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60, alb=False)  # dev DB data only: green reports nothing
+    ctl = make_controller(stand_in)
+    with pytest.raises(Paused) as exc:
+        ctl.advance()
+    assert exc.value.exit_code == 5
+    # Paused, not rolled back and not passed: 10 % stays, nobody marked it good.
+    assert stand_in.weights() == {"blue": 90, "green": 10}
+    assert outcomes(stand_in)[-1] == ("traffic-shift-10", "paused")
+    with pytest.raises(Paused):
+        make_controller(stand_in, owner="b").advance()
+
+    # A human looks, data arrives, resume: the paused phase is judged before anything moves on.
+    stand_in.feed_metrics(60, start_minute=0)
+    make_controller(stand_in, owner="human").resume("looked at the dashboard")
+    report = make_controller(stand_in, owner="b").advance()
+    assert report.end_phase == "traffic-shift-10"
+    assert outcomes(stand_in)[-2:] == [("traffic-shift-10", "resumed"), ("traffic-shift-10", SUCCEEDED)]
+
+
+def test_r15_1_unhealthy_green_blocks_advance(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    ec2 = stand_in.clients.client("ec2")
+    asg = stand_in.clients.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"][0]
+    ec2.stop_instances(InstanceIds=[asg["Instances"][0]["InstanceId"]])
+    ctl = make_controller(stand_in)
+    with pytest.raises(GateFailed, match="capacity") as exc:
+        ctl.advance()
+    assert exc.value.exit_code == 3
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert not [c for c in stand_in.pulumi_calls if c[0] == "up"]
+    assert outcomes(stand_in) == [("traffic-shift-10", "refused")]
+
+
+def test_r15_3_crash_after_weight_change_before_history_write_resumes(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    with pytest.raises(SimulatedCrash):
+        make_controller(stand_in, owner="laptop-1", crash_after_up=True).advance()
+    assert stand_in.weights() == {"blue": 90, "green": 10}  # the update happened...
+    assert outcomes(stand_in) == [("traffic-shift-10", "started")]  # ...its result was never written
+
+    report = make_controller(stand_in, owner="laptop-2").advance()
+    assert report.end_phase == "traffic-shift-10"
+    assert outcomes(stand_in) == [
+        ("traffic-shift-10", "started"),
+        ("traffic-shift-10", "resumed"),
+        ("traffic-shift-10", SUCCEEDED),
+    ]
+    # Found applied from the observed weights and deployed phase: not applied a second time.
+    assert [c for c in stand_in.pulumi_calls if c[0] == "up"] == [("up", ("prod", "traffic-shift-10"))]
+
+
+def test_r15_3_second_controller_is_refused_until_the_lease_expires(stand_in: StandIn) -> None:
+    first = make_controller(stand_in, owner="controller-a")
+    first.store.acquire()
+    second = make_controller(stand_in, owner="controller-b")
+    with pytest.raises(LockHeld) as exc:
+        second.advance()
+    assert exc.value.exit_code == 4 and exc.value.owner == "controller-a"
+    stand_in.clock.sleep(first.store.lease_seconds + 1)  # controller-a died without releasing
+    second.store.acquire()
+    holder = second.store.lock_holder()
+    assert holder is not None and holder[0] == "controller-b"
+
+
+def test_r15_2_rollback_request_wins_mid_bake(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in, owner="baker")
+    operator = make_controller(stand_in, owner="operator")
+    stand_in.clock.at(125.0, lambda: operator.store.request_rollback("customer reports"))
+    with pytest.raises(RolledBack, match="rollback requested"):
+        ctl.advance()
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert any(o == ROLLED_BACK for _, o in outcomes(stand_in))
+
+
+def test_r15_2_explicit_rollback_from_50_goes_to_zero_green(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    make_controller(stand_in).advance(Phase.TRAFFIC_SHIFT_50)
+    report = make_controller(stand_in, owner="operator").rollback("manual")
+    assert report.end_phase == "blue-green"
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert stand_in.deployed_phase() == "blue-green"
+
+
+def test_issue6_complete_waits_for_the_rollback_window(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in)
+    ctl.advance(Phase.TRAFFIC_SHIFT_100)
+    with pytest.raises(GateFailed, match="rollback-window"):
+        ctl.advance()
+    assert stand_in.weights()["blue"] == 0  # the dev record is still there, warm
+    stand_in.clock.sleep(stand_in.settings.migration.rollback_window_seconds)
+    report = ctl.advance()
+    assert report.end_phase == "complete"
+    assert stand_in.weights() == {"blue": None, "green": 100}
