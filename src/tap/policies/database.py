@@ -105,6 +105,8 @@ def rds_logs(r: Resource, report: Report) -> None:
     if exports is UNKNOWN:
         return
     have = set(exports) if isinstance(exports, list) else set()
+    if UNKNOWN in have:
+        return
     missing = [x for x in REQUIRED_LOG_EXPORTS if x not in have]
     if missing:
         report(f"{r.label} does not export the {', '.join(missing)} log(s)")
@@ -145,8 +147,11 @@ def parameter_group_tls(r: Resource, report: Report) -> None:
     params = r.get("parameters")
     if params is UNKNOWN:
         return
-    for p in params if isinstance(params, list) else []:
-        if isinstance(p, dict) and p.get("name") == "require_secure_transport":
+    named = [p for p in (params if isinstance(params, list) else []) if isinstance(p, dict)]
+    if any(p.get("name") is UNKNOWN for p in named):
+        return
+    for p in named:
+        if p.get("name") == "require_secure_transport":
             if p.get("value") is UNKNOWN or str(p.get("value")).strip().upper() in {"1", "ON", "TRUE"}:
                 return
             report(f"{r.label} sets require_secure_transport={p.get('value')!r}; it must be 1")

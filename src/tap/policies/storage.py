@@ -73,6 +73,16 @@ def default_encryption(r: Resource, report: Report) -> None:
         report(f"{r.label} sets no default encryption algorithm ({', '.join(sorted(SSE_ALGORITHMS))})")
 
 
+def enabled_rules(rules: Any) -> list[dict[str, Any]]:
+    listed = rules if isinstance(rules, list) else []
+    return [x for x in listed if isinstance(x, dict) and x.get("status") == "Enabled"]
+
+
+def _any_status_unknown(rules: Any) -> bool:
+    listed = rules if isinstance(rules, list) else []
+    return any(isinstance(x, dict) and x.get("status") is UNKNOWN for x in listed)
+
+
 def denies_insecure_transport(policy: dict[str, Any]) -> bool:
     for st in as_list(policy.get("Statement")):
         if not isinstance(st, dict) or st.get("Effect") != "Deny":
@@ -108,13 +118,9 @@ def tls_only_policy(r: Resource, report: Report) -> None:
 )
 def lifecycle_rules(r: Resource, report: Report) -> None:
     rules = r.get("rules")
-    if rules is UNKNOWN:
+    if rules is UNKNOWN or _any_status_unknown(rules):
         return
-    enabled = [
-        x
-        for x in (rules if isinstance(rules, list) else [])
-        if isinstance(x, dict) and x.get("status") == "Enabled"
-    ]
+    enabled = enabled_rules(rules)
     if not enabled:
         report(f"{r.label} has no enabled lifecycle rule")
         return
@@ -166,13 +172,12 @@ def log_bucket_replicated(stack: Stack, report: Report) -> None:
     sources: set[Any] = set()
     destinations: set[Any] = set()
     for rc in stack.of_type(t.S3_REPLICATION):
-        rules = rc.get("rules")
-        enabled = [
-            x
-            for x in (rules if isinstance(rules, list) else [])
-            if isinstance(x, dict) and x.get("status") == "Enabled"
-        ]
-        if not rc.get("role"):
+        rules, role = rc.get("rules"), rc.get("role")
+        if rules is UNKNOWN or _any_status_unknown(rules):
+            sources.add(UNKNOWN)
+            continue
+        enabled = enabled_rules(rules)
+        if role is not UNKNOWN and not role:
             report(f"{rc.label} names no replication role")
         if not enabled:
             report(f"{rc.label} has no enabled replication rule")
