@@ -6,6 +6,8 @@ import typer
 
 from tap.cli.cost import cost_command
 from tap.cli.diagram import diagram_command
+from tap.cli.local import local_command
+from tap.cli.migrate import migrate_app
 from tap.cli.plan import plan_command
 from tap.cli.verify import verify_command
 
@@ -29,6 +31,8 @@ app.command("plan")(plan_command)
 app.command("verify")(verify_command)
 app.command("cost")(cost_command)
 app.command("diagram")(diagram_command)
+app.add_typer(migrate_app, name="migrate")
+app.command("local")(local_command)
 
 
 def main() -> None:

@@ -515,6 +515,18 @@ class Controller:
         finally:
             self.store.release()
 
+    def preview_rollback(self) -> dict[str, Any]:
+        """What `rollback` would do now (read-only, for --dry-run)."""
+        obs = self.observe()
+        target = self._plan(obs.phase).rollback_target or obs.phase
+        tplan = self._plan(target)
+        return {
+            "phase": obs.phase.value,
+            "rollback_target": target.value,
+            "observed_weights": obs.weights.as_json(),
+            "weights_after": {"blue": expected_blue(tplan), "green": tplan.weights.green},
+        }
+
     def _rollback_without_lock(self, reason: str, held: LockHeld, handoff: float) -> RunReport:
         obs = self.observe()
         report = RunReport("rollback", obs.phase.value)
