@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 
 import pulumi
 
+from tap.components.dns import record_weight
 from tap.stack import TapStack
 
 
@@ -74,6 +75,49 @@ class StackOutputs(TypedDict):
     ec2_role_arn: str
     ec2_instance_profile_name: str
     ec2_instance_profile_arn: str
+    # compute
+    ami_id: str
+    blue_launch_template_id: str
+    green_launch_template_id: str
+    blue_launch_template_name: str
+    green_launch_template_name: str
+    blue_asg_name: str
+    green_asg_name: str
+    blue_asg_arn: str
+    green_asg_arn: str
+    green_asg_min_size: int
+    green_asg_max_size: int
+    # load balancer
+    alb_arn: str
+    alb_arn_suffix: str
+    alb_dns_name: str
+    alb_zone_id: str
+    https_listener_arn: str
+    certificate_arn: str
+    web_acl_arn: str
+    target_group_blue_arn: str
+    target_group_green_arn: str
+    target_group_blue_arn_suffix: str
+    target_group_green_arn_suffix: str
+    target_group_blue_name: str
+    target_group_green_name: str
+    # dns
+    hosted_zone_id: str
+    hosted_zone_name_servers: list[str]
+    app_fqdn: str
+    dev_record_set_identifier: str | None
+    green_record_set_identifier: str
+    dev_health_check_id: str | None
+    green_health_check_id: str
+    traffic_weight_blue: int | None
+    traffic_weight_green: int
+    # monitoring
+    alarm_topic_arn: str
+    alarm_names: list[str]
+    alarm_green_5xx_name: str
+    alarm_green_p99_name: str
+    alarm_unhealthy_hosts_name: str
+    dashboard_name: str
     # migration state
     migration_phase: str
     migration_next_phase: str | None
@@ -93,6 +137,9 @@ def _maybe(resource: pulumi.Resource | None, attr: str) -> Any:
 def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
     net, sec, kms, mig = stack.network, stack.security, stack.encryption, stack.migration
     db, st, ident = stack.database, stack.storage, stack.identity
+    lb, rec, mon = stack.load_balancer, stack.records, stack.monitoring
+    blue, green = stack.fleets["blue"], stack.fleets["green"]
+    tg_blue, tg_green = lb.target_groups["blue"], lb.target_groups["green"]
     doc = mig.phase_parameter.insecure_value.apply(json.loads)
     out: dict[str, Any] = {
         "vpc_id": net.vpc.id,
@@ -148,6 +195,45 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "ec2_role_arn": ident.role.arn,
         "ec2_instance_profile_name": ident.instance_profile.name,
         "ec2_instance_profile_arn": ident.instance_profile.arn,
+        "ami_id": green.launch_template.image_id,
+        "blue_launch_template_id": blue.launch_template.id,
+        "green_launch_template_id": green.launch_template.id,
+        "blue_launch_template_name": blue.launch_template.name,
+        "green_launch_template_name": green.launch_template.name,
+        "blue_asg_name": blue.group.name,
+        "green_asg_name": green.group.name,
+        "blue_asg_arn": blue.group.arn,
+        "green_asg_arn": green.group.arn,
+        "green_asg_min_size": green.group.min_size,
+        "green_asg_max_size": green.group.max_size,
+        "alb_arn": lb.alb.arn,
+        "alb_arn_suffix": lb.alb.arn_suffix,
+        "alb_dns_name": lb.alb.dns_name,
+        "alb_zone_id": lb.alb.zone_id,
+        "https_listener_arn": lb.https_listener.arn,
+        "certificate_arn": lb.https_listener.certificate_arn,
+        "web_acl_arn": lb.web_acl.arn,
+        "target_group_blue_arn": tg_blue.arn,
+        "target_group_green_arn": tg_green.arn,
+        "target_group_blue_arn_suffix": tg_blue.arn_suffix,
+        "target_group_green_arn_suffix": tg_green.arn_suffix,
+        "target_group_blue_name": tg_blue.name,
+        "target_group_green_name": tg_green.name,
+        "hosted_zone_id": stack.zone.zone_id,
+        "hosted_zone_name_servers": stack.zone.name_servers,
+        "app_fqdn": rec.green_record.fqdn,
+        "dev_record_set_identifier": _maybe(rec.dev_record, "set_identifier"),
+        "green_record_set_identifier": rec.green_record.set_identifier,
+        "dev_health_check_id": _maybe(rec.dev_health_check, "id"),
+        "green_health_check_id": rec.green_health_check.id,
+        "traffic_weight_blue": record_weight(rec.dev_record) if rec.dev_record else None,
+        "traffic_weight_green": record_weight(rec.green_record),
+        "alarm_topic_arn": mon.topic.arn,
+        "alarm_names": [a.name for a in mon.alarms.values()],
+        "alarm_green_5xx_name": mon.alarms["green-5xx-rate"].name,
+        "alarm_green_p99_name": mon.alarms["green-p99-latency"].name,
+        "alarm_unhealthy_hosts_name": mon.alarms["green-unhealthy-hosts"].name,
+        "dashboard_name": mon.dashboard.dashboard_name,
         "migration_phase": doc["phase"],
         "migration_next_phase": doc["nextPhase"],
         "migration_allowed_next_phases": doc["allowedNext"],

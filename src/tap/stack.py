@@ -5,11 +5,15 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from tap.components.compute import Fleet, FleetArgs
 from tap.components.context import StackContext
 from tap.components.database import Database, DatabaseArgs
+from tap.components.dns import HostedZone, HostedZoneArgs, WeightedRecords, WeightedRecordsArgs
 from tap.components.encryption import Encryption, EncryptionArgs
 from tap.components.iam import AppIdentity, AppIdentityArgs
+from tap.components.load_balancer import LoadBalancer, LoadBalancerArgs
 from tap.components.migration_state import MigrationState, MigrationStateArgs
+from tap.components.monitoring import Monitoring, MonitoringArgs
 from tap.components.network import Network, NetworkArgs
 from tap.components.security import SecurityArgs, SecurityGroups
 from tap.components.storage import Storage, StorageArgs
@@ -80,6 +84,88 @@ class TapStack(pulumi.ComponentResource):
                 parameter_arns=[p.arn for p in parameters],
                 db_resource_id=db.instance.resource_id if db.instance else None,
                 db_secret_arn=db.master_secret_arn if db.instance else None,
+            ),
+            child,
+        )
+
+        # ---- DNS zone, load balancer, fleets, weighted records -------------------------------
+        net, sec = self.network, self.security
+        plan = settings.phase_plan
+        self.zone = HostedZone("dns-zone", HostedZoneArgs(ctx=ctx, kms_key_arn=key_arn), child)
+        self.load_balancer = LoadBalancer(
+            "load-balancer",
+            LoadBalancerArgs(
+                ctx=ctx,
+                vpc_id=net.vpc.id,
+                public_subnet_ids=[s.id for s in net.public_subnets],
+                alb_security_group_id=sec.alb.id,
+                log_bucket_name=self.storage.log_bucket.bucket,
+                log_bucket_policy=self.storage.log_bucket_policy,
+                zone_id=self.zone.zone_id,
+                app_fqdn=self.zone.app_fqdn,
+            ),
+            child,
+        )
+        # Resolved at plan time from the public SSM parameter: a new AMI shows up in the plan.
+        ami = aws.ssm.get_parameter_output(
+            name=settings.compute.ami_parameter,
+            opts=pulumi.InvokeOutputOptions(provider=self.primary_provider),
+        )
+        instance_types = {
+            "blue": settings.compute.blue_instance_type,
+            "green": settings.compute.green_instance_type,
+        }
+        capacities = {"blue": plan.blue_capacity, "green": plan.green_capacity}
+        self.fleets = {
+            colour: Fleet(
+                f"fleet-{colour}",
+                FleetArgs(
+                    ctx=ctx,
+                    colour=colour,
+                    instance_type=instance_types[colour],
+                    capacity=capacities[colour],
+                    ami_id=ami.insecure_value,
+                    instance_profile_arn=self.identity.instance_profile.arn,
+                    app_security_group_id=sec.app.id,
+                    private_subnet_ids=[s.id for s in net.private_subnets],
+                    target_group_arn=self.load_balancer.target_groups[colour].arn,
+                    kms_key_arn=key_arn,
+                    endpoint_parameter_name=db.endpoint_parameter.name,
+                    port_parameter_name=db.port_parameter.name,
+                ),
+                child,
+            )
+            for colour in ("blue", "green")
+        }
+        alb = self.load_balancer.alb
+        self.records = WeightedRecords(
+            "dns-records",
+            WeightedRecordsArgs(
+                ctx=ctx,
+                zone_id=self.zone.zone_id,
+                app_fqdn=self.zone.app_fqdn,
+                alb_dns_name=alb.dns_name,
+                alb_zone_id=alb.zone_id,
+            ),
+            child,
+        )
+
+        # ---- monitoring ---------------------------------------------------------------------
+        health_checks = {"green": self.records.green_health_check.id}
+        if self.records.dev_health_check is not None:
+            health_checks["dev"] = self.records.dev_health_check.id
+        self.monitoring = Monitoring(
+            "monitoring",
+            MonitoringArgs(
+                ctx=ctx,
+                kms_key_arn=key_arn,
+                alb_arn_suffix=alb.arn_suffix,
+                target_group_arn_suffixes={
+                    c: tg.arn_suffix for c, tg in self.load_balancer.target_groups.items()
+                },
+                asg_names={c: f.group.name for c, f in self.fleets.items()},
+                db_instance_identifier=db.instance.identifier if db.instance else None,
+                health_check_ids=health_checks,
             ),
             child,
         )

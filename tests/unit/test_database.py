@@ -51,7 +51,7 @@ def test_r5_2_final_snapshot_is_of_dev_tagged_and_kept(plan: Plan) -> None:
 
 def test_r5_3_copy_encrypts_the_dev_snapshot_with_the_prod_key(plan: Plan) -> None:
     snap, copy = plan.one(SNAPSHOT), plan.one(COPY)
-    key = plan.one("aws:kms/key:Key")
+    key = plan.one("aws:kms/key:Key", "prod-kms-pay01")
     assert copy.get("sourceDbSnapshotIdentifier") == snap.outputs["dbSnapshotArn"]
     assert copy.get("kmsKeyId") == key.outputs["arn"]
     assert copy.protect and copy.retain_on_delete
@@ -65,7 +65,7 @@ def test_r5_4_instance_restores_from_the_encrypted_copy(plan: Plan) -> None:
 
 def test_r5_4_instance_settings(plan: Plan) -> None:
     i = prod_instance(plan)
-    key_arn = plan.one("aws:kms/key:Key").outputs["arn"]
+    key_arn = plan.one("aws:kms/key:Key", "prod-kms-pay01").outputs["arn"]
     expected = {
         "engine": "mysql",
         "engineVersion": "8.0",
@@ -130,7 +130,7 @@ def test_r5_4_enhanced_monitoring_role_is_trusted_by_rds_monitoring(plan: Plan) 
 
 def test_r5_4_exported_log_groups_exist_first_encrypted_with_retention(plan: Plan) -> None:
     i = prod_instance(plan)
-    key_arn = plan.one("aws:kms/key:Key").outputs["arn"]
+    key_arn = plan.one("aws:kms/key:Key", "prod-kms-pay01").outputs["arn"]
     groups = [
         g
         for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup")

@@ -8,19 +8,19 @@ from tap.offline.plan import Plan
 
 
 def test_r3_1_key_rotates_and_is_protected(plan: Plan) -> None:
-    key = plan.one("aws:kms/key:Key")
+    key = plan.one("aws:kms/key:Key", "prod-kms-pay01")
     assert key.get("enableKeyRotation") is True
     assert key.protect, "destroying the key makes every backup it encrypted unreadable"
 
 
 def test_r3_1_alias_names_the_key(plan: Plan) -> None:
-    key, alias = plan.one("aws:kms/key:Key"), plan.one("aws:kms/alias:Alias")
+    key, alias = plan.one("aws:kms/key:Key", "prod-kms-pay01"), plan.one("aws:kms/alias:Alias")
     assert alias.get("name") == "alias/prod-encryption-pay01"
     assert alias.get("targetKeyId") == key.outputs["keyId"]
 
 
 def test_r3_1_key_policy_lets_autoscaling_service_linked_role_use_and_grant(plan: Plan) -> None:
-    policy = json.loads(plan.one("aws:kms/key:Key").get("policy"))
+    policy = json.loads(plan.one("aws:kms/key:Key", "prod-kms-pay01").get("policy"))
     slr = (
         "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/"
         "AWSServiceRoleForAutoScaling"
@@ -34,7 +34,7 @@ def test_r3_1_key_policy_lets_autoscaling_service_linked_role_use_and_grant(plan
 
 
 def test_r3_1_key_policy_lets_logs_and_alarm_notifications_use_the_key(plan: Plan) -> None:
-    policy = json.loads(plan.one("aws:kms/key:Key").get("policy"))
+    policy = json.loads(plan.one("aws:kms/key:Key", "prod-kms-pay01").get("policy"))
     principals = [s["Principal"] for s in policy["Statement"]]
     assert {"Service": "logs.us-east-1.amazonaws.com"} in principals
     assert {"Service": "cloudwatch.amazonaws.com"} in principals

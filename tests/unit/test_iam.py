@@ -47,6 +47,12 @@ def test_r4_every_iam_statement_names_resources_of_this_stack(
                         assert set(st["Action"]) <= set(WILDCARD_RESOURCE_EXCEPTIONS), st
                         (op,) = st["Condition"].values()
                         assert {WILDCARD_CONDITION_KEYS[a] for a in st["Action"]} <= set(op)
+                    elif st["Sid"] == "ReadReleaseBundle":
+                        # The one object outside the stack: exactly the configured release bundle.
+                        assert res == (
+                            "arn:aws:s3:::payments-releases-example/payments-service/"
+                            "2026.11.3/payments-service.tar.gz"
+                        )
                     elif res.startswith("arn:aws:rds-db:"):
                         assert res.endswith(f":dbuser:{db_resource_id}/payments_app")
                     else:

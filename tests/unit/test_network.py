@@ -84,7 +84,7 @@ def test_r1_2_one_public_route_table_to_the_igw_for_all_public_subnets(plan: Pla
 def test_r1_3_flow_logs_go_to_an_encrypted_log_group_with_retention(plan: Plan) -> None:
     flow = plan.one("aws:ec2/flowLog:FlowLog")
     vpc = plan.one("aws:ec2/vpc:Vpc")
-    key = plan.one("aws:kms/key:Key")
+    key = plan.one("aws:kms/key:Key", "prod-kms-pay01")
     group = plan.by_arn(flow.get("logDestination"))
     assert flow.get("vpcId") == vpc.id and flow.get("trafficType") == "ALL"
     assert group.get("kmsKeyId") == key.outputs["arn"]

@@ -53,3 +53,30 @@ def test_diff_between_phases_names_what_changes(plans) -> None:  # type: ignore[
     changed_outputs = {f.path for f in diff.outputs}
     assert "migration_phase" in changed_outputs
     assert not [c for c in diff.resources if c.kind != "update"]
+
+
+def test_r14_1_diff_between_traffic_phases_is_only_the_two_weights_and_the_phase_record(
+    plans,  # type: ignore[no-untyped-def]
+) -> None:
+    for old, new in (
+        (Phase.TRAFFIC_SHIFT_10, Phase.TRAFFIC_SHIFT_50),
+        (Phase.BLUE_GREEN, Phase.TRAFFIC_SHIFT_10),
+    ):
+        diff = diff_plans(plans(old), plans(new))
+        changed = {(c.kind, c.name): [f.path for f in c.fields] for c in diff.resources}
+        assert changed == {
+            ("update", "prod-app-dev-record-pay01"): ["weightedRoutingPolicies"],
+            ("update", "prod-app-green-record-pay01"): ["weightedRoutingPolicies"],
+            ("update", "prod-phase-param-pay01"): ["insecureValue"],
+        }
+
+
+def test_r11_2_complete_removes_the_dev_record_and_only_what_watches_it(plans) -> None:  # type: ignore[no-untyped-def]
+    diff = diff_plans(plans(Phase.TRAFFIC_SHIFT_100), plans(Phase.COMPLETE))
+    removed = {c.name for c in diff.resources if c.kind == "remove"}
+    assert removed == {
+        "prod-app-dev-record-pay01",
+        "prod-dev-health-pay01",
+        "prod-dev-health-check-alarm-pay01",
+    }
+    assert not [c for c in diff.resources if c.kind == "add"]

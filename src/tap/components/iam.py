@@ -60,6 +60,8 @@ def app_statements(ctx: StackContext, args: AppIdentityArgs) -> list[dict[str, A
             {"StringEquals": {"cloudwatch:namespace": APP_METRICS_NAMESPACE}},
         ),
     ]
+    bucket_name, _, key = ctx.settings.compute.app_artifact_uri.removeprefix("s3://").partition("/")
+    statements.append(allow("ReadReleaseBundle", ["s3:GetObject"], [f"arn:aws:s3:::{bucket_name}/{key}"]))
     if args.db_resource_id is not None:
         statements.append(
             allow("ConnectAsAppUser", ["rds-db:connect"], [db_user_arn(ctx, args.db_resource_id)])

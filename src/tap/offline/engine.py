@@ -100,6 +100,19 @@ class FakeCloud(pulumi.runtime.Mocks):
                 "id": name,
                 "arn": f"arn:aws:ssm:{region}::parameter{name}",
             }
+        if token == "aws:route53/getZone:getZone":
+            zid = a.get("zoneId", "")
+            return {
+                "zoneId": zid,
+                "id": zid,
+                "name": a.get("name", ""),
+                "arn": f"arn:aws:route53:::hostedzone/{zid}",
+                "privateZone": False,
+                "nameServers": [
+                    f"ns-{n}.awsdns-{n % 64:02d}.{tld}"
+                    for n, tld in ((101, "com"), (702, "net"), (1303, "org"), (1904, "co.uk"))
+                ],
+            }
         if token == "aws:index/getRegion:getRegion":
             return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
         raise TapError(f"the offline engine has no fake for provider function {token}")

@@ -80,7 +80,6 @@ for _t, _p, _k in [
     ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sgr", "security-group-rule"),
     ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "sgr", "security-group-rule"),
     ("aws:ec2/flowLog:FlowLog", "fl", "vpc-flow-log"),
-    ("aws:ec2/launchTemplate:LaunchTemplate", "lt", "launch-template"),
 ]:
     FAKES[_t] = ec2_style(_p, _k)
 
@@ -319,6 +318,185 @@ def _random_id(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
+# Canonical hosted zone ids of ALBs by region (what alias records point at).
+ALB_ZONE_IDS = {
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5",
+    "eu-west-1": "Z32O12XQLNTSW2",
+    "eu-central-1": "Z215JYRZR1TBD5",
+}
+
+
+@fake("aws:ec2/launchTemplate:LaunchTemplate")
+def _launch_template(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    rid = f"lt-0{c.h(16)}"
+    return rid, {"arn": c.arn("ec2", f"launch-template/{rid}"), "latestVersion": 1, "defaultVersion": 1}
+
+
+@fake("aws:autoscaling/group:Group")
+def _asg(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return name, {
+        "name": name,
+        "arn": c.arn("autoscaling", f"autoScalingGroup:{_uuid(c)}:autoScalingGroupName/{name}"),
+    }
+
+
+@fake("aws:autoscaling/policy:Policy")
+def _scaling_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    group = c.inputs.get("autoscalingGroupName", "")
+    return name, {
+        "name": name,
+        "arn": c.arn(
+            "autoscaling", f"scalingPolicy:{_uuid(c)}:autoScalingGroupName/{group}:policyName/{name}"
+        ),
+    }
+
+
+@fake("aws:lb/loadBalancer:LoadBalancer")
+def _alb(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name(max_len=32)
+    suffix = f"app/{name}/{c.h(16)}"
+    prefix = "internal-" if c.inputs.get("internal") else ""
+    arn = c.arn("elasticloadbalancing", f"loadbalancer/{suffix}")
+    return arn, {
+        "arn": arn,
+        "arnSuffix": suffix,
+        "name": name,
+        "dnsName": f"{prefix}{name}-{int(c.h(8), 16) % 10**10}.{c.region}.elb.amazonaws.com",
+        "zoneId": ALB_ZONE_IDS.get(c.region, "Z35SXDOTRQ7X7K"),
+        "vpcId": "",
+        "ipAddressType": "ipv4",
+    }
+
+
+@fake("aws:lb/targetGroup:TargetGroup")
+def _target_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name(max_len=32)
+    suffix = f"targetgroup/{name}/{c.h(16)}"
+    arn = c.arn("elasticloadbalancing", suffix)
+    return arn, {"arn": arn, "arnSuffix": suffix, "name": name}
+
+
+@fake("aws:lb/listener:Listener")
+def _listener(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    alb = str(c.inputs.get("loadBalancerArn", ""))
+    arn = alb.replace(":loadbalancer/", ":listener/") + f"/{c.h(16)}"
+    return arn, {"arn": arn}
+
+
+@fake("aws:acm/certificate:Certificate")
+def _certificate(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    arn = c.arn("acm", f"certificate/{_uuid(c)}")
+    domain = str(c.inputs.get("domainName", ""))
+    return arn, {
+        "arn": arn,
+        "status": "PENDING_VALIDATION",
+        "domainValidationOptions": [
+            {
+                "domainName": domain,
+                "resourceRecordName": f"_{c.h(32, 'n')}.{domain}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{c.h(32, 'v')}.mhbtsbpdnt.acm-validations.aws.",
+            }
+        ],
+    }
+
+
+@fake("aws:acm/certificateValidation:CertificateValidation")
+def _certificate_validation(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    arn = str(c.inputs.get("certificateArn", ""))
+    return arn, {"certificateArn": arn}
+
+
+@fake("aws:route53/zone:Zone")
+def _zone(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    zid = "Z0" + c.h(19).upper()
+    n = int(c.h(4), 16)
+    servers = [
+        f"ns-{(n + i * 517) % 2048}.awsdns-{(n + i) % 64:02d}.{tld}"
+        for i, tld in enumerate(("com", "net", "org", "co.uk"))
+    ]
+    return zid, {"zoneId": zid, "arn": f"arn:aws:route53:::hostedzone/{zid}", "nameServers": servers}
+
+
+@fake("aws:route53/record:Record")
+def _record(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = str(c.inputs.get("name", "")).rstrip(".")
+    parts = [str(c.inputs.get("zoneId", "")), name, str(c.inputs.get("type", ""))]
+    if c.inputs.get("setIdentifier"):
+        parts.append(str(c.inputs["setIdentifier"]))
+    return "_".join(parts), {"fqdn": name}
+
+
+@fake("aws:route53/healthCheck:HealthCheck")
+def _health_check(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    hid = _uuid(c)
+    return hid, {"arn": f"arn:aws:route53:::healthcheck/{hid}"}
+
+
+@fake("aws:route53/keySigningKey:KeySigningKey", "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec")
+def _dnssec(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    zone = str(c.inputs.get("hostedZoneId", ""))
+    name = c.inputs.get("name")
+    return f"{zone},{name}" if name else zone, {}
+
+
+@fake("aws:route53/queryLog:QueryLog")
+def _query_log(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    qid = _uuid(c)
+    return qid, {"arn": f"arn:aws:route53:::queryloggingconfig/{qid}"}
+
+
+@fake("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
+def _log_resource_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    return str(c.inputs.get("policyName", c.name)), {}
+
+
+@fake("aws:sns/topic:Topic")
+def _topic(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name(max_len=256)
+    arn = c.arn("sns", name)
+    return arn, {"arn": arn, "name": name}
+
+
+@fake("aws:sns/topicSubscription:TopicSubscription")
+def _subscription(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    arn = f"{c.inputs.get('topic', '')}:{_uuid(c)}"
+    return arn, {"arn": arn, "pendingConfirmation": c.inputs.get("protocol") == "email"}
+
+
+@fake("aws:cloudwatch/metricAlarm:MetricAlarm")
+def _alarm(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return name, {"name": name, "arn": c.arn("cloudwatch", f"alarm:{name}")}
+
+
+@fake("aws:cloudwatch/dashboard:Dashboard")
+def _dashboard(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name("dashboardName")
+    return name, {"dashboardArn": f"arn:aws:cloudwatch::{c.account}:dashboard/{name}"}
+
+
+@fake("aws:wafv2/webAcl:WebAcl")
+def _web_acl(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    wid = _uuid(c)
+    name = c.physical_name()
+    return wid, {
+        "arn": c.arn("wafv2", f"regional/webacl/{name}/{wid}"),
+        "capacity": 1325,
+        "lockToken": _uuid(c, "lock"),
+    }
+
+
+@fake("aws:wafv2/webAclAssociation:WebAclAssociation")
+def _web_acl_association(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    return f"{c.inputs.get('webAclArn', '')},{c.inputs.get('resourceArn', '')}", {}
+
+
 def provider_outputs(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return _uuid(c), {}
 
@@ -340,6 +518,7 @@ def outputs_for(c: FakeContext) -> tuple[str, dict[str, Any]]:
     state.setdefault("id", rid)
     if c.typ.startswith("aws:"):
         state.setdefault("region", c.region)
-    if "tags" in c.inputs or "tagsAll" in extra:
-        state["tagsAll"] = {**(c.inputs.get("tags") or {})}
+    # Map-tagged resources get provider default tags merged in (ASGs take a list instead).
+    if isinstance(c.inputs.get("tags"), dict):
+        state["tagsAll"] = dict(c.inputs["tags"])
     return rid, state

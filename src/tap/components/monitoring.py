@@ -1,0 +1,288 @@
+"""Monitoring (SPEC R10): the alarm topic, the alarms the cutover is judged by, and a dashboard.
+
+Every alarm notifies the topic when it fires and when it clears, and states what missing data
+means for it: silence from a fleet with no instances is fine (`notBreaching`); silence from the
+database or a health check is not (`breaching`). The green 5xx-rate and p99 alarms use 60-second
+periods because the migration controller gates on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from tap.components.context import StackContext
+
+GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class MonitoringArgs:
+    ctx: StackContext
+    kms_key_arn: pulumi.Input[str]
+    alb_arn_suffix: pulumi.Input[str]
+    target_group_arn_suffixes: Mapping[str, pulumi.Input[str]]
+    asg_names: Mapping[str, pulumi.Input[str]]
+    db_instance_identifier: pulumi.Input[str] | None
+    health_check_ids: Mapping[str, pulumi.Input[str]]
+
+
+class Monitoring(pulumi.ComponentResource):
+    def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tap:components:Monitoring", name, None, opts)
+        ctx, m = args.ctx, args.ctx.settings.monitoring
+        child = pulumi.ResourceOptions(parent=self)
+        self.topic = aws.sns.Topic(
+            ctx.name("alarms"),
+            name=ctx.name("alarms"),
+            kms_master_key_id=args.kms_key_arn,
+            tags={"Name": ctx.name("alarms")},
+            opts=child,
+        )
+        for i, email in enumerate(m.alarm_emails):
+            aws.sns.TopicSubscription(
+                ctx.name(f"alarms-email-{i}"),
+                topic=self.topic.arn,
+                protocol="email",
+                endpoint=email,
+                opts=child,
+            )
+
+        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
+        green_tg = {
+            "TargetGroup": args.target_group_arn_suffixes["green"],
+            "LoadBalancer": args.alb_arn_suffix,
+        }
+
+        for colour, asg in args.asg_names.items():
+            self._alarm(
+                ctx,
+                f"{colour}-cpu",
+                f"{colour} fleet average CPU above {m.cpu_threshold_percent}% for 10 minutes",
+                "notBreaching",
+                namespace="AWS/EC2",
+                metric_name="CPUUtilization",
+                dimensions={"AutoScalingGroupName": asg},
+                statistic="Average",
+                period=300,
+                evaluation_periods=2,
+                threshold=m.cpu_threshold_percent,
+                comparison_operator="GreaterThanThreshold",
+            )
+
+        # An empty target group reports nothing; that is not an unhealthy one.
+        self._alarm(
+            ctx,
+            "green-unhealthy-hosts",
+            f"{m.unhealthy_hosts_threshold} or more green targets failing /health",
+            "notBreaching",
+            namespace="AWS/ApplicationELB",
+            metric_name="UnHealthyHostCount",
+            dimensions=green_tg,
+            statistic="Maximum",
+            period=60,
+            evaluation_periods=1,
+            threshold=m.unhealthy_hosts_threshold,
+            comparison_operator="GreaterThanOrEqualToThreshold",
+        )
+        # No requests means no errors: the rate is defined as 0 when RequestCount is 0.
+        self._alarm(
+            ctx,
+            "green-5xx-rate",
+            f"green target 5xx responses above {m.error_rate_percent}% of requests",
+            "notBreaching",
+            evaluation_periods=3,
+            datapoints_to_alarm=2,
+            threshold=m.error_rate_percent,
+            comparison_operator="GreaterThanThreshold",
+            metric_queries=[
+                _query("errors", "HTTPCode_Target_5XX_Count", green_tg, "Sum"),
+                _query("requests", "RequestCount", green_tg, "Sum"),
+                aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="rate",
+                    label="5xx rate (%)",
+                    return_data=True,
+                    expression="IF(requests > 0, 100 * errors / requests, 0)",
+                ),
+            ],
+        )
+        self._alarm(
+            ctx,
+            "green-p99-latency",
+            f"green p99 response time above {m.p99_latency_seconds:g} s",
+            "notBreaching",
+            evaluation_periods=3,
+            datapoints_to_alarm=2,
+            threshold=m.p99_latency_seconds,
+            comparison_operator="GreaterThanThreshold",
+            metric_queries=[_query("p99", "TargetResponseTime", green_tg, "p99", return_data=True)],
+        )
+
+        if args.db_instance_identifier is not None:
+            db = {"DBInstanceIdentifier": args.db_instance_identifier}
+            # A database that stops reporting is treated as failing: silence is not health.
+            self._alarm(
+                ctx,
+                "rds-cpu",
+                f"production MySQL CPU above {m.cpu_threshold_percent}%",
+                "breaching",
+                namespace="AWS/RDS",
+                metric_name="CPUUtilization",
+                dimensions=db,
+                statistic="Average",
+                period=300,
+                evaluation_periods=2,
+                threshold=m.cpu_threshold_percent,
+                comparison_operator="GreaterThanThreshold",
+            )
+            self._alarm(
+                ctx,
+                "rds-connections",
+                f"production MySQL connections above {m.db_connections_threshold}",
+                "breaching",
+                namespace="AWS/RDS",
+                metric_name="DatabaseConnections",
+                dimensions=db,
+                statistic="Maximum",
+                period=60,
+                evaluation_periods=3,
+                threshold=m.db_connections_threshold,
+                comparison_operator="GreaterThanThreshold",
+            )
+            self._alarm(
+                ctx,
+                "rds-free-storage",
+                f"production MySQL free storage below {m.free_storage_gib} GiB",
+                "breaching",
+                namespace="AWS/RDS",
+                metric_name="FreeStorageSpace",
+                dimensions=db,
+                statistic="Minimum",
+                period=300,
+                evaluation_periods=1,
+                threshold=m.free_storage_gib * GIB,
+                comparison_operator="LessThanThreshold",
+            )
+
+        # Route53 publishes health-check status in us-east-1 only (the stack's region).
+        for side, check_id in args.health_check_ids.items():
+            self._alarm(
+                ctx,
+                f"{side}-health-check",
+                f"Route53 health check of {side} failing",
+                "breaching",
+                namespace="AWS/Route53",
+                metric_name="HealthCheckStatus",
+                dimensions={"HealthCheckId": check_id},
+                statistic="Minimum",
+                period=60,
+                evaluation_periods=2,
+                threshold=1,
+                comparison_operator="LessThanThreshold",
+            )
+
+        self.dashboard = aws.cloudwatch.Dashboard(
+            ctx.name("cutover-dashboard"),
+            dashboard_name=ctx.name("cutover"),
+            dashboard_body=_dashboard(ctx, args),
+            opts=child,
+        )
+        self.register_outputs({"topic_arn": self.topic.arn})
+
+    def _alarm(self, ctx: StackContext, service: str, description: str, missing: str, **metric: Any) -> None:
+        self.alarms[service] = aws.cloudwatch.MetricAlarm(
+            ctx.name(f"{service}-alarm"),
+            name=ctx.name(f"{service}-alarm"),
+            alarm_description=description,
+            alarm_actions=[self.topic.arn],
+            ok_actions=[self.topic.arn],
+            treat_missing_data=missing,
+            tags={"Name": ctx.name(f"{service}-alarm")},
+            opts=pulumi.ResourceOptions(parent=self),
+            **metric,
+        )
+
+
+def _query(
+    qid: str, metric: str, dimensions: dict[str, pulumi.Input[str]], stat: str, *, return_data: bool = False
+) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
+    return aws.cloudwatch.MetricAlarmMetricQueryArgs(
+        id=qid,
+        return_data=return_data,
+        metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+            namespace="AWS/ApplicationELB", metric_name=metric, dimensions=dimensions, period=60, stat=stat
+        ),
+    )
+
+
+def _dashboard(ctx: StackContext, args: MonitoringArgs) -> pulumi.Output[str]:
+    alb = args.alb_arn_suffix
+    tgs = args.target_group_arn_suffixes
+
+    def per_tg(metric: str, stat: str) -> list[list[Any]]:
+        return [
+            [
+                "AWS/ApplicationELB",
+                metric,
+                "TargetGroup",
+                tgs[c],
+                "LoadBalancer",
+                alb,
+                {"stat": stat, "label": c},
+            ]
+            for c in ("blue", "green")
+        ]
+
+    def widget(title: str, metrics: list[list[Any]], x: int, y: int) -> dict[str, Any]:
+        return {
+            "type": "metric",
+            "x": x,
+            "y": y,
+            "width": 12,
+            "height": 6,
+            "properties": {
+                "title": title,
+                "region": ctx.region,
+                "period": 60,
+                "view": "timeSeries",
+                "metrics": metrics,
+            },
+        }
+
+    widgets = [
+        widget("Requests per target group", per_tg("RequestCount", "Sum"), 0, 0),
+        widget("Target 5xx per target group", per_tg("HTTPCode_Target_5XX_Count", "Sum"), 12, 0),
+        widget("p99 latency (s)", per_tg("TargetResponseTime", "p99"), 0, 6),
+        widget("Healthy hosts", per_tg("HealthyHostCount", "Minimum"), 12, 6),
+        widget(
+            "Fleet CPU (%)",
+            [
+                ["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", name, {"label": colour}]
+                for colour, name in args.asg_names.items()
+            ],
+            0,
+            12,
+        ),
+    ]
+    if args.db_instance_identifier is not None:
+        widgets.append(
+            widget(
+                "Database connections",
+                [
+                    [
+                        "AWS/RDS",
+                        "DatabaseConnections",
+                        "DBInstanceIdentifier",
+                        args.db_instance_identifier,
+                        {"stat": "Maximum"},
+                    ]
+                ],
+                12,
+                12,
+            )
+        )
+    return pulumi.Output.json_dumps({"widgets": widgets})
