@@ -1,0 +1,155 @@
+"""`tap migrate` through the CLI: what is printed and the documented exit codes (R14.3, R14.5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tap.cli.app import app
+from tap.migration.store import StateStore
+from tap.phases import Phase
+from tests.conftest import EXAMPLE
+from tests.migration.env import StandIn
+
+runner = CliRunner()
+
+
+def test_r14_3_status_dry_run_prints_the_plan_and_its_budget_from_the_example(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "migrate",
+            "status",
+            "--dry-run",
+            "--config",
+            str(EXAMPLE),
+            "--outputs",
+            str(tmp_path / "absent.json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "rollback budget: 60 s interval x 2 failures + 60 s Route53 propagation + 60 s TTL = 240 s"
+        in result.output
+    )
+    for phase in ("traffic-shift-10", "traffic-shift-50", "traffic-shift-100", "complete"):
+        assert phase in result.output
+    assert "offline plan of the settings" in result.output
+
+
+def test_r15_2_status_dry_run_refuses_a_plan_over_15_minutes(tmp_path: Path) -> None:
+    config = tmp_path / "Pulumi.slow.yaml"
+    config.write_text(
+        EXAMPLE.read_text()
+        .replace("tap:analysisIntervalSeconds: 60", "tap:analysisIntervalSeconds: 300")
+        .replace("tap:analysisFailureLimit: 2", "tap:analysisFailureLimit: 3")
+    )
+    outputs = tmp_path / "flat.json"
+    outputs.write_text("{}")
+    result = runner.invoke(
+        app, ["migrate", "status", "--dry-run", "--json", "--config", str(config), "--outputs", str(outputs)]
+    )
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    assert doc["rollback_budget"]["total_seconds"] == 300 * 3 + 60 + 60
+    assert doc["rollback_budget"]["within_limit"] is False
+    assert "would be refused" in result.stderr
+
+
+def test_r14_5_unknown_phase_is_bad_input_naming_the_valid_ones(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "migrate",
+            "advance",
+            "--to",
+            "traffic-shift-75",
+            "--config",
+            str(EXAMPLE),
+            "--outputs",
+            str(tmp_path / "x.json"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "traffic-shift-50" in result.stderr
+
+
+@pytest.fixture
+def cli_env(
+    stand_in: StandIn, moto_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
+    monkeypatch.setenv("TAP_AWS_ENDPOINT_URL", moto_endpoint)
+    return ["--config", str(EXAMPLE), "--outputs", str(stand_in.write_outputs(tmp_path))]
+
+
+@pytest.mark.moto
+def test_r14_3_status_shows_set_and_observed_weights(stand_in: StandIn, cli_env: list[str]) -> None:
+    result = runner.invoke(app, ["migrate", "status", "--json", *cli_env])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["phase"] == "blue-green" and doc["next_phase"] == "traffic-shift-10"
+    assert doc["weights"] == {"set": {"blue": 100, "green": 0}, "observed": {"blue": 100, "green": 0}}
+    assert doc["in_sync"] is True and doc["budget"]["total_seconds"] == 240
+    assert {g["gate"] for g in doc["gates"]} >= {"alarms", "capacity", "database", "dns-readback"}
+
+
+@pytest.mark.moto
+def test_r15_3_advance_dry_run_changes_nothing(stand_in: StandIn, cli_env: list[str]) -> None:
+    result = runner.invoke(app, ["migrate", "advance", "--dry-run", "--json", *cli_env])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [s["phase"] for s in doc["steps"]] == ["traffic-shift-10"]
+    assert {g["gate"] for g in doc["preflight"]} >= {"capacity", "database"}
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    table = stand_in.outputs["migration_state_table_name"]
+    assert StateStore(stand_in.clients.client("dynamodb"), table, "r", stand_in.clock).history() == []
+
+
+@pytest.mark.moto
+def test_r14_5_advance_without_yes_is_refused_when_nobody_can_answer(cli_env: list[str]) -> None:
+    result = runner.invoke(app, ["migrate", "advance", "--stack", "prod", *cli_env])
+    assert result.exit_code == 2 and "--yes" in result.stderr
+
+
+@pytest.mark.moto
+def test_r15_3_a_second_controller_exits_4(stand_in: StandIn, cli_env: list[str]) -> None:
+    table = stand_in.outputs["migration_state_table_name"]
+    # A lease in real time (the CLI runs on the wall clock).
+    from tap.migration.clock import SystemClock
+
+    StateStore(stand_in.clients.client("dynamodb"), table, "ops@laptop:1", SystemClock()).acquire()
+    result = runner.invoke(app, ["migrate", "advance", "--yes", "--stack", "prod", *cli_env])
+    assert result.exit_code == 4
+    assert "ops@laptop:1" in result.stderr
+
+
+@pytest.mark.moto
+def test_r15_3_paused_migration_exits_5_until_resumed(stand_in: StandIn, cli_env: list[str]) -> None:
+    assert runner.invoke(app, ["migrate", "pause", "--reason", "dashboards red", *cli_env]).exit_code == 0
+    result = runner.invoke(app, ["migrate", "advance", "--yes", "--stack", "prod", *cli_env])
+    assert result.exit_code == 5 and "dashboards red" in result.stderr
+    assert runner.invoke(app, ["migrate", "resume", *cli_env]).exit_code == 0
+    status = json.loads(runner.invoke(app, ["migrate", "status", "--json", *cli_env]).stdout)
+    assert status["paused"] is None
+    assert [h["reason"] for h in status["history"]] == ["paused: dashboards red", "resumed: operator"]
+
+
+@pytest.mark.moto
+def test_r15_2_rollback_moves_weights_even_when_the_stack_cannot_be_updated(
+    stand_in: StandIn, cli_env: list[str]
+) -> None:
+    stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
+    dry = runner.invoke(app, ["migrate", "rollback", "--dry-run", "--json", *cli_env])
+    assert json.loads(dry.stdout)["weights_after"] == {"blue": 100, "green": 0}
+    assert stand_in.weights() == {"blue": 90, "green": 10}
+
+    # No Pulumi CLI on this machine: the weights go back first, then the reconcile fails loudly.
+    result = runner.invoke(
+        app, ["migrate", "rollback", "--yes", "--stack", "prod", "--work-dir", str(Path.cwd()), *cli_env]
+    )
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert result.exit_code == 1
+    assert "traffic is back on blue" in result.stderr
