@@ -14,6 +14,7 @@ from tap.offline.diff import PlanDiff, diff_plans
 from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASE_NAMES, parse_phase
+from tap.policies.offline import check_plan
 
 
 def short_type(typ: str) -> str:
@@ -121,7 +122,15 @@ def plan_command(
             show_diff(diff, old.phase.value, new.phase.value)
         return
     plan, seconds = render_phase(values, phase or "the current phase")
+    # Policy summary (SPEC R14.1): the same rules as `tap verify`, counts only.
+    policy = check_plan(plan)
     if as_json:
-        print_json(plan_json(plan, seconds))
+        print_json({**plan_json(plan, seconds), "policy": policy.as_json()})
     else:
         show_plan(plan, seconds)
+        failed = policy.failed_rules()
+        colour, passed = ("green" if policy.ok else "red"), len(policy.rules) - len(failed)
+        out.print(
+            f"[bold]policy[/]: [{colour}]{passed} of {len(policy.rules)} rules passed[/]"
+            + (f", failed: {', '.join(failed)} (details: tap verify)" if failed else "")
+        )

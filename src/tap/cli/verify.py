@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from tap.cli.common import EXIT_FAILED, ConfigOption, err, handles_errors, out, print_json, settings_values
-from tap.errors import TapError
+from tap.live.errors import LiveReadError
 from tap.offline.engine import render
 from tap.phases import PHASE_NAMES, parse_phase
 from tap.policies.registry import STACK_RULES
@@ -88,7 +88,7 @@ def verify_command(
         from tap.live.verify import verify_live
 
         if outputs is None:
-            raise TapError(
+            raise LiveReadError(
                 "--live reads resource ids from the stack's flat outputs: pass --outputs FILE "
                 "(written by `tap outputs --flat` or `pulumi stack output --json`)"
             )
