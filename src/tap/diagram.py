@@ -262,8 +262,6 @@ def build(plan: Plan) -> Graph:
         )
         for copy in idx.targets(db.get("snapshotIdentifier"), SNAPSHOT_COPY):
             g.add_edge(node_id(copy), node_id(db), "restore")
-        for asg in plan.of_type(ASG):
-            g.add_edge(node_id(asg), node_id(db), "MySQL 3306 (TLS)")
 
     # --- DNS -------------------------------------------------------------------------------
     for zone in plan.of_type(ZONE):
@@ -299,9 +297,17 @@ def build(plan: Plan) -> Graph:
                     )
                 )
             g.add_edge(node_id(rec), dev_node, "alias" if aliases else "records")
-    for db in dev_dbs:
-        if dev_node:
-            g.add_edge(dev_node, node_id(db), "MySQL")
+    # Which database the fleets write to: the one whose address the SSM parameter holds
+    # (both fleets read it), so the arrow moves from dev to prod when the program moves it.
+    addresses = {
+        str(r.get("insecureValue") or r.get("value") or "")
+        for r in plan.of_type("aws:ssm/parameter:Parameter")
+    }
+    writers = [db for db in plan.of_type(RDS) if db.outputs.get("address") in addresses]
+    fleets = [node_id(a) for a in plan.of_type(ASG)] + ([dev_node] if dev_node else [])
+    for db in writers:
+        for fleet in fleets:
+            g.add_edge(fleet, node_id(db), "MySQL 3306, address from SSM")
 
     # --- logs: bucket -> replica in the replica region ------------------------------------
     for bucket in plan.of_type(BUCKET):

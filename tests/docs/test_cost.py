@@ -16,7 +16,6 @@ from tap.cost.estimate import Estimate, estimate, green_share
 from tap.cost.prices import PriceError, load
 from tap.offline.plan import Plan
 from tap.phases import Phase
-from tests.docs.contract_resources import with_traffic_tier
 
 PRICES = load()
 ASSUME = Assumptions()
@@ -66,35 +65,56 @@ def test_r18_snapshot_storage_appears_from_the_snapshot_phase(plans: Callable[[P
 def test_r6_r18_fleet_cost_is_desired_capacity_times_the_launch_templates_type(
     plans: Callable[[Phase], Plan],
 ) -> None:
-    e = estimate(with_traffic_tier(plans(Phase.TRAFFIC_SHIFT_10)), PRICES, ASSUME)
-    (green,) = lines(e, "EC2 m5.large")
-    assert green == pytest.approx(3 * 730 * 0.096)
+    plan = plans(Phase.TRAFFIC_SHIFT_10)
+    e = estimate(plan, PRICES, ASSUME)
+    green = plan.one("aws:autoscaling/group:Group", "prod-asg-green-pay01")
+    template = plan.by_id(green.get("launchTemplate")["id"])
+    itype = template.get("instanceType")
+    (line,) = lines(e, f"EC2 {itype}")
+    assert line == pytest.approx(green.get("desiredCapacity") * 730 * PRICES.ec2_hourly(itype))
     # The blue ASG idles at desired 0: no instance line for it.
-    assert lines(e, "EC2 t3.micro") == []
+    assert lines(e, f"EC2 {plan.settings.compute.blue_instance_type}") == []
 
 
-@pytest.mark.parametrize("weight", [10, 50, 100])
+@pytest.mark.parametrize(
+    "phase",
+    [
+        Phase.BLUE_GREEN,
+        Phase.TRAFFIC_SHIFT_10,
+        Phase.TRAFFIC_SHIFT_50,
+        Phase.TRAFFIC_SHIFT_100,
+        Phase.COMPLETE,
+    ],
+)
 def test_r8_r18_traffic_share_comes_from_the_weighted_records(
-    weight: int, plans: Callable[[Phase], Plan]
+    phase: Phase, plans: Callable[[Phase], Plan]
 ) -> None:
-    plan = with_traffic_tier(plans(Phase.TRAFFIC_SHIFT_10), green_weight=weight)
-    assert green_share(plan) == pytest.approx(weight / 100)
-    assert green_share(plans(Phase.INITIAL)) == 0.0  # no records, no prod traffic
+    plan = plans(phase)
+    assert green_share(plan) == pytest.approx(plan.settings.phase_plan.weights.green / 100)
+
+
+def test_r18_no_prod_traffic_before_the_records_exist(plans: Callable[[Phase], Plan]) -> None:
+    assert green_share(plans(Phase.INITIAL)) == 0.0
 
 
 def test_r18_lcu_and_waf_request_cost_grow_with_the_green_share(plans: Callable[[Phase], Plan]) -> None:
-    low = estimate(with_traffic_tier(plans(Phase.TRAFFIC_SHIFT_10), green_weight=10), PRICES, ASSUME)
-    high = estimate(with_traffic_tier(plans(Phase.TRAFFIC_SHIFT_10), green_weight=100), PRICES, ASSUME)
+    low = estimate(plans(Phase.TRAFFIC_SHIFT_10), PRICES, ASSUME)
+    high = estimate(plans(Phase.TRAFFIC_SHIFT_100), PRICES, ASSUME)
     assert lines(high, "inspected requests")[0] == pytest.approx(10 * lines(low, "inspected requests")[0])
     assert lines(high, "ALB LCUs")[0] > lines(low, "ALB LCUs")[0]
+    (acl_resource,) = plans(Phase.TRAFFIC_SHIFT_10).of_type("aws:wafv2/webAcl:WebAcl")
     (acl,) = lines(low, "web ACL")
-    assert acl == pytest.approx(5.0 + 5 * 1.0)  # 1 ACL + the 5 rules the plan declares
+    assert acl == pytest.approx(5.0 + len(acl_resource.get("rules")) * 1.0)
 
 
 def test_r18_metric_math_alarms_are_billed_per_metric(plans: Callable[[Phase], Plan]) -> None:
-    e = estimate(with_traffic_tier(plans(Phase.TRAFFIC_SHIFT_10)), PRICES, ASSUME)
-    (alarms,) = lines(e, "CloudWatch alarms")
-    assert alarms == pytest.approx((2 + 1 + 1) * 0.10)  # 2 metrics in the math alarm, 1 each
+    plan = plans(Phase.TRAFFIC_SHIFT_10)
+    alarms = plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    math = [a for a in alarms if len([q for q in a.get("metricQueries") or [] if "metric" in q]) > 1]
+    assert math, "the 5xx rate alarm divides two metrics"
+    extra = sum(len([q for q in a.get("metricQueries") if "metric" in q]) - 1 for a in math)
+    (billed,) = lines(estimate(plan, PRICES, ASSUME), "CloudWatch alarms")
+    assert billed == pytest.approx((len(alarms) + extra) * 0.10)
 
 
 def test_r18_larger_sizes_scale_from_the_family_price_and_unknown_types_fail_clearly() -> None:

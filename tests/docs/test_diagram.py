@@ -14,7 +14,6 @@ from tap import diagram
 from tap.cli.app import app
 from tap.offline.plan import Plan
 from tap.phases import Phase
-from tests.docs.contract_resources import with_traffic_tier
 
 NAT = "aws:ec2/natGateway:NatGateway"
 
@@ -53,25 +52,47 @@ def test_r9_r18_log_bucket_replicates_to_the_replica_region(plans: Callable[[Pha
 def test_r7_r8_r18_traffic_path_internet_alb_target_groups_asgs_and_weighted_records(
     plans: Callable[[Phase], Plan],
 ) -> None:
-    g = diagram.build(with_traffic_tier(plans(Phase.TRAFFIC_SHIFT_10), green_weight=10))
+    plan = plans(Phase.TRAFFIC_SHIFT_10)
+    g = diagram.build(plan)
     edges = {(e.src, e.dst): e.label for e in g.edges}
     alb, tg_green, asg_green = "prod_alb_pay01", "prod_tg_green_pay01", "prod_asg_green_pay01"
     assert edges[("internet", alb)] == "HTTPS 443"
     assert edges[(alb, tg_green)] == "weight 100"
     assert edges[(alb, "prod_tg_blue_pay01")] == "weight 0"
     assert edges[(tg_green, asg_green)] == "HTTP 8080 /health"
-    assert edges[("prod_app_green_pay01", alb)] == "alias"
-    assert edges[("prod_app_dev_pay01", "dev_environment")] == "alias"
+    assert edges[("prod_app_green_record_pay01", alb)] == "alias"
+    assert edges[("prod_app_dev_record_pay01", "dev_environment")] == "alias"
     assert ("prod_waf_pay01", alb) in edges
     labels = {n.id: n.label for n in g.nodes}
-    assert "m5.large desired 3" in labels[asg_green]
-    assert "weight 10" in labels["prod_app_green_pay01"]
-    assert any(src == asg_green and "3306" in lbl for (src, _), lbl in edges.items())
+    assert f"{plan.settings.compute.green_instance_type} desired 3" in labels[asg_green]
+    assert "weight 10" in labels["prod_app_green_record_pay01"]
+    assert "weight 90" in labels["prod_app_dev_record_pay01"]
+
+
+@pytest.mark.parametrize(
+    ("phase", "writer"),
+    [(Phase.INITIAL, "prod_dev_db_source_pay01"), (Phase.BLUE_GREEN, "prod_rds_pay01")],
+)
+def test_r5_6_r18_both_fleets_point_at_the_database_the_ssm_parameter_names(
+    phase: Phase, writer: str, plans: Callable[[Phase], Plan]
+) -> None:
+    g = diagram.build(plans(phase))
+    readers = {e.src for e in g.edges if e.label.endswith("address from SSM")}
+    targets = {e.dst for e in g.edges if e.label.endswith("address from SSM")}
+    assert targets == {writer}  # never two databases at once
+    assert "dev_environment" in readers
+    assert any(r.startswith("prod_asg_green") for r in readers)
+
+
+def test_r8_2_r18_complete_draws_no_dev_record(plans: Callable[[Phase], Plan]) -> None:
+    g = diagram.build(plans(Phase.COMPLETE))
+    assert "prod_app_dev_record_pay01" not in g.node_ids()
+    assert "prod_app_green_record_pay01" in g.node_ids()
 
 
 @pytest.mark.parametrize("fmt", diagram.FORMATS)
 def test_r18_every_arrow_joins_declared_boxes(fmt: str, plans: Callable[[Phase], Plan]) -> None:
-    plan = with_traffic_tier(plans(Phase.TRAFFIC_SHIFT_10))
+    plan = plans(Phase.TRAFFIC_SHIFT_10)
     g = diagram.build(plan)
     ids = g.node_ids()
     assert all(e.src in ids and e.dst in ids for e in g.edges)

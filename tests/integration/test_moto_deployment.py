@@ -1,0 +1,188 @@
+"""R17.4: the live checks, run against moto server on 127.0.0.1 so their code paths run in CI.
+
+The environment is the example settings' plan at `traffic-shift-10` (both DNS records live,
+green serving 10 %), deployed into moto through boto3 by tests/integration/moto_environment.py.
+
+What this proves: the checks call the right APIs with the right arguments, read the answers
+correctly, and pass on a deployment built from the program's own plan (subnets, routes,
+security group rules, DB settings, listener weights, records, alarm thresholds, replication,
+SSM parameters) — and fail when that deployment is wrong (the mutation tests below).
+What it cannot prove: moto evaluates no security group, forwards no packet, requests no
+/health page, resolves no DNS name, fires no alarm and replicates no object; it does not
+implement IAM policy simulation or TestDNSAnswer (those two checks are skipped here, saying so).
+Each check in checks.py states its own caveat (`emulator_caveat`) or gap (`emulator_gap`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import urllib.request
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tap.aws_clients import AwsClients
+from tap.offline.plan import Plan
+from tap.phases import Phase
+from tests.integration.checks import CHECKS, Check, Deployment
+from tests.integration.flat_outputs import FlatOutputs
+from tests.integration.moto_environment import deploy
+
+pytestmark = pytest.mark.moto
+
+PHASE = Phase.TRAFFIC_SHIFT_10
+
+
+def _reset(endpoint: str) -> None:
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+@pytest.fixture(scope="module")
+def moto_deployment(moto_endpoint: str, plans: Callable[[Phase], Plan]) -> Iterator[Deployment]:
+    """One deployment for the module: building it is the expensive part, the checks only read.
+
+    Tests that use `moto_clients` reset the emulator; pytest-xdist hands each worker tests in
+    collection order, so no other module's test runs between two tests of this one.
+    """
+    _reset(moto_endpoint)
+    plan = plans(PHASE)
+    clients = AwsClients(region=plan.settings.core.region, endpoint_url=moto_endpoint)
+    yield Deployment(clients, deploy(clients, plan), plan.settings)
+    _reset(moto_endpoint)
+
+
+def _run(check: Check, d: Deployment) -> None:
+    if check.emulator_gap:
+        pytest.skip(f"{check.name}: {check.emulator_gap}; it runs in the live suite only")
+    missing = d.outputs.missing(check.needs)
+    if missing:
+        pytest.skip(f"{check.name}: the example plan at {PHASE.value} has no output {', '.join(missing)}")
+    check(d)
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[c.name for c in CHECKS])
+def test_r17_4_live_check_passes_against_moto_deployment_of_the_plan(
+    check: Check, moto_deployment: Deployment
+) -> None:
+    _run(check, moto_deployment)
+
+
+def test_r17_4_moto_deployment_keeps_every_plan_output_name(
+    moto_deployment: Deployment, plans: Callable[[Phase], Plan]
+) -> None:
+    assert set(moto_deployment.outputs.values) == set(plans(PHASE).outputs)
+    # ids moto assigned replaced the plan's fake ones
+    assert moto_deployment.outputs.text("vpc_id") != plans(PHASE).outputs["vpc_id"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks fail on a wrong deployment: each test breaks one thing, expects the check to name
+# it, and puts it back (the module's tests share one deployment).
+# ---------------------------------------------------------------------------------------------
+def _check(name_part: str) -> Check:
+    (found,) = [c for c in CHECKS if name_part in c.name]
+    return found
+
+
+def _with_outputs(d: Deployment, **changes: str) -> Deployment:
+    values = {**d.outputs.values, **changes}
+    return dataclasses.replace(d, outputs=FlatOutputs(values, "mutated"))
+
+
+def test_r2_3_db_check_fails_when_the_db_group_admits_the_internet(moto_deployment: Deployment) -> None:
+    ec2 = moto_deployment.client("ec2")
+    group = moto_deployment.outputs.text("db_security_group_id")
+    perm = [{"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=perm)
+    try:
+        with pytest.raises(AssertionError, match=r"from 0\.0\.0\.0/0 ports \(3306, 3306\)"):
+            _check("database_is_reachable")(moto_deployment)
+    finally:
+        ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=perm)
+    _check("database_is_reachable")(moto_deployment)
+
+
+def test_r1_2_network_check_fails_when_a_private_subnet_egresses_through_another_az(
+    moto_deployment: Deployment,
+) -> None:
+    ec2 = moto_deployment.client("ec2")
+    o = moto_deployment.outputs
+    subnet = o.items("private_subnet_ids")[0]
+    (table,) = ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])[
+        "RouteTables"
+    ]
+    own = next(r["NatGatewayId"] for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0")
+    other = next(n for n in o.items("nat_gateway_ids") if n != own)
+    ec2.replace_route(
+        RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", NatGatewayId=other
+    )
+    try:
+        with pytest.raises(AssertionError, match="egresses through a NAT in"):
+            _check("own_az_nat")(moto_deployment)
+    finally:
+        ec2.replace_route(
+            RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", NatGatewayId=own
+        )
+    _check("own_az_nat")(moto_deployment)
+
+
+def test_r8_2_weights_check_fails_when_the_green_record_drifts_from_the_phase(
+    moto_deployment: Deployment,
+) -> None:
+    r53 = moto_deployment.client("route53")
+    o = moto_deployment.outputs
+    zone = o.text("hosted_zone_id")
+    fqdn = o.text("app_fqdn") + "."
+    records = r53.list_resource_record_sets(HostedZoneId=zone, StartRecordName=fqdn)["ResourceRecordSets"]
+    green = next(r for r in records if r.get("SetIdentifier") == o.text("green_record_set_identifier"))
+
+    def upsert(weight: int) -> None:
+        r53.change_resource_record_sets(
+            HostedZoneId=zone,
+            ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {**green, "Weight": weight}}]},
+        )
+
+    upsert(50)
+    try:
+        with pytest.raises(AssertionError, match="weight 50, the phase says 10"):
+            _check("weighted_records")(moto_deployment)
+    finally:
+        upsert(green["Weight"])
+    _check("weighted_records")(moto_deployment)
+
+
+def test_r10_1_alarm_check_fails_when_alarms_notify_another_topic(moto_deployment: Deployment) -> None:
+    wrong = _with_outputs(moto_deployment, alarm_topic_arn="arn:aws:sns:us-east-1:123456789012:someone-else")
+    with pytest.raises(AssertionError, match="AlarmActions do not notify"):
+        _check("alarms_exist")(wrong)
+
+
+def test_r10_2_alarm_check_fails_when_settings_ask_for_another_threshold(moto_deployment: Deployment) -> None:
+    s = moto_deployment.settings
+    stricter = dataclasses.replace(
+        s,
+        monitoring=dataclasses.replace(
+            s.monitoring, unhealthy_hosts_threshold=s.monitoring.unhealthy_hosts_threshold + 1
+        ),
+    )
+    with pytest.raises(AssertionError, match="expected GreaterThanOrEqualToThreshold"):
+        _check("alarms_exist")(dataclasses.replace(moto_deployment, settings=stricter))
+
+
+def test_r4_1_role_check_fails_when_the_policy_writes_outside_the_bucket_it_is_checked_against(
+    moto_deployment: Deployment,
+) -> None:
+    o = moto_deployment.outputs
+    elsewhere = _with_outputs(moto_deployment, log_bucket_arn=o.text("replica_bucket_arn"))
+    with pytest.raises(AssertionError, match="outside the log bucket"):
+        _check("write_only_to_the_log_bucket")(elsewhere)
+
+
+def test_r5_6_ssm_check_fails_when_the_fleets_would_read_another_database(
+    moto_deployment: Deployment,
+) -> None:
+    dev = _with_outputs(moto_deployment, db_instance_address="payments-dev-mysql.example.internal")
+    with pytest.raises(AssertionError, match="not the prod instance"):
+        _check("writable_database_from_ssm")(dev)
