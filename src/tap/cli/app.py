@@ -8,6 +8,7 @@ from tap.cli.cost import cost_command
 from tap.cli.diagram import diagram_command
 from tap.cli.local import local_command
 from tap.cli.migrate import migrate_app
+from tap.cli.outputs import outputs_command
 from tap.cli.plan import plan_command
 from tap.cli.verify import verify_command
 
@@ -28,6 +29,7 @@ def root() -> None:
 
 
 app.command("plan")(plan_command)
+app.command("outputs")(outputs_command)
 app.command("verify")(verify_command)
 app.command("cost")(cost_command)
 app.command("diagram")(diagram_command)

@@ -1,0 +1,56 @@
+"""SPEC R12.2: `tap outputs --flat`, offline and from a deployed stack's JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tap.cli import app
+from tap.outputs import StackOutputs
+from tests.conftest import EXAMPLE
+
+runner = CliRunner()
+
+
+def test_r12_2_flat_outputs_of_the_plan_are_written_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "cfn-outputs" / "flat-outputs.json"
+    result = runner.invoke(
+        app,
+        [
+            "outputs",
+            "--flat",
+            "--phase",
+            "traffic-shift-50",
+            "--config",
+            str(EXAMPLE),
+            "--output",
+            str(target),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    flat = json.loads(target.read_text())
+    assert set(flat) == set(StackOutputs.__annotations__)
+    assert len(flat) >= 60
+    assert all(isinstance(v, str) for v in flat.values())
+    assert json.loads(flat["traffic_weight_green"]) == 50
+    assert len(json.loads(flat["private_subnet_ids"])) == 3
+
+
+def test_r12_2_deployed_stack_json_is_flattened(tmp_path: Path) -> None:
+    nested = runner.invoke(app, ["outputs", "--config", str(EXAMPLE)])
+    assert nested.exit_code == 0, nested.output
+    stack_file = tmp_path / "stack.json"
+    stack_file.write_text(nested.stdout)
+    flat = runner.invoke(app, ["outputs", "--flat", "--from", str(stack_file)])
+    assert flat.exit_code == 0, flat.output
+    assert json.loads(flat.stdout)["vpc_id"] == json.loads(nested.stdout)["vpc_id"]
+
+
+def test_r12_2_a_stack_json_missing_outputs_is_refused_naming_them(tmp_path: Path) -> None:
+    stack_file = tmp_path / "old.json"
+    stack_file.write_text(json.dumps({"vpc_id": "vpc-0123"}))
+    result = runner.invoke(app, ["outputs", "--flat", "--from", str(stack_file)])
+    assert result.exit_code == 1
+    assert "alb_arn" in result.output and "up to date" in result.output
