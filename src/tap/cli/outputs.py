@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -40,19 +40,23 @@ def outputs_command(
         help="Flat JSON: strings stay strings, every other value is JSON-encoded (what the live tests read).",
     ),
     phase: str = typer.Option(None, "--phase", "-p", help="Phase to render offline."),
-    stack_json: Path = typer.Option(
-        None,
-        "--from",
-        exists=True,
-        dir_okay=False,
-        help="Read a deployed stack's `pulumi stack output --json` instead of rendering offline.",
-    ),
-    output: Path = typer.Option(
-        None,
-        "--output",
-        "-o",
-        help="Write to this file (parent folders are created), e.g. cfn-outputs/flat-outputs.json.",
-    ),
+    stack_json: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            exists=True,
+            dir_okay=False,
+            help="Read a deployed stack's `pulumi stack output --json` instead of rendering offline.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (parent folders are created), e.g. cfn-outputs/flat-outputs.json.",
+        ),
+    ] = None,
     config: Path = ConfigOption,
 ) -> None:
     """Print the stack outputs: offline from the plan, or from a deployed stack's JSON."""
