@@ -24,6 +24,8 @@ def _args(typ: str, name: str, props: dict[str, Any]) -> ResourceArgs:
 def security_group_rules(d: Described) -> list[ResourceArgs]:
     found = []
     for g in d.security_groups:
+        if g.get("GroupName") == DEFAULT_GROUP_NAME:
+            continue  # judged as a whole by default-security-group-empty
         gid = g["GroupId"]
         for direction, key, typ in (
             ("ingress", "IpPermissions", t.INGRESS_RULE),
@@ -109,6 +111,9 @@ def db_instance(d: Described) -> list[ResourceArgs]:
         return []
     secret = db.get("MasterUserSecret") or {}
     groups = db.get("DBParameterGroups") or [{}]
+    # AWS always reports PerformanceInsightsEnabled; an API that leaves it out (an emulator)
+    # has told us nothing, which is not the same as "off".
+    pi_reported = "PerformanceInsightsEnabled" in db
     props = {
         "storageEncrypted": db.get("StorageEncrypted"),
         "kmsKeyId": db.get("KmsKeyId"),
@@ -119,8 +124,8 @@ def db_instance(d: Described) -> list[ResourceArgs]:
         # describe_db_instances does not report what deleting the instance would do.
         "finalSnapshotIdentifier": UNKNOWN,
         "iamDatabaseAuthenticationEnabled": db.get("IAMDatabaseAuthenticationEnabled"),
-        "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled"),
-        "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
+        "performanceInsightsEnabled": db["PerformanceInsightsEnabled"] if pi_reported else UNKNOWN,
+        "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId") if pi_reported else UNKNOWN,
         "enabledCloudwatchLogsExports": db.get("EnabledCloudwatchLogsExports", []),
         "parameterGroupName": groups[0].get("DBParameterGroupName"),
         "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),

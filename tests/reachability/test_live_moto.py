@@ -1,0 +1,109 @@
+"""SPEC R14.2: `tap verify --live` reads a deployed stack through boto3. Against the AWS emulator
+on 127.0.0.1: one correct environment passes, and each broken one is caught by the rule or the
+reachability cell it breaks."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tap.aws_clients import AwsClients
+from tap.cli import app
+from tap.live.errors import LiveReadError
+from tap.live.outputs import parse_outputs
+from tap.live.verify import verify_outputs
+from tests.reachability import live_env as env
+
+pytestmark = pytest.mark.moto
+
+
+@pytest.fixture(scope="module")
+def shared_clients(moto_endpoint: str) -> AwsClients:
+    """One set of boto3 clients for the module (creating clients is the slow part)."""
+    return AwsClients(region="us-east-1", endpoint_url=moto_endpoint)
+
+
+@pytest.fixture
+def clean(shared_clients: AwsClients, moto_endpoint: str) -> AwsClients:
+    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+    return shared_clients
+
+
+def test_r14_2_live_correct_environment_passes(clean: AwsClients) -> None:
+    result = verify_outputs(clean, parse_outputs(env.build(clean, env.GOOD)))
+    assert [f.message for f in result.report.violations] == []
+    assert [c.question for c in result.wrong_cells] == []
+    assert len(result.cells) == 11
+    # the rules really ran on what describe_* returned
+    checked = {f.rule for f in result.report.findings}
+    assert {
+        "launch-template-imdsv2",
+        "rds-not-public",
+        "alb-listener-https-tls12",
+        "internet-ingress-https-only",
+    } <= checked
+
+
+# (break, rule that must fail or None, (question, actual) that must be wrong or None)
+CAUGHT = [
+    (env.DB_OPEN_TO_WORLD, "internet-ingress-https-only", ("other VPC host -> DB:3306", "yes")),
+    (env.PRIVATE_ROUTE_TO_IGW, None, ("app -> internet:443", "mixed: no, via NAT")),
+    (env.IMDSV1, "launch-template-imdsv2", None),
+    (env.PUBLIC_DB, "rds-not-public", None),
+    (env.ALB_PORT_80, "internet-ingress-https-only", ("internet -> ALB:80", "yes")),
+    (env.DEFAULT_EGRESS_KEPT, "no-admin-or-catch-all-rules", None),
+]
+
+
+@pytest.mark.parametrize(("broken", "rule", "cell"), CAUGHT, ids=[c[0] for c in CAUGHT])
+def test_r14_2_live_broken_environment_is_caught(
+    clean: AwsClients, broken: str, rule: str | None, cell: tuple[str, str] | None
+) -> None:
+    result = verify_outputs(clean, parse_outputs(env.build(clean, broken)))
+    assert not result.ok
+    if rule is not None:
+        assert rule in result.report.failed_rules()
+    wrong = [(c.question, c.actual) for c in result.wrong_cells]
+    assert wrong == ([cell] if cell else [])
+
+
+def test_r14_2_every_break_is_tested() -> None:
+    assert {c[0] for c in CAUGHT} == set(env.BREAKS)
+
+
+def test_r14_5_cli_verify_live_reads_outputs_file(
+    clean: AwsClients, moto_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps(env.build(clean, env.GOOD)))
+    monkeypatch.setenv("TAP_AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    result = CliRunner().invoke(app, ["verify", "--live", "--outputs", str(outputs), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["source"].startswith("live stack")
+
+
+def test_r14_5_live_outputs_without_vpc_id_name_the_key(clean: AwsClients) -> None:
+    with pytest.raises(LiveReadError, match="vpc_id"):
+        verify_outputs(clean, parse_outputs({"alb_arn": "arn:aws:elasticloadbalancing:x"}))
+
+
+def test_r14_5_live_outputs_naming_a_missing_vpc_fail_clearly(clean: AwsClients) -> None:
+    with pytest.raises(LiveReadError, match="vpc-0000000000000000f"):
+        verify_outputs(clean, parse_outputs({"vpc_id": "vpc-0000000000000000f"}))
+
+
+def test_r12_2_flat_outputs_decode_json_encoded_values() -> None:
+    out = parse_outputs(
+        {"vpc_id": "vpc-1", "private_subnet_ids": '["a", "b"]', "db_instance_identifier": "null"}
+    )
+    assert out.strings("private_subnet_ids") == ["a", "b"]
+    assert out.optional("db_instance_identifier") is None
+    assert out.require("vpc_id") == "vpc-1"
