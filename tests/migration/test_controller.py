@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -92,6 +93,26 @@ def test_r15_1_failed_analyses_up_to_the_limit_roll_back(stand_in: StandIn) -> N
         * stand_in.settings.migration.analysis_failure_limit
     )
     assert stand_in.clock.elapsed <= budget + ctl.poll_seconds
+    print(
+        f"\nsimulated bake start -> weights back after {budget} s of failing analyses: "
+        f"{stand_in.clock.elapsed:.1f} s (budget detection term {budget} s)"
+    )
+
+
+def test_r15_3_lifecycle_events_reach_the_alarm_topic(stand_in: StandIn) -> None:
+    sqs = stand_in.clients.client("sqs")
+    queue = sqs.create_queue(QueueName="oncall")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    stand_in.clients.client("sns").subscribe(
+        TopicArn=stand_in.outputs["alarm_topic_arn"], Protocol="sqs", Endpoint=arn
+    )
+    stand_in.feed_metrics(60)
+    stand_in.clock.at(65.0, lambda: stand_in.set_alarm(1, "ALARM"))
+    with pytest.raises(RolledBack):
+        make_controller(stand_in).advance()
+    bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]]
+    subjects = [json.loads(b)["Subject"] for b in bodies]
+    assert "tap migrate traffic-shift-10 -> blue-green: rolled-back" in subjects
 
 
 def test_r15_1_no_metric_data_pauses_instead_of_passing(stand_in: StandIn) -> None:

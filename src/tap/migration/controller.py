@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -612,11 +612,3 @@ class Controller:
             "paused": {"reason": flag.reason, "by": flag.by, "time": flag.time} if flag.active else None,
             "history": [e.as_json() for e in self.store.history(limit=history_rows)],
         }
-
-
-def held_for(history: list[HistoryEntry], phase: Phase, now: datetime) -> timedelta | None:
-    """How long `phase` has held since its last successful judgement (for status displays)."""
-    for entry in reversed(history):
-        if entry.to_phase == phase.value and entry.outcome == SUCCEEDED:
-            return now - datetime.fromisoformat(entry.time)
-    return None
