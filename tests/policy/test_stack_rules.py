@@ -147,3 +147,16 @@ def test_r16_unknown_stack_values_are_not_violations() -> None:
             continue  # a parameter whose name is unknown cannot be found; see the next assertion
         assert stack_violations(rule.name, unknown) == [], rule.name
     assert PHASE_NAME.endswith("/migration/phase")
+
+
+def test_r16_stack_violation_carries_the_urn_of_the_resource_at_fault() -> None:
+    """`pulumi preview` shows a stack policy's violation against the resource whose URN it names."""
+    from tap.policies.offline import StackArgs
+    from tap.policies.registry import rule_named
+
+    stack = replaced(good_stack(), "prod-rds", multiAz=False)
+    reported: list[tuple[str, str | None]] = []
+    rule_named("rds-multi-az-per-phase").validate(
+        StackArgs(resources=stack), lambda m, urn=None: reported.append((m, urn))
+    )
+    assert [urn for _m, urn in reported] == [next(r.urn for r in stack if r.name == "prod-rds")]

@@ -190,7 +190,7 @@ def multi_az_per_phase(stack: Stack, report: Report) -> None:
     for db in owned_instances(stack):
         v = flag(db.get("multiAz"))
         if v is not UNKNOWN and v is not True:
-            report(f"{db.label} is not Multi-AZ, but phase {phase_plan.phase.value!r} requires it")
+            report(f"{db.label} is not Multi-AZ, but phase {phase_plan.phase.value!r} requires it", db.urn)
 
 
 RULES = [

@@ -64,7 +64,10 @@ def never_all_zero(stack: Stack, report: Report) -> None:
         if UNKNOWN in weights:
             continue
         if all(w == 0 for w in weights):
-            report(f"every weighted record of {name!r} has weight 0 ({', '.join(r.name for r in records)})")
+            report(
+                f"every weighted record of {name!r} has weight 0 ({', '.join(r.name for r in records)})",
+                records[0].urn,
+            )
 
 
 def _points_at_stack_lb(record: Resource, lb_dns: set[str]) -> bool:
@@ -101,7 +104,9 @@ def weights_match_phase(stack: Stack, report: Report) -> None:
         for r in green:
             w = _weight(r)
             if w is not UNKNOWN and w != phase_plan.weights.green:
-                report(f"{r.label} has weight {w}; phase {phase!r} gives green {phase_plan.weights.green}")
+                report(
+                    f"{r.label} has weight {w}; phase {phase!r} gives green {phase_plan.weights.green}", r.urn
+                )
         if not phase_plan.dev_record and blue:
             report(
                 f"{', '.join(r.label for r in blue)} still exist(s) for {name!r}; "
@@ -110,7 +115,9 @@ def weights_match_phase(stack: Stack, report: Report) -> None:
         for r in blue if phase_plan.dev_record else []:
             w = _weight(r)
             if w is not UNKNOWN and w != phase_plan.weights.blue:
-                report(f"{r.label} has weight {w}; phase {phase!r} gives blue {phase_plan.weights.blue}")
+                report(
+                    f"{r.label} has weight {w}; phase {phase!r} gives blue {phase_plan.weights.blue}", r.urn
+                )
         if phase_plan.dev_record and not blue:
             report(f"{name!r} has no dev record, but phase {phase!r} keeps it")
 

@@ -89,7 +89,7 @@ def waf_associated(stack: Stack, report: Report) -> None:
         if arn is UNKNOWN:
             continue
         if arn not in protected and lb.get("id") not in protected:
-            report(f"{lb.label} faces the internet without a WAF web ACL")
+            report(f"{lb.label} faces the internet without a WAF web ACL", lb.urn)
 
 
 RULES = [listener_https, drop_invalid_headers, access_logs]

@@ -288,7 +288,10 @@ def group_attached(stack: Stack, report: Report) -> None:
         if sid is UNKNOWN or sid is None:
             continue
         if sid not in in_use and sid not in named:
-            report(f"{sg.label} ({sid}) is not attached to anything and no attached group's rule names it")
+            report(
+                f"{sg.label} ({sid}) is not attached to anything and no attached group's rule names it",
+                sg.urn,
+            )
 
 
 @stack_rule(
@@ -311,7 +314,8 @@ def internet_only_on_alb(stack: Stack, report: Report) -> None:
             if gid not in public_lb_groups:
                 report(
                     f"{rule.owner} opens group {gid} to the internet, but that group is not an "
-                    "internet-facing load balancer's"
+                    "internet-facing load balancer's",
+                    r.urn,
                 )
 
 

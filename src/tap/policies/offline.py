@@ -129,31 +129,34 @@ def run_resource_rules(
         for rule in rules:
             if not rule.applies_to(args.resource_type):
                 continue
-            messages: list[str] = []
-            rule.validate(args, _collector(messages))
+            reported: list[tuple[str, str | None]] = []
+            rule.validate(args, _collector(reported))
             label = _label(args)
-            if messages:
-                findings.extend(Finding(rule.name, label, False, m) for m in messages)
+            if reported:
+                findings.extend(Finding(rule.name, label, False, m) for m, _urn in reported)
             else:
                 findings.append(Finding(rule.name, label, True))
     return findings
 
 
 def run_stack_rules(args: StackArgs, rules: Sequence[StackRule] = STACK_RULES) -> list[Finding]:
+    labels = {r.urn: f"{r.resource_type.rsplit(':', 1)[-1]} {r.name}" for r in args.resources}
     findings: list[Finding] = []
     for rule in rules:
-        messages: list[str] = []
-        rule.validate(args, _collector(messages))
-        if messages:
-            findings.extend(Finding(rule.name, STACK, False, m) for m in messages)
+        reported: list[tuple[str, str | None]] = []
+        rule.validate(args, _collector(reported))
+        if reported:
+            findings.extend(Finding(rule.name, labels.get(urn or "", STACK), False, m) for m, urn in reported)
         else:
             findings.append(Finding(rule.name, STACK, True))
     return findings
 
 
-def _collector(messages: list[str]) -> Callable[..., None]:
+def _collector(reported: list[tuple[str, str | None]]) -> Callable[..., None]:
+    """A `report_violation` that keeps what it is given (pulumi_policy's signature)."""
+
     def report_violation(message: str, urn: str | None = None) -> None:
-        messages.append(message)
+        reported.append((message, urn))
 
     return report_violation
 

@@ -50,9 +50,11 @@ def _check_private(stack: Stack, report: Report, owner: Resource, subnets: Any, 
     public, known = public_subnets(stack)
     for s in subnets if isinstance(subnets, list) else []:
         if s in public:
-            report(f"{owner.label} puts {what} in public subnet {s} (routed to the internet gateway)")
+            report(
+                f"{owner.label} puts {what} in public subnet {s} (routed to the internet gateway)", owner.urn
+            )
         elif s not in known and s is not UNKNOWN:
-            report(f"{owner.label} uses subnet {s}, which is not a routed subnet of this stack")
+            report(f"{owner.label} uses subnet {s}, which is not a routed subnet of this stack", owner.urn)
 
 
 @stack_rule(
@@ -87,7 +89,10 @@ def alb_public(stack: Stack, report: Report) -> None:
             continue
         for s in lb.get("subnets") or []:
             if s is not UNKNOWN and s not in public:
-                report(f"{lb.label} is internet-facing but sits in {s}, not routed to the internet gateway")
+                report(
+                    f"{lb.label} is internet-facing but sits in {s}, not routed to the internet gateway",
+                    lb.urn,
+                )
 
 
 def listener_targets(stack: Stack) -> set[Any]:
@@ -120,9 +125,9 @@ def target_groups_wired(stack: Stack, report: Report) -> None:
         if arn is UNKNOWN:
             continue
         if arn not in targets:
-            report(f"{tg.label} is not a target of any listener")
+            report(f"{tg.label} is not a target of any listener", tg.urn)
         if arn not in registered:
-            report(f"{tg.label} has no Auto Scaling group registering instances into it")
+            report(f"{tg.label} has no Auto Scaling group registering instances into it", tg.urn)
 
 
 @stack_rule(
@@ -142,7 +147,10 @@ def phase_recorded(stack: Stack, report: Report) -> None:
     if raw is UNKNOWN:
         return
     if stack_phase_plan(stack) is None:
-        report(f"{params[0].label} does not hold a JSON phase document with a valid 'phase': {raw!r}")
+        report(
+            f"{params[0].label} does not hold a JSON phase document with a valid 'phase': {raw!r}",
+            params[0].urn,
+        )
 
 
 STACK_RULES = [fleets_private, db_subnets_private, alb_public, target_groups_wired, phase_recorded]

@@ -55,7 +55,13 @@ class StackArgs(Protocol):
     def resources(self) -> Sequence[Any]: ...
 
 
-Report = Callable[[str], None]
+class Report(Protocol):
+    """How a rule reports a problem: a message naming the resource, and (from stack rules)
+    the URN of the resource at fault, so `pulumi preview` shows it against that resource."""
+
+    def __call__(self, message: str, urn: str | None = None, /) -> None: ...
+
+
 # A resource rule listing this type applies to every resource.
 ANY_TYPE = "*"
 ResourceCheck = Callable[["Resource", Report], None]
@@ -144,7 +150,11 @@ class ResourceRule:
         if not self.applies_to(args.resource_type):
             return
         resource = as_resource(args)
-        self.check(resource, lambda message: report_violation(message, None))
+
+        def report(message: str, urn: str | None = None, /) -> None:
+            report_violation(message, None)  # the engine ties it to the resource analysed
+
+        self.check(resource, report)
 
 
 @dataclass(frozen=True)
@@ -160,7 +170,11 @@ class StackRule:
         """pulumi_policy's stack validation callback signature. Violations name the
         resource in their message (and carry its URN when there is one)."""
         stack = as_stack(args)
-        self.check(stack, lambda message: report_violation(message, None))
+
+        def report(message: str, urn: str | None = None, /) -> None:
+            report_violation(message, urn)
+
+        self.check(stack, report)
 
 
 def resource_rule(

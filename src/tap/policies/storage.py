@@ -159,7 +159,7 @@ def bucket_configured(stack: Stack, report: Report) -> None:
             if UNKNOWN in buckets:
                 continue
             if not ids & buckets:
-                report(f"{b.label} has no {what}")
+                report(f"{b.label} has no {what}", b.urn)
 
 
 @stack_rule(
@@ -178,9 +178,9 @@ def log_bucket_replicated(stack: Stack, report: Report) -> None:
             continue
         enabled = enabled_rules(rules)
         if role is not UNKNOWN and not role:
-            report(f"{rc.label} names no replication role")
+            report(f"{rc.label} names no replication role", rc.urn)
         if not enabled:
-            report(f"{rc.label} has no enabled replication rule")
+            report(f"{rc.label} has no enabled replication rule", rc.urn)
             continue
         sources.add(rc.get("bucket"))
         destinations.update((x.get("destination") or {}).get("bucket") for x in enabled)
@@ -189,7 +189,7 @@ def log_bucket_replicated(stack: Stack, report: Report) -> None:
     for b in stack.of_type(*t.BUCKETS):
         ids = b.physical_ids
         if ids and not (ids & sources or ids & destinations):
-            report(f"{b.label} is neither replicated nor a replication destination")
+            report(f"{b.label} is neither replicated nor a replication destination", b.urn)
 
 
 RULES = [
