@@ -29,6 +29,34 @@ def test_r18_cost_md_matches_a_fresh_generation(plans: Callable[[Phase], Plan]) 
     assert not cost.stale, f"docs/cost.md {REGENERATE}"
 
 
+def test_r18_runbook_generated_sections_match_a_fresh_generation(plans: Callable[[Phase], Plan]) -> None:
+    runbook = next(a for a in artefacts(ROOT, plans) if a.path.name == "runbook.md")
+    assert not runbook.stale, f"docs/runbook.md {REGENERATE}"
+
+
+RUNBOOK = (ROOT / "docs" / "runbook.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("phase", PHASES, ids=[p.value for p in PHASES])
+def test_r18_runbook_has_a_section_for_every_phase(phase: Phase) -> None:
+    assert f"`{phase.value}`" in RUNBOOK.split("## 3. Phase by phase", 1)[1].split("## 4.", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "must_say",
+    [
+        "aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com",
+        "aws route53 change-resource-record-sets",
+        "tap migrate rollback",
+        "pulumi config set tap:migrationPhase",
+        "read_only",
+        "--final-db-snapshot-identifier",
+    ],
+)
+def test_r18_runbook_gives_the_exact_commands(must_say: str) -> None:
+    assert must_say in RUNBOOK
+
+
 def test_r18_settings_reference_and_settings_object_agree() -> None:
     assert settings_reference.disagreements(markers.section(README, "settings")) == []
 

@@ -16,17 +16,19 @@ Each check in checks.py states its own caveat (`emulator_caveat`) or gap (`emula
 from __future__ import annotations
 
 import dataclasses
+import json
 import urllib.request
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.docs.runbook_sections import emergency_batch
 from tap.offline.plan import Plan
 from tap.phases import Phase
 from tests.integration.checks import CHECKS, Check, Deployment
 from tests.integration.flat_outputs import FlatOutputs
-from tests.integration.moto_environment import deploy
+from tests.integration.moto_environment import MotoDeployer, Substitutions
 
 pytestmark = pytest.mark.moto
 
@@ -40,7 +42,9 @@ def _reset(endpoint: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def moto_deployment(moto_endpoint: str, plans: Callable[[Phase], Plan]) -> Iterator[Deployment]:
+def moto_env(
+    moto_endpoint: str, plans: Callable[[Phase], Plan]
+) -> Iterator[tuple[Deployment, Substitutions]]:
     """One deployment for the module: building it is the expensive part, the checks only read.
 
     Tests that use `moto_clients` reset the emulator; pytest-xdist hands each worker tests in
@@ -49,8 +53,15 @@ def moto_deployment(moto_endpoint: str, plans: Callable[[Phase], Plan]) -> Itera
     _reset(moto_endpoint)
     plan = plans(PHASE)
     clients = AwsClients(region=plan.settings.core.region, endpoint_url=moto_endpoint)
-    yield Deployment(clients, deploy(clients, plan), plan.settings)
+    deployer = MotoDeployer(clients, plan)
+    outputs = deployer.deploy()
+    yield Deployment(clients, outputs, plan.settings), deployer.sub
     _reset(moto_endpoint)
+
+
+@pytest.fixture
+def moto_deployment(moto_env: tuple[Deployment, Substitutions]) -> Deployment:
+    return moto_env[0]
 
 
 def _run(check: Check, d: Deployment) -> None:
@@ -186,3 +197,31 @@ def test_r5_6_ssm_check_fails_when_the_fleets_would_read_another_database(
     dev = _with_outputs(moto_deployment, db_instance_address="payments-dev-mysql.example.internal")
     with pytest.raises(AssertionError, match="not the prod instance"):
         _check("writable_database_from_ssm")(dev)
+
+
+def test_r15_2_r18_runbook_emergency_batch_flips_all_traffic_to_dev(
+    moto_env: tuple[Deployment, Substitutions], plans: Callable[[Phase], Plan]
+) -> None:
+    """The change batch printed in docs/runbook.md, applied with the same API call the AWS CLI
+    makes, leaves dev at 100 and green at 0 — and the weights check agrees."""
+    d, sub = moto_env
+    r53 = d.client("route53")
+    zone, fqdn = d.outputs.text("hosted_zone_id"), d.outputs.text("app_fqdn") + "."
+    before = [
+        r
+        for r in r53.list_resource_record_sets(HostedZoneId=zone, StartRecordName=fqdn)["ResourceRecordSets"]
+        if "SetIdentifier" in r
+    ]
+    batch = json.loads(sub.text(json.dumps(emergency_batch(plans(PHASE)))))
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch=batch)
+    try:
+        flipped = _with_outputs(d, traffic_weight_blue="100", traffic_weight_green="0")
+        _check("weighted_records")(flipped)
+        with pytest.raises(AssertionError, match="weight 0, the phase says 10"):
+            _check("weighted_records")(d)
+    finally:
+        r53.change_resource_record_sets(
+            HostedZoneId=zone,
+            ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": r} for r in before]},
+        )
+    _check("weighted_records")(d)

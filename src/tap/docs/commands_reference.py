@@ -45,8 +45,9 @@ def commands() -> list[tuple[str, str]]:
     rows = []
     for path, cmd in _walk(typer.main.get_command(app), ()):
         usage = " ".join(["tap", *path, *(_param_usage(p) for p in cmd.params)])
-        lines = (cmd.help or "").strip().splitlines()
-        rows.append((usage, lines[0] if lines else ""))
+        # The first paragraph of the help: typer shows it as the summary.
+        first = (cmd.help or "").strip().split("\n\n", 1)[0]
+        rows.append((usage, " ".join(first.split())))
     return rows
 
 

@@ -16,11 +16,12 @@ from tap.cost.assumptions import Assumptions
 from tap.cost.estimate import estimate
 from tap.cost.prices import load
 from tap.cost.report import cost_markdown
-from tap.docs import commands_reference, markers, phase_table, settings_reference
+from tap.docs import commands_reference, markers, phase_table, runbook_sections, settings_reference
 from tap.offline.config_file import find_example, load_values
 from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASES, Phase
+from tap.settings import parse
 
 # The phase the README's diagram shows: both DNS records live, green serving, prod DB restored.
 DIAGRAM_PHASE = Phase.TRAFFIC_SHIFT_10
@@ -51,6 +52,16 @@ def readme_sections(plans: PlanSource) -> dict[str, str]:
     }
 
 
+def runbook_sections_for(plans: PlanSource) -> dict[str, str]:
+    settings = parse(load_values(find_example()))
+    return {
+        "phases": phase_table.render(),
+        "steps": runbook_sections.steps(settings),
+        "budget": runbook_sections.budget(settings),
+        "emergency-batch": runbook_sections.emergency_batch_markdown(plans(DIAGRAM_PHASE)),
+    }
+
+
 def cost_document(plans: PlanSource) -> str:
     prices, assume = load(), Assumptions()
     return cost_markdown([estimate(plans(p), prices, assume) for p in PHASES], prices, assume)
@@ -75,4 +86,12 @@ def artefacts(root: Path, plans: PlanSource) -> list[Artefact]:
     text = readme.read_text(encoding="utf-8")
     for name, body in readme_sections(plans).items():
         text = markers.replace(text, name, body)
-    return [Artefact(readme, text), Artefact(root / "docs" / "cost.md", cost_document(plans))]
+    runbook = root / "docs" / "runbook.md"
+    book = runbook.read_text(encoding="utf-8")
+    for name, body in runbook_sections_for(plans).items():
+        book = markers.replace(book, name, body)
+    return [
+        Artefact(readme, text),
+        Artefact(root / "docs" / "cost.md", cost_document(plans)),
+        Artefact(runbook, book),
+    ]

@@ -1,0 +1,86 @@
+"""Generated sections of docs/runbook.md: the step table and rollback budget (from the
+controller's own plan, `tap.migration.budget`) and the emergency Route53 change batch (from
+the weighted records the program declares), so the runbook cannot drift from the code."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tap.docs.tables import table
+from tap.migration.budget import full_plan
+from tap.offline.plan import Plan
+from tap.settings import Settings
+
+RECORD = "aws:route53/record:Record"
+
+
+def steps(settings: Settings) -> str:
+    plan = full_plan(settings)
+    rows = [
+        [
+            f"`{s.phase.value}`",
+            s.kind.value,
+            "removed" if s.blue is None else f"{s.blue}%",
+            f"{s.green}%",
+            f"{s.bake_seconds} s" if s.bake_seconds else "-",
+            ", ".join(s.gates),
+        ]
+        for s in plan.steps
+    ]
+    return table(["step to", "kind", "dev (blue) weight", "green weight", "bake", "gates, in order"], rows)
+
+
+def budget(settings: Settings) -> str:
+    plan = full_plan(settings)
+    return (
+        f"Worst case from green going bad to every client back on dev, with the example settings: "
+        f"{plan.budget.formula()}. The dev record is kept, at weight 0, for "
+        f"{plan.rollback_window_seconds} s (`tap:rollbackWindowSeconds`) after 100 % before "
+        "`complete` may remove it.\n"
+    )
+
+
+def _record_set(r: Any, weight: int) -> dict[str, Any]:
+    rrset: dict[str, Any] = {
+        "Name": r.get("name"),
+        "Type": r.get("type"),
+        "SetIdentifier": r.get("setIdentifier"),
+        "Weight": weight,
+    }
+    aliases = r.get("aliases") or []
+    if aliases:
+        a = aliases[0]
+        rrset["AliasTarget"] = {
+            "HostedZoneId": a.get("zoneId"),
+            "DNSName": a.get("name"),
+            "EvaluateTargetHealth": bool(a.get("evaluateTargetHealth")),
+        }
+    else:
+        rrset["TTL"] = int(float(r.get("ttl") or 60))
+        rrset["ResourceRecords"] = [{"Value": v} for v in r.get("records") or []]
+    if r.get("healthCheckId"):
+        rrset["HealthCheckId"] = r.get("healthCheckId")
+    return rrset
+
+
+def emergency_batch(plan: Plan) -> dict[str, Any]:
+    """UPSERTs that put every request back on dev: dev 100, green 0, every other attribute as
+    the program declares it (an UPSERT replaces the whole record set)."""
+    dev_id = plan.outputs["dev_record_set_identifier"]
+    weighted = sorted(
+        (r for r in plan.of_type(RECORD) if r.get("weightedRoutingPolicies")),
+        key=lambda r: str(r.get("setIdentifier")),
+    )
+    changes = [
+        {
+            "Action": "UPSERT",
+            "ResourceRecordSet": _record_set(r, 100 if r.get("setIdentifier") == dev_id else 0),
+        }
+        for r in weighted
+    ]
+    return {"Comment": "EMERGENCY rollback: all traffic to dev (blue-development)", "Changes": changes}
+
+
+def emergency_batch_markdown(plan: Plan) -> str:
+    return "```json\n" + json.dumps(emergency_batch(plan), indent=2) + "\n```\n"
