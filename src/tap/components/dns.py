@@ -196,51 +196,53 @@ class WeightedRecords(pulumi.ComponentResource):
     def __init__(self, name: str, args: WeightedRecordsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:WeightedRecords", name, None, opts)
         ctx, d, plan = args.ctx, args.ctx.settings.dns, args.ctx.settings.phase_plan
-        child = pulumi.ResourceOptions(parent=self)
+
+        def weighted(
+            service: str,
+            set_id: str,
+            weight: int,
+            check: aws.route53.HealthCheck,
+            alias: tuple[pulumi.Input[str], pulumi.Input[str]] | None = None,
+        ) -> aws.route53.Record:
+            """One side of app.{domain}: an alias, or A records with the configured TTL."""
+            return aws.route53.Record(
+                ctx.name(service),
+                zone_id=args.zone_id,
+                name=args.app_fqdn,
+                type="A",
+                set_identifier=set_id,
+                weighted_routing_policies=[aws.route53.RecordWeightedRoutingPolicyArgs(weight=weight)],
+                aliases=[
+                    aws.route53.RecordAliasArgs(name=alias[0], zone_id=alias[1], evaluate_target_health=True)
+                ]
+                if alias
+                else None,
+                records=None if alias else list(d.dev_record_values),
+                ttl=None if alias else d.record_ttl,
+                health_check_id=check.id,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
         self.green_health_check = https_health_check(ctx, "green-health", args.alb_dns_name, self)
-        self.green_record = aws.route53.Record(
-            ctx.name("app-green-record"),
-            zone_id=args.zone_id,
-            name=args.app_fqdn,
-            type="A",
-            set_identifier=GREEN_SET_ID,
-            weighted_routing_policies=[
-                aws.route53.RecordWeightedRoutingPolicyArgs(weight=plan.weights.green)
-            ],
-            aliases=[
-                aws.route53.RecordAliasArgs(
-                    name=args.alb_dns_name, zone_id=args.alb_zone_id, evaluate_target_health=True
-                )
-            ],
-            health_check_id=self.green_health_check.id,
-            opts=child,
+        self.green_record = weighted(
+            "app-green-record",
+            GREEN_SET_ID,
+            plan.weights.green,
+            self.green_health_check,
+            (args.alb_dns_name, args.alb_zone_id),
         )
         self.dev_record = self.dev_health_check = None
         if plan.dev_record:
             self.dev_health_check = https_health_check(
                 ctx, "dev-health", ctx.settings.dev_health_check_fqdn, self
             )
-            alias = d.dev_endpoint_mode == "alias"
-            self.dev_record = aws.route53.Record(
-                ctx.name("app-dev-record"),
-                zone_id=args.zone_id,
-                name=args.app_fqdn,
-                type="A",
-                set_identifier=DEV_SET_ID,
-                weighted_routing_policies=[
-                    aws.route53.RecordWeightedRoutingPolicyArgs(weight=plan.weights.blue)
-                ],
-                aliases=[
-                    aws.route53.RecordAliasArgs(
-                        name=d.dev_alias_dns_name, zone_id=d.dev_alias_zone_id, evaluate_target_health=True
-                    )
-                ]
-                if alias
-                else None,
-                records=None if alias else list(d.dev_record_values),
-                ttl=None if alias else d.record_ttl,
-                health_check_id=self.dev_health_check.id,
-                opts=child,
+            dev_alias = (d.dev_alias_dns_name, d.dev_alias_zone_id)
+            self.dev_record = weighted(
+                "app-dev-record",
+                DEV_SET_ID,
+                plan.weights.blue,
+                self.dev_health_check,
+                dev_alias if d.dev_endpoint_mode == "alias" else None,
             )
         self.register_outputs({"green_record": self.green_record.fqdn})
 

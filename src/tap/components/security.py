@@ -44,72 +44,54 @@ class SecurityGroups(pulumi.ComponentResource):
         self.app = group("app-sg", "prod app fleets: 8080 from the ALB, to MySQL and AWS APIs")
         self.db = group("db-sg", "prod MySQL: 3306 from the app fleets only")
 
-        def ingress(
-            rule: str,
+        def rule(
+            kind: type[aws.vpc.SecurityGroupIngressRule] | type[aws.vpc.SecurityGroupEgressRule],
+            name: str,
             sg: aws.ec2.SecurityGroup,
             port: int,
             description: str,
             *,
             cidr: str | None = None,
-            source: aws.ec2.SecurityGroup | None = None,
-        ) -> aws.vpc.SecurityGroupIngressRule:
-            return aws.vpc.SecurityGroupIngressRule(
-                ctx.name(rule),
+            peer: aws.ec2.SecurityGroup | None = None,
+        ) -> pulumi.CustomResource:
+            """One TCP port, one peer (a CIDR or a group), always described."""
+            return kind(
+                ctx.name(name),
                 security_group_id=sg.id,
                 ip_protocol="tcp",
                 from_port=port,
                 to_port=port,
                 cidr_ipv4=cidr,
-                referenced_security_group_id=source.id if source else None,
+                referenced_security_group_id=peer.id if peer else None,
                 description=description,
-                tags={"Name": ctx.name(rule)},
+                tags={"Name": ctx.name(name)},
                 opts=child,
             )
 
-        def egress(
-            rule: str,
-            sg: aws.ec2.SecurityGroup,
-            port: int,
-            description: str,
-            *,
-            cidr: str | None = None,
-            dest: aws.ec2.SecurityGroup | None = None,
-        ) -> aws.vpc.SecurityGroupEgressRule:
-            return aws.vpc.SecurityGroupEgressRule(
-                ctx.name(rule),
-                security_group_id=sg.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                cidr_ipv4=cidr,
-                referenced_security_group_id=dest.id if dest else None,
-                description=description,
-                tags={"Name": ctx.name(rule)},
-                opts=child,
-            )
-
+        ingress, egress = aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule
         # The only internet-facing rule in the stack: HTTPS to the load balancer. No port 80.
-        self.alb_https_in = ingress(
-            "alb-https-in", self.alb, HTTPS_PORT, "HTTPS from the internet", cidr=ANYWHERE_V4
+        self.alb_https_in = rule(
+            ingress, "alb-https-in", self.alb, HTTPS_PORT, "HTTPS from the internet", cidr=ANYWHERE_V4
         )
-        self.alb_to_app = egress(
-            "alb-to-app", self.alb, APP_PORT, "ALB to the app fleets on 8080", dest=self.app
+        self.alb_to_app = rule(
+            egress, "alb-to-app", self.alb, APP_PORT, "ALB to the app fleets on 8080", peer=self.app
         )
-        self.app_from_alb = ingress(
-            "app-from-alb", self.app, APP_PORT, "App traffic from the ALB only", source=self.alb
+        self.app_from_alb = rule(
+            ingress, "app-from-alb", self.app, APP_PORT, "App traffic from the ALB only", peer=self.alb
         )
-        self.app_to_db = egress(
-            "app-to-db", self.app, MYSQL_PORT, "App to the production MySQL", dest=self.db
+        self.app_to_db = rule(
+            egress, "app-to-db", self.app, MYSQL_PORT, "App to the production MySQL", peer=self.db
         )
-        self.app_https_out = egress(
+        self.app_https_out = rule(
+            egress,
             "app-https-out",
             self.app,
             HTTPS_PORT,
             "App to AWS APIs (SSM, Secrets Manager, CloudWatch) via NAT",
             cidr=ANYWHERE_V4,
         )
-        self.db_from_app = ingress(
-            "db-from-app", self.db, MYSQL_PORT, "MySQL from the app fleets only", source=self.app
+        self.db_from_app = rule(
+            ingress, "db-from-app", self.db, MYSQL_PORT, "MySQL from the app fleets only", peer=self.app
         )
 
         # Taking over the default group with no rules leaves nothing to fall back to: a resource
