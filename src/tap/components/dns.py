@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from tap.components.compute import HEALTH_PATH
 from tap.components.context import StackContext
+from tap.iam_documents import ANY_RESOURCE
 
 DEV_SET_ID = "blue-development"
 GREEN_SET_ID = "green-production"
@@ -43,14 +44,14 @@ def dnssec_key_policy(ctx: StackContext) -> pulumi.Output[str]:
                     "Effect": "Allow",
                     "Principal": {"AWS": root},
                     "Action": "kms:*",
-                    "Resource": "*",
+                    "Resource": ANY_RESOURCE,
                 },
                 {
                     "Sid": "Route53DnssecUsesKey",
                     "Effect": "Allow",
                     "Principal": {"Service": "dnssec-route53.amazonaws.com"},
                     "Action": ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"],
-                    "Resource": "*",
+                    "Resource": ANY_RESOURCE,
                     "Condition": source,
                 },
                 {
@@ -58,7 +59,7 @@ def dnssec_key_policy(ctx: StackContext) -> pulumi.Output[str]:
                     "Effect": "Allow",
                     "Principal": {"Service": "dnssec-route53.amazonaws.com"},
                     "Action": "kms:CreateGrant",
-                    "Resource": "*",
+                    "Resource": ANY_RESOURCE,
                     "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
                 },
             ],
