@@ -11,11 +11,23 @@ from typer.testing import CliRunner
 
 from tap.cli import app
 from tap.offline.plan import Plan
-from tap.phases import Phase
+from tap.phases import Phase, parse_phase
 from tests.conftest import EXAMPLE
 from tests.reachability.test_plan import open_db_group
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def cached_renders(plans: Callable[[Phase], Plan], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands render through the session's cached renders of the same settings (a render
+    is the slow part; what is checked and printed is unchanged)."""
+
+    def render(values: dict[str, Any]) -> Plan:
+        return plans(parse_phase(str(values["migrationPhase"])))
+
+    monkeypatch.setattr("tap.cli.verify.render", render)
+    monkeypatch.setattr("tap.cli.plan.render", render)
 
 
 def test_r14_2_verify_json_passes_with_full_matrix() -> None:
@@ -53,7 +65,7 @@ def test_r14_5_verify_exits_1_and_names_the_violation(
         return broken
 
     monkeypatch.setattr("tap.cli.verify.render", render_broken)
-    result = runner.invoke(app, ["verify", "--config", str(EXAMPLE)])
+    result = runner.invoke(app, ["verify", "--phase", "traffic-shift-10", "--config", str(EXAMPLE)])
     assert result.exit_code == 1
     assert "db-open-to-world" in result.stdout
     assert "FAIL" in result.stdout and "WRONG" in result.stdout
