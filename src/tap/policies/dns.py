@@ -14,20 +14,15 @@ from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rul
 MAX_TTL = 60
 
 
-def _routed(r: Resource) -> bool:
-    """A record that takes part in traffic routing (it has a set identifier)."""
-    return r.get("setIdentifier") is not None
-
-
 @resource_rule(
-    "dns-routing-ttl-60",
-    "Non-alias records that route traffic have a TTL of at most 60 s, so a weight change or "
-    "rollback takes effect within a minute.",
+    "dns-ttl-60",
+    "Non-alias records have a TTL of at most 60 s, so a weight change or rollback takes effect "
+    "within a minute (alias records follow their target's TTL).",
     "R8.2",
     t.ROUTE53_RECORD,
 )
 def ttl_at_most_60(r: Resource, report: Report) -> None:
-    if not _routed(r) or r.get("aliases"):
+    if r.get("aliases"):
         return
     ttl = number(r.get("ttl"))
     if isinstance(ttl, Unknown):
