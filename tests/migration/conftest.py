@@ -35,6 +35,7 @@ class SimulatedStack:
     name: str
     work_dir: str
     crash_after_up: bool = False
+    crash_before_up: bool = False
     phase: str = ""
     calls: list[tuple[str, Any]] = field(default_factory=list)
 
@@ -43,6 +44,8 @@ class SimulatedStack:
         self.phase = value.value
 
     def up(self, *, on_output: Any = None, message: str | None = None) -> Any:
+        if self.crash_before_up:
+            raise SimulatedCrash("controller process killed before the update started")
         self.env.pulumi_calls.append(("up", (self.name, self.phase)))
         self.env.deploy_phase(Phase(self.phase))
         if on_output is not None:
@@ -88,10 +91,13 @@ def make_controller(
     owner: str = "controller-a",
     *,
     crash_after_up: bool = False,
+    crash_before_up: bool = False,
     applier: ApplierName = ApplierName.PULUMI,
 ) -> Controller:
     def factory(name: str, work_dir: str) -> SimulatedStack:
-        return SimulatedStack(env, name, work_dir, crash_after_up=crash_after_up)
+        return SimulatedStack(
+            env, name, work_dir, crash_after_up=crash_after_up, crash_before_up=crash_before_up
+        )
 
     return build_controller(
         env.settings,

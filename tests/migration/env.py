@@ -33,6 +33,8 @@ class StandIn:
     settings: Settings
     clock: ManualClock
     pulumi_calls: list[tuple[str, Any]] = field(default_factory=list)
+    dev_rrset: dict[str, Any] = field(default_factory=dict)
+    """The dev record as created, so an update to an earlier phase can recreate it."""
 
     @property
     def route53(self) -> Any:
@@ -80,6 +82,8 @@ class StandIn:
             ]
         }
         changes = []
+        if DEV_ID not in sets and plan.dev_record:
+            sets[DEV_ID] = self.dev_rrset
         for ident, weight in ((DEV_ID, plan.weights.blue), (GREEN_ID, plan.weights.green)):
             if ident not in sets:
                 continue
@@ -293,7 +297,13 @@ def build_stand_in(clients: AwsClients, settings: Settings, clock: ManualClock, 
         "traffic_weight_blue": json.dumps(plan.weights.blue),
         "traffic_weight_green": json.dumps(plan.weights.green),
     }
-    return StandIn(clients, outputs, settings, clock)
+    env = StandIn(clients, outputs, settings, clock)
+    env.dev_rrset = next(
+        s
+        for s in r53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+        if s.get("SetIdentifier") == DEV_ID
+    )
+    return env
 
 
 def at_minutes(clock: ManualClock, when: datetime) -> float:

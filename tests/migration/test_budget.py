@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from tap.migration.budget import (
@@ -38,6 +39,7 @@ def test_r15_2_example_settings_roll_back_in_four_minutes() -> None:
     assert b.total_seconds == 60 * 2 + 60 + 60 == 240
 
 
+@hypothesis_settings(deadline=None, max_examples=50)  # parsing settings takes ms under load
 @given(interval=st.integers(60, 300), limit=st.integers(1, 10), ttl=st.integers(1, 60))
 def test_r15_2_a_plan_over_15_minutes_is_refused_and_one_within_is_not(
     interval: int, limit: int, ttl: int

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import pytest
 
 from tap.migration.controller import ROLLED_BACK, SUCCEEDED
 from tap.migration.errors import GateFailed, LockHeld, Paused, RolledBack
-from tap.phases import Phase
+from tap.phases import Phase, plan_for
 from tests.migration.conftest import SimulatedCrash, make_controller
 from tests.migration.env import StandIn
 
@@ -211,3 +212,58 @@ def test_issue6_complete_waits_for_the_rollback_window(stand_in: StandIn) -> Non
     report = ctl.advance()
     assert report.end_phase == "complete"
     assert stand_in.weights() == {"blue": None, "green": 100}
+
+
+def test_r15_3_an_interrupted_rollback_is_finished_never_undone(stand_in: StandIn, settings: Any) -> None:
+    """Died after the emergency weight flip, before any history row: resume must not re-apply 10 %."""
+    ctl = make_controller(stand_in, owner="laptop-1")
+    ctl.store.append("blue-green", "traffic-shift-10", "started", "operator")
+    stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
+    ctl.emergency.shift(plan_for(Phase.BLUE_GREEN, settings.fleet_sizes))  # then the laptop died
+
+    with pytest.raises(RolledBack, match="half done"):
+        make_controller(stand_in, owner="laptop-2").advance()
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert stand_in.deployed_phase() == "blue-green"
+    assert [args for call, args in stand_in.pulumi_calls if call == "up"] == [("prod", "blue-green")]
+    assert outcomes(stand_in)[-2:] == [("blue-green", ROLLED_BACK), ("blue-green", "reconciled")]
+
+
+def test_r15_3_drift_between_weights_and_deployed_phase_refuses_advance(
+    stand_in: StandIn, settings: Any
+) -> None:
+    stand_in.feed_metrics(60)
+    make_controller(stand_in).emergency.shift(plan_for(Phase.TRAFFIC_SHIFT_50, settings.fleet_sizes))
+    with pytest.raises(GateFailed, match="tap migrate rollback"):
+        make_controller(stand_in).advance()
+    assert stand_in.weights() == {"blue": 50, "green": 50}  # refused, not touched
+
+
+def test_r15_3_crash_before_the_update_reruns_the_step_with_its_gates(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    with pytest.raises(SimulatedCrash):
+        make_controller(stand_in, owner="laptop-1", crash_before_up=True).advance()
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    make_controller(stand_in, owner="laptop-2").advance()
+    assert stand_in.weights() == {"blue": 90, "green": 10}
+    assert outcomes(stand_in) == [
+        ("traffic-shift-10", "started"),
+        ("traffic-shift-10", "note"),
+        ("traffic-shift-10", "started"),
+        ("traffic-shift-10", SUCCEEDED),
+    ]
+
+
+def test_r15_2_rollback_after_complete_goes_through_the_stack_to_recreate_the_dev_record(
+    stand_in: StandIn,
+) -> None:
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in)
+    ctl.advance(Phase.TRAFFIC_SHIFT_100)
+    stand_in.clock.sleep(stand_in.settings.migration.rollback_window_seconds)
+    ctl.advance()
+    assert stand_in.weights() == {"blue": None, "green": 100}
+    report = ctl.rollback("payment errors after complete")
+    assert report.end_phase == "blue-green"
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert stand_in.pulumi_calls[-1] == ("up", ("prod", "blue-green"))

@@ -271,8 +271,9 @@ class Controller:
             )
         current = obs.phase
         open_entry = self._open_step()
-        if open_entry is not None:
-            current = self._resume(report, open_entry, obs)
+        resumed = self._resume(report, open_entry, obs) if open_entry is not None else None
+        if resumed is not None:
+            current = resumed
             if target is None or target == current:
                 report.end_phase = current.value
                 return report
@@ -292,8 +293,9 @@ class Controller:
             return entry if entry.outcome in OPEN else None
         return None
 
-    def _resume(self, report: RunReport, entry: HistoryEntry, obs: Observation) -> Phase:
-        """Finish a step an earlier controller started (crash, lost laptop, pause)."""
+    def _resume(self, report: RunReport, entry: HistoryEntry, obs: Observation) -> Phase | None:
+        """Finish a step an earlier controller started (crash, lost laptop, pause). Returns the
+        phase it finished, or None when the step never took effect (run it anew, gates and all)."""
         frm, to = parse_phase(entry.from_phase), parse_phase(entry.to_phase)
         tplan = self._plan(to)
         applied = obs.phase == to and obs.weights.matches(expected_blue(tplan), tplan.weights.green)
@@ -306,7 +308,19 @@ class Controller:
             self._record(
                 report, frm, to, NOTE, f"interrupted step {frm.value} -> {to.value} never took effect"
             )
-            return frm
+            return None
+        weights_moved = obs.weights.matches(expected_blue(tplan), tplan.weights.green)
+        if not applied and not weights_moved:
+            # Neither the source nor the target: most likely a rollback died half way. Never push
+            # traffic back to green from an unknown state; finish the rollback instead.
+            self._rollback(
+                report,
+                to,
+                f"interrupted step {frm.value} -> {to.value} (entry {entry.seq}) found in an unknown state "
+                f"(deployed {obs.phase.value}, weights {obs.weights.as_json()}); rolling back",
+                self._now(),
+            )
+            raise RolledBack(f"an interrupted step to {to.value!r} was found half done and rolled back")
         if applied:
             self._record(
                 report,
@@ -338,6 +352,11 @@ class Controller:
         failing = [g for g in gates if g.verdict != Verdict.PASS]
         detail = "; ".join(f"{g.name}: {g.detail}" for g in failing)
         if verdict == Verdict.FAIL:
+            if any(g.name == "dns-readback" and g.verdict == Verdict.FAIL for g in gates):
+                detail += (
+                    " (the weights differ from the deployed phase: an interrupted rollback or a manual "
+                    "change; `tap migrate rollback` puts them back and reconciles the stack)"
+                )
             alarm = any(g.name == "alarms" and g.verdict == Verdict.FAIL for g in gates)
             if alarm and takes_green_traffic(self._plan(current)):
                 # Fast path: an alarm while green already serves traffic is a rollback, not a refusal.
@@ -451,7 +470,14 @@ class Controller:
         elif classify_transition(current, target) != TransitionKind.ROLLBACK:
             raise PhaseError(f"{target.value!r} is not a rollback target of {current.value!r}")
         tplan = self._plan(target)
-        shifted = self.emergency.shift(tplan)
+        fast = self._plan(current).dev_record
+        if fast:
+            insync: float | None = self.emergency.shift(tplan).insync_seconds
+        else:
+            # The dev record no longer exists (after `complete`): only the stack can recreate it,
+            # so the slow path is the only path.
+            self.reconciler.apply(tplan, self._output)
+            insync = None
         observed = read_weights(self.clients.client("route53"), self.dep)
         back = self._now()
         readback = dns_readback_gate(observed, expected_blue(tplan), tplan.weights.green)
@@ -463,7 +489,7 @@ class Controller:
             "detected_at": detected.isoformat(),
             "weights_back_at": back.isoformat(),
             "detection_to_weights_seconds": seconds,
-            "insync_seconds": shifted.insync_seconds,
+            "insync_seconds": insync,
             "weights": observed.as_json(),
         }
         self._record(
@@ -477,6 +503,9 @@ class Controller:
         )
         if readback.verdict != Verdict.PASS:
             raise ApplyFailed(f"rollback weights did not read back: {readback.detail}")
+        if not fast:
+            self._record(report, current, target, RECONCILED, "the stack update recreated the dev record")
+            return
         try:
             reconciled: Applied = self.reconciler.apply(tplan, self._output)
         except ApplyFailed as exc:
