@@ -22,7 +22,8 @@ SECRET_KEY = re.compile(
     r"(password|passwd|passphrase|secretstring|secretkey|secretaccesskey|privatekey|apikey|authtoken|clientsecret)$",
     re.IGNORECASE,
 )
-NOT_A_SECRET = re.compile(r"(manage|length|policy|reset|kmskey|arn|id|enabled|required)", re.IGNORECASE)
+# Names that end like a secret but manage one instead of holding it (their values are flags).
+NOT_A_SECRET = re.compile(r"^(manage|reset|require|generate|allow|enable)", re.IGNORECASE)
 ACCESS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")
 SECRET_ACCESS_KEY = re.compile(r"(?i)aws_?secret_?access_?key\s*[=:]\s*['\"]?[A-Za-z0-9/+]{40}")
 # `NAME=value` / `name: value` in a script, where NAME ends in a secret word and the value is a
