@@ -450,3 +450,20 @@ def test_r9_1_tls_policy_requires_a_deny_for_everyone() -> None:
     allow_only = {"Statement": [{**TLS_ONLY_POLICY["Statement"][0], "Effect": "Allow"}]}
     assert violations("s3-tls-only-policy", t.S3_POLICY, {"policy": json.dumps(allow_only)})
     assert violations("s3-tls-only-policy", t.S3_POLICY, {"policy": "not json"})
+
+
+def test_r5_5_references_to_secrets_are_not_secrets() -> None:
+    """ARNs, key ids and flags that name or manage a secret hold no secret value."""
+    props = {
+        "manageMasterUserPassword": "true",
+        "masterUserSecretKmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/abc",
+        "secretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
+        "passwordLength": "32",
+    }
+    assert violations("no-plaintext-secrets", t.SECRET, props) == []
+
+
+def test_r5_5_secret_access_key_shape_is_caught_anywhere() -> None:
+    leaked = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    found = violations("no-plaintext-secrets", t.SSM_PARAMETER, {"name": "/x", "value": leaked})
+    assert found and "access key" in found[0]
