@@ -10,6 +10,7 @@ import pytest
 
 from tap.migration.controller import ROLLED_BACK, SUCCEEDED
 from tap.migration.errors import GateFailed, LockHeld, Paused, RolledBack
+from tap.migration.wiring import ApplierName
 from tap.phases import Phase, plan_for
 from tests.migration.conftest import SimulatedCrash, make_controller
 from tests.migration.env import StandIn
@@ -267,3 +268,12 @@ def test_r15_2_rollback_after_complete_goes_through_the_stack_to_recreate_the_de
     assert report.end_phase == "blue-green"
     assert stand_in.weights() == {"blue": 100, "green": 0}
     assert stand_in.pulumi_calls[-1] == ("up", ("prod", "blue-green"))
+
+
+def test_r15_1_route53_applier_moves_weights_then_reconciles_the_stack(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in, applier=ApplierName.ROUTE53)
+    ctl.advance()
+    assert stand_in.weights() == {"blue": 90, "green": 10}
+    assert stand_in.deployed_phase() == "traffic-shift-10"
+    assert [args for call, args in stand_in.pulumi_calls if call == "up"] == [("prod", "traffic-shift-10")]
