@@ -46,6 +46,11 @@ class Check:
 CHECKS: list[Check] = []
 
 
+class NotApplicable(Exception):
+    """The deployed phase has nothing for this check to look at (e.g. no green instances
+    before `blue-green`); the suites report it as a skip with this message."""
+
+
 def check(
     *needs: str, emulator_gap: str | None = None, emulator_caveat: str = ""
 ) -> Callable[[Callable[[Deployment], None]], Callable[[Deployment], None]]:
@@ -428,6 +433,25 @@ def check_r10_alarms_exist_with_the_spec_thresholds_and_actions(d: Deployment) -
                 f"{name}: {alarm['ComparisonOperator']} {alarm['Threshold']}, "
                 f"expected {comparison} {threshold:g}"
             )
+    if o.has("db_instance_identifier"):
+        # The database alarms are found by the metric they watch, not by a guessed name.
+        cw = d.client("cloudwatch")
+        dims = [{"Name": "DBInstanceIdentifier", "Value": o.text("db_instance_identifier")}]
+        for metric in ("CPUUtilization", "DatabaseConnections", "FreeStorageSpace"):
+            threshold, comparison = by_metric[("AWS/RDS", metric)]
+            alarms = cw.describe_alarms_for_metric(MetricName=metric, Namespace="AWS/RDS", Dimensions=dims)[
+                "MetricAlarms"
+            ]
+            if not any(
+                abs(float(a["Threshold"]) - threshold) < 1e-6
+                and a["ComparisonOperator"] == comparison
+                and topic in a.get("AlarmActions", [])
+                for a in alarms
+            ):
+                problems.append(
+                    f"no alarm on AWS/RDS {metric} of {o.text('db_instance_identifier')} with "
+                    f"{comparison} {threshold:g} notifying the topic"
+                )
     if o.text("alarm_unhealthy_hosts_name") in found:
         period = found[o.text("alarm_unhealthy_hosts_name")].get("Period")
         if period is not None and period != 60:

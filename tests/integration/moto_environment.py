@@ -76,9 +76,9 @@ class MotoDeployer:
             self._network,
             self._security_groups,
             self._kms,
+            self._database,  # before IAM: the rds-db:connect ARN names the instance's resource id
             self._iam,
             self._s3,
-            self._database,
             self._load_balancer,
             self._fleets,
             self._topics,
