@@ -277,3 +277,25 @@ def test_r15_1_route53_applier_moves_weights_then_reconciles_the_stack(stand_in:
     assert stand_in.weights() == {"blue": 90, "green": 10}
     assert stand_in.deployed_phase() == "traffic-shift-10"
     assert [args for call, args in stand_in.pulumi_calls if call == "up"] == [("prod", "traffic-shift-10")]
+
+
+def test_r15_2_rollback_wins_even_when_the_lock_holder_does_not_answer(stand_in: StandIn) -> None:
+    stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
+    holder = make_controller(stand_in, owner="stuck-in-pulumi-up")
+    holder.store.acquire()
+    operator = make_controller(stand_in, owner="operator")
+    report = operator.rollback("pager")
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert stand_in.clock.elapsed == 3 * operator.poll_seconds  # waited three ticks for the holder
+    assert holder.store.rollback_request().active  # left for the holder to act on and reconcile
+    assert any("stuck-in-pulumi-up" in w for w in report.warnings)
+
+
+def test_r15_2_rollback_is_handed_to_the_lock_holder_when_it_answers(stand_in: StandIn) -> None:
+    stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
+    holder = make_controller(stand_in, owner="baker")
+    holder.store.acquire()
+    stand_in.clock.at(5.0, lambda: holder.store.take_rollback_request())
+    report = make_controller(stand_in, owner="operator").rollback("pager")
+    assert any("took the rollback request" in w for w in report.warnings)
+    assert stand_in.weights() == {"blue": 90, "green": 10}  # the holder does it, not the operator
