@@ -147,3 +147,21 @@ def test_r18_tap_cost_rejects_an_unknown_phase_with_exit_2() -> None:
     result = CliRunner().invoke(app, ["cost", "--phase", "traffic-shift-75"])
     assert result.exit_code == 2
     assert "traffic-shift-100" in result.output
+
+
+def test_r18_assumption_overrides_change_only_usage_lines(plans: Callable[[Phase], Plan]) -> None:
+    plan = plans(Phase.TRAFFIC_SHIFT_100)
+    base = estimate(plan, PRICES, ASSUME)
+    busier = estimate(plan, PRICES, ASSUME.with_overrides(["requests_per_second=100"]))
+    assert lines(busier, "inspected requests")[0] == pytest.approx(2 * lines(base, "inspected requests")[0])
+    assert lines(busier, "NAT gateway hours") == lines(base, "NAT gateway hours")  # counted, not assumed
+
+
+@pytest.mark.parametrize(
+    "bad", ["requests=5", "requests_per_second", "requests_per_second=-1", "dev_data_gib=x"]
+)
+def test_r18_bad_assumption_override_is_exit_2_naming_what_is_allowed(bad: str) -> None:
+    result = CliRunner().invoke(app, ["cost", "--phase", "initial", "--assume", bad])
+    assert result.exit_code == 2
+    assert bad in result.output
+    assert "requests_per_second" in result.output or "number >= 0" in result.output

@@ -43,6 +43,14 @@ def _show_assumptions(prices: PriceTable, assume: Assumptions) -> None:
     out.print(table)
 
 
+AssumeOption = typer.Option(
+    None,
+    "--assume",
+    "-a",
+    help="Replace a usage assumption, e.g. --assume requests_per_second=200 (repeatable).",
+)
+
+
 @handles_errors
 def cost_command(
     phase: str = typer.Option(
@@ -52,10 +60,11 @@ def cost_command(
         help="One phase's line items (default: every phase, by component). One of: " + ", ".join(PHASE_NAMES),
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    assume_pairs: list[str] = AssumeOption,
     config: Path = ConfigOption,
 ) -> None:
     """Estimate the monthly AWS cost per component for each phase (us-east-1 on-demand)."""
-    prices, assume = load(), Assumptions()
+    prices, assume = load(), Assumptions().with_overrides(assume_pairs or [])
     estimates = _estimates(config, phase, prices, assume)
     if as_json:
         print_json(

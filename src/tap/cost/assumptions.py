@@ -3,7 +3,16 @@ can see which figure moves the total and replace it with their own traffic."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+
+from tap.errors import TapError
+
+
+class AssumptionError(TapError):
+    """A `--assume` override names an unknown assumption or gives a value that is not a number."""
+
+    exit_code = 2
 
 
 def _assume(value: float, doc: str) -> float:
@@ -42,3 +51,23 @@ class Assumptions:
     def describe(self) -> list[tuple[str, float, str]]:
         """(name, value, meaning) for printing next to the estimate."""
         return [(f.name, float(getattr(self, f.name)), str(f.metadata["doc"])) for f in fields(self)]
+
+    def with_overrides(self, pairs: Iterable[str]) -> Assumptions:
+        """`name=value` overrides (from `tap cost --assume`), every one checked."""
+        known = [f.name for f in fields(self)]
+        changes: dict[str, float] = {}
+        for pair in pairs:
+            name, sep, raw = pair.partition("=")
+            name = name.strip()
+            if not sep or name not in known:
+                raise AssumptionError(
+                    f"--assume {pair!r}: expected name=value with name one of: {', '.join(known)}"
+                )
+            try:
+                value = float(raw)
+            except ValueError:
+                value = -1.0
+            if not value >= 0 or value == float("inf"):
+                raise AssumptionError(f"--assume {pair!r}: the value must be a number >= 0")
+            changes[name] = value
+        return replace(self, **changes)
