@@ -433,6 +433,15 @@ def check_r10_alarms_exist_with_the_spec_thresholds_and_actions(d: Deployment) -
                 f"{name}: {alarm['ComparisonOperator']} {alarm['Threshold']}, "
                 f"expected {comparison} {threshold:g}"
             )
+    for name, alarm in found.items():
+        # R10.2: fleet CPU over 300 s x 2 periods, so one busy minute does not page anyone.
+        if (alarm.get("Namespace"), alarm.get("MetricName")) == ("AWS/EC2", "CPUUtilization") and (
+            alarm.get("Period"),
+            alarm.get("EvaluationPeriods"),
+        ) != (300, 2):
+            problems.append(
+                f"{name}: {alarm.get('Period')} s x {alarm.get('EvaluationPeriods')}, the spec says 300 s x 2"
+            )
     if o.has("db_instance_identifier"):
         # The database alarms are found by the metric they watch, not by a guessed name.
         cw = d.client("cloudwatch")
