@@ -148,6 +148,20 @@ class StandIn:
         cw.put_metric_data(Namespace="AWS/RDS", MetricData=rds)
 
 
+def create_state_table(clients: AwsClients, name: str) -> str:
+    """The table as the stack declares it: hash `pk` (S), range `sk` (S), on demand."""
+    clients.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
 def build_stand_in(clients: AwsClients, settings: Settings, clock: ManualClock, phase: Phase) -> StandIn:
     ec2 = clients.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -261,16 +275,7 @@ def build_stand_in(clients: AwsClients, settings: Settings, clock: ManualClock, 
     ssm = clients.client("ssm")
     ssm.put_parameter(Name="/tap/pay01/migration/phase", Value=phase_document(plan), Type="String")
     ssm.put_parameter(Name="/tap/pay01/db/endpoint", Value=PROD_DB, Type="String")
-    table = "prod-migration-state-pay01"
-    clients.client("dynamodb").create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    table = create_state_table(clients, "prod-migration-state-pay01")
     alb_suffix = alb["LoadBalancerArn"].split(":loadbalancer/", 1)[1]
     outputs = {
         "migration_state_table_name": table,

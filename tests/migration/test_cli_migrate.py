@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tap.cli.app import app
+from tap.migration.deployment import REQUIRED
 from tap.migration.store import StateStore
 from tap.phases import Phase
 from tests.conftest import EXAMPLE
@@ -108,9 +109,12 @@ def test_r15_3_advance_dry_run_changes_nothing(stand_in: StandIn, cli_env: list[
     assert StateStore(stand_in.clients.client("dynamodb"), table, "r", stand_in.clock).history() == []
 
 
-@pytest.mark.moto
-def test_r14_5_advance_without_yes_is_refused_when_nobody_can_answer(cli_env: list[str]) -> None:
-    result = runner.invoke(app, ["migrate", "advance", "--stack", "prod", *cli_env])
+def test_r14_5_advance_without_yes_is_refused_when_nobody_can_answer(tmp_path: Path) -> None:
+    outputs = tmp_path / "flat.json"
+    outputs.write_text(json.dumps({key: "x" for key in REQUIRED} | {"alarm_names": '["a"]'}))
+    result = runner.invoke(
+        app, ["migrate", "advance", "--stack", "prod", "--config", str(EXAMPLE), "--outputs", str(outputs)]
+    )
     assert result.exit_code == 2 and "--yes" in result.stderr
 
 
