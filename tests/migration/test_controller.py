@@ -299,3 +299,12 @@ def test_r15_2_rollback_is_handed_to_the_lock_holder_when_it_answers(stand_in: S
     report = make_controller(stand_in, owner="operator").rollback("pager")
     assert any("took the rollback request" in w for w in report.warnings)
     assert stand_in.weights() == {"blue": 90, "green": 10}  # the holder does it, not the operator
+
+
+def test_r15_2_a_pending_rollback_request_comes_before_any_advance(stand_in: StandIn) -> None:
+    stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
+    make_controller(stand_in, owner="operator").store.request_rollback("pager")
+    with pytest.raises(RolledBack, match="pending rollback request"):
+        make_controller(stand_in).advance()
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert stand_in.deployed_phase() == "blue-green"

@@ -262,8 +262,21 @@ class Controller:
         obs = self.observe()
         report = RunReport("advance", obs.phase.value)
         self.last_report = report
-        self._check_rollback_request(report, obs.phase)
-        flag = self.store.pause_flag()
+        flag, request = self.store.control()
+        if request.active:
+            cplan = self._plan(obs.phase)
+            in_place = obs.weights.matches(expected_blue(cplan), cplan.weights.green)
+            if takes_green_traffic(cplan) or not in_place:
+                self._check_rollback_request(report, obs.phase, request)
+                raise RolledBack(f"a pending rollback request ({request.reason}, by {request.by}) came first")
+            if self.store.take_rollback_request(request) is not None:
+                self._record(
+                    report,
+                    obs.phase,
+                    obs.phase,
+                    NOTE,
+                    f"rollback request already satisfied: {request.reason}",
+                )
         if flag.active:
             raise Paused(
                 f"the migration is paused ({flag.reason}, by {flag.by} at {flag.time}); "
