@@ -36,6 +36,7 @@ class SimulatedStack:
     work_dir: str
     crash_after_up: bool = False
     crash_before_up: bool = False
+    fail_up: bool = False
     phase: str = ""
     calls: list[tuple[str, Any]] = field(default_factory=list)
 
@@ -47,6 +48,8 @@ class SimulatedStack:
         if self.crash_before_up:
             raise SimulatedCrash("controller process killed before the update started")
         self.env.pulumi_calls.append(("up", (self.name, self.phase)))
+        if self.fail_up:
+            return SimpleNamespace(summary=SimpleNamespace(result="failed"))
         self.env.deploy_phase(Phase(self.phase))
         if on_output is not None:
             on_output(f"Updating ({self.name}) to {self.phase}")
@@ -92,11 +95,17 @@ def make_controller(
     *,
     crash_after_up: bool = False,
     crash_before_up: bool = False,
+    fail_up: bool = False,
     applier: ApplierName = ApplierName.PULUMI,
 ) -> Controller:
     def factory(name: str, work_dir: str) -> SimulatedStack:
         return SimulatedStack(
-            env, name, work_dir, crash_after_up=crash_after_up, crash_before_up=crash_before_up
+            env,
+            name,
+            work_dir,
+            crash_after_up=crash_after_up,
+            crash_before_up=crash_before_up,
+            fail_up=fail_up,
         )
 
     return build_controller(

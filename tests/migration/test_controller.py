@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tap.migration.controller import ROLLED_BACK, SUCCEEDED
-from tap.migration.errors import GateFailed, LockHeld, Paused, RolledBack
+from tap.migration.errors import ApplyFailed, GateFailed, LockHeld, Paused, RolledBack
 from tap.migration.wiring import ApplierName
 from tap.phases import Phase, plan_for
 from tests.migration.conftest import SimulatedCrash, make_controller
@@ -308,3 +308,16 @@ def test_r15_2_a_pending_rollback_request_comes_before_any_advance(stand_in: Sta
         make_controller(stand_in).advance()
     assert stand_in.weights() == {"blue": 100, "green": 0}
     assert stand_in.deployed_phase() == "blue-green"
+
+
+def test_r15_3_a_failed_update_is_recorded_and_the_next_advance_runs_the_step_again(
+    stand_in: StandIn,
+) -> None:
+    stand_in.feed_metrics(60)
+    with pytest.raises(ApplyFailed) as exc:
+        make_controller(stand_in, fail_up=True).advance()
+    assert exc.value.exit_code == 1
+    assert outcomes(stand_in) == [("traffic-shift-10", "started"), ("traffic-shift-10", "failed")]
+    make_controller(stand_in).advance()
+    assert stand_in.weights() == {"blue": 90, "green": 10}
+    assert outcomes(stand_in)[-2:] == [("traffic-shift-10", "started"), ("traffic-shift-10", SUCCEEDED)]

@@ -51,10 +51,10 @@ from tap.phases import Phase, PhasePlan, TransitionKind, classify_transition, pa
 from tap.settings import Settings
 
 # History outcomes. OPEN: a phase was entered but not yet judged healthy (resume bakes it).
-STARTED, RESUMED, PAUSED = "started", "resumed", "paused"
+STARTED, RESUMED, PAUSED, FAILED = "started", "resumed", "paused", "failed"
 SUCCEEDED, ROLLED_BACK, RECONCILED = "succeeded", "rolled-back", "reconciled"
 REFUSED, NOTE = "refused", "note"
-OPEN = (STARTED, RESUMED, PAUSED)
+OPEN = (STARTED, RESUMED, PAUSED, FAILED)
 IGNORED_FOR_RESUME = (REFUSED, NOTE)
 
 DEFAULT_POLL_SECONDS = 10
@@ -311,18 +311,17 @@ class Controller:
         phase it finished, or None when the step never took effect (run it anew, gates and all)."""
         frm, to = parse_phase(entry.from_phase), parse_phase(entry.to_phase)
         tplan = self._plan(to)
-        applied = obs.phase == to and obs.weights.matches(expected_blue(tplan), tplan.weights.green)
-        if (
-            not applied
-            and obs.phase == frm
-            and obs.weights.matches(expected_blue(self._plan(frm)), self._plan(frm).weights.green)
+        weights_moved = obs.weights.matches(expected_blue(tplan), tplan.weights.green)
+        # A failed update may have changed anything; only a clean re-run (idempotent) settles it.
+        applied = obs.phase == to and weights_moved and entry.outcome != FAILED
+        if obs.phase == frm and obs.weights.matches(
+            expected_blue(self._plan(frm)), self._plan(frm).weights.green
         ):
             # Nothing of the step took effect: forget it and let the normal path re-gate it.
             self._record(
                 report, frm, to, NOTE, f"interrupted step {frm.value} -> {to.value} never took effect"
             )
             return None
-        weights_moved = obs.weights.matches(expected_blue(tplan), tplan.weights.green)
         if not applied and not weights_moved:
             # Neither the source nor the target: most likely a rollback died half way. Never push
             # traffic back to green from an unknown state; finish the rollback instead.
@@ -352,7 +351,7 @@ class Controller:
                 f"step {frm.value} -> {to.value} (entry {entry.seq}) half applied (deployed "
                 f"{obs.phase.value}, weights {obs.weights.as_json()}); applying it again",
             )
-            self.applier.apply(tplan, self._output)
+            self._apply(report, frm, to)
         self._verify_and_bake(report, frm, to)
         return to
 
@@ -382,8 +381,17 @@ class Controller:
             self._record(report, current, target, REFUSED, f"inconclusive, paused: {detail}", gates)
             raise Paused(f"{current.value} -> {target.value} paused, a human must look: {detail}")
         self._record(report, current, target, STARTED, reason, gates)
-        self.applier.apply(self._plan(target), self._output)
+        self._apply(report, current, target)
         self._verify_and_bake(report, current, target)
+
+    def _apply(self, report: RunReport, frm: Phase, to: Phase) -> None:
+        try:
+            self.applier.apply(self._plan(to), self._output)
+        except ApplyFailed as exc:
+            # Recorded as an open step: the next `advance` re-applies it (or rolls back if the
+            # failure left the weights somewhere it cannot explain).
+            self._record(report, frm, to, FAILED, str(exc))
+            raise
 
     def _verify_and_bake(self, report: RunReport, frm: Phase, to: Phase) -> None:
         tplan = self._plan(to)
@@ -403,6 +411,7 @@ class Controller:
             if takes_green_traffic(tplan) and self._plan(to).rollback_target is not None:
                 self._rollback(report, to, f"verification after apply failed: {detail}", self._now())
                 raise RolledBack(f"{to.value} did not verify and was rolled back: {detail}")
+            self._record(report, frm, to, FAILED, f"did not verify: {detail}", checks)
             raise ApplyFailed(f"{frm.value} -> {to.value} did not verify: {detail}")
         results = list(checks)
         if bakes(tplan):
