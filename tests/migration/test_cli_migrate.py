@@ -157,3 +157,36 @@ def test_r15_2_rollback_moves_weights_even_when_the_stack_cannot_be_updated(
     assert stand_in.weights() == {"blue": 100, "green": 0}
     assert result.exit_code == 1
     assert "traffic is back on blue" in result.stderr
+
+
+@pytest.mark.moto
+def test_r14_3_status_table_flags_drift_between_set_and_observed_weights(
+    stand_in: StandIn, cli_env: list[str]
+) -> None:
+    from tap.migration.appliers import Route53Applier
+    from tap.migration.deployment import Deployment
+    from tap.phases import plan_for
+
+    Route53Applier(stand_in.route53, Deployment.from_flat(stand_in.outputs), stand_in.clock).shift(
+        plan_for(Phase.TRAFFIC_SHIFT_50, stand_in.settings.fleet_sizes)
+    )
+    result = runner.invoke(app, ["migrate", "status", *cli_env])
+    assert result.exit_code == 0, result.output
+    assert "weights set blue=100 green=0, observed blue=50 green=50: DRIFT" in result.output
+    assert "rollback budget: 60 s interval x 2 failures" in result.output
+    assert "history: (empty)" in result.output
+
+
+def test_r14_5_bake_progress_shows_elapsed_failures_and_the_last_analysis() -> None:
+    from tap.cli.migrate import BakeDisplay
+    from tap.migration.controller import BakeTick
+    from tap.migration.gates import GateResult, Verdict
+
+    display = BakeDisplay()
+    last = GateResult("analysis", Verdict.PASS, "5xx 0.00% of 1000 requests")
+    display(BakeTick(Phase.TRAFFIC_SHIFT_10, 60.0, 600.0, 0, last))
+    display.stop()
+    task = display.progress.tasks[0]
+    assert task.description == "baking traffic-shift-10"
+    assert task.completed == 60.0 and task.total == 600.0
+    assert "pass: 5xx 0.00% of 1000 requests" in task.fields["status"]
