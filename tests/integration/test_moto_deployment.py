@@ -41,27 +41,58 @@ def _reset(endpoint: str) -> None:
         pass
 
 
+class _Environment:
+    """The module's deployment, rebuilt if something reset the emulator under it."""
+
+    def __init__(self, endpoint: str, plan: Plan) -> None:
+        self.endpoint, self.plan = endpoint, plan
+        self.clients = AwsClients(region=plan.settings.core.region, endpoint_url=endpoint)
+        self.build()
+
+    def build(self) -> None:
+        _reset(self.endpoint)
+        deployer = MotoDeployer(self.clients, self.plan)
+        self.deployment = Deployment(self.clients, deployer.deploy(), self.plan.settings)
+        self.sub = deployer.sub
+
+    def current(self) -> tuple[Deployment, Substitutions]:
+        vpc = self.deployment.outputs.text("vpc_id")
+        if not self.clients.client("ec2").describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
+            "Vpcs"
+        ]:
+            self.build()
+        return self.deployment, self.sub
+
+
 @pytest.fixture(scope="module")
-def moto_env(
-    moto_endpoint: str, plans: Callable[[Phase], Plan]
-) -> Iterator[tuple[Deployment, Substitutions]]:
+def moto_environment(moto_endpoint: str, plans: Callable[[Phase], Plan]) -> Iterator[_Environment]:
     """One deployment for the module: building it is the expensive part, the checks only read.
 
-    Tests that use `moto_clients` reset the emulator; pytest-xdist hands each worker tests in
-    collection order, so no other module's test runs between two tests of this one.
+    pytest-xdist hands each worker its tests in collection order, so normally no other module's
+    test (whose `moto_clients` resets the emulator) runs between two of this module's; if one
+    does, `current()` notices the missing VPC and rebuilds.
     """
+    env = _Environment(moto_endpoint, plans(PHASE))
+    yield env
     _reset(moto_endpoint)
-    plan = plans(PHASE)
-    clients = AwsClients(region=plan.settings.core.region, endpoint_url=moto_endpoint)
-    deployer = MotoDeployer(clients, plan)
-    outputs = deployer.deploy()
-    yield Deployment(clients, outputs, plan.settings), deployer.sub
-    _reset(moto_endpoint)
+
+
+@pytest.fixture
+def moto_env(moto_environment: _Environment) -> tuple[Deployment, Substitutions]:
+    return moto_environment.current()
 
 
 @pytest.fixture
 def moto_deployment(moto_env: tuple[Deployment, Substitutions]) -> Deployment:
     return moto_env[0]
+
+
+def test_r17_4_a_reset_emulator_is_redeployed_before_the_next_check(moto_environment: _Environment) -> None:
+    first = moto_environment.current()[0].outputs.text("vpc_id")
+    _reset(moto_environment.endpoint)
+    again = moto_environment.current()[0]
+    assert again.outputs.text("vpc_id") != first  # a new deployment, with new ids
+    _check("own_az_nat")(again)
 
 
 def _run(check: Check, d: Deployment) -> None:
