@@ -12,8 +12,7 @@ import boto3
 from botocore.config import Config
 
 # Adaptive retries back off on throttling (Route53 allows 5 requests/s per account).
-RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=5,
-                      read_timeout=30)
+RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=5, read_timeout=30)
 
 
 @dataclass
@@ -29,7 +28,9 @@ class AwsClients:
         """Region, profile and endpoint from the usual AWS settings (AWS_REGION,
         AWS_PROFILE) plus TAP_AWS_ENDPOINT_URL for an emulator."""
         return cls(
-            region=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            region=region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
             or "us-east-1",
             endpoint_url=os.environ.get("TAP_AWS_ENDPOINT_URL") or None,
             profile=os.environ.get("AWS_PROFILE") or None,
@@ -42,5 +43,6 @@ class AwsClients:
             if self._session is None:
                 self._session = boto3.session.Session(profile_name=self.profile)
             self._cache[key] = self._session.client(
-                service, region_name=reg, endpoint_url=self.endpoint_url, config=RETRY_CONFIG)
+                service, region_name=reg, endpoint_url=self.endpoint_url, config=RETRY_CONFIG
+            )
         return self._cache[key]

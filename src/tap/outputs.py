@@ -42,8 +42,8 @@ class StackOutputs(TypedDict):
     db_security_group_id: str
     default_security_group_id: str
     # database
-    dev_db_instance_identifier: str
-    dev_db_instance_arn: str
+    dev_db_instance_identifier: str | None
+    dev_db_instance_arn: str | None
     dev_final_snapshot_identifier: str | None
     dev_final_snapshot_arn: str | None
     encrypted_snapshot_identifier: str | None
@@ -164,8 +164,8 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "app_security_group_id": sec.app.id,
         "db_security_group_id": sec.db.id,
         "default_security_group_id": sec.default.id,
-        "dev_db_instance_identifier": db.dev.identifier,
-        "dev_db_instance_arn": db.dev.arn,
+        "dev_db_instance_identifier": _maybe(db.dev, "identifier"),
+        "dev_db_instance_arn": _maybe(db.dev, "arn"),
         "dev_final_snapshot_identifier": _maybe(db.final_snapshot, "db_snapshot_identifier"),
         "dev_final_snapshot_arn": _maybe(db.final_snapshot, "db_snapshot_arn"),
         "encrypted_snapshot_identifier": _maybe(db.encrypted_copy, "target_db_snapshot_identifier"),

@@ -139,6 +139,16 @@ class PhasePlan:
         return forward + self.rollback_targets
 
     @property
+    def green_runs(self) -> bool:
+        """Whether the green fleet has instances (and so can be health-checked) in this phase."""
+        return self.green_capacity.desired > 0
+
+    @property
+    def dev_retired(self) -> bool:
+        """Nothing routes to dev and nothing writes to it: it may be decommissioned."""
+        return not self.dev_record and self.system_of_record is SystemOfRecord.PROD
+
+    @property
     def prod_database(self) -> bool:
         return self.snapshot_chain
 

@@ -201,6 +201,13 @@ class DatabaseSettings:
         Pattern(r"8\.0(\.\d{1,3})?", "MySQL 8.0 or a 8.0.x version"),
         "MySQL engine version (same major version as dev).",
     )
+    dev_decommissioned: bool = setting(
+        "devDecommissioned",
+        False,
+        Boolean(),
+        "Set true once dev's database is gone (allowed only after dev has retired, at "
+        "complete): the stack then stops reading it.",
+    )
     iam_user: str = setting(
         "dbIamUser",
         "payments_app",
@@ -567,6 +574,13 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
             f"a value between greenMinSize ({c.green_min_size}) and greenMaxSize ({c.green_max_size})",
         )
 
+    if s.database.dev_decommissioned and not s.phase_plan.dev_retired:
+        yield Problem(
+            "devDecommissioned",
+            True,
+            f"false while dev still serves traffic or takes writes (phase "
+            f"{s.core.migration_phase.value!r}); dev may be decommissioned only after it retires",
+        )
     if not s.database.dev_db_instance_id:
         yield Problem(
             "devDbInstanceId",

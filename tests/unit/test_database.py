@@ -186,3 +186,28 @@ def test_outputs_of_the_data_tier_point_at_its_resources(plan: Plan) -> None:
     assert out["encrypted_snapshot_arn"] == plan.one(COPY).outputs["dbSnapshotArn"]
     assert out["db_instance_resource_id"] == prod_instance(plan).outputs["resourceId"]
     assert "payments-dev-mysql" in leaves(out)
+
+
+def test_r5_1_decommissioned_dev_is_no_longer_read_and_nothing_protected_changes(
+    example_values: dict[str, object], plans: Callable[[Phase], Plan]
+) -> None:
+    from tap.offline.diff import diff_plans
+    from tap.offline.engine import render
+
+    before = plans(Phase.COMPLETE)
+    after = render({**example_values, "migrationPhase": "complete", "devDecommissioned": True})
+    assert not [r for r in after.resources if r.read]
+    changes = diff_plans(before, after).resources
+    assert not changes, [(c.kind, c.name) for c in changes]
+    assert after.outputs["dev_db_instance_arn"] is None
+
+
+@pytest.mark.parametrize("phase", [p for p in PHASES if p is not Phase.COMPLETE], ids=lambda p: p.value)
+def test_r5_1_dev_cannot_be_marked_decommissioned_while_it_serves_or_writes(
+    example_values: dict[str, object], phase: Phase
+) -> None:
+    from tap.errors import SettingsError
+    from tap.settings import parse
+
+    with pytest.raises(SettingsError, match="tap:devDecommissioned"):
+        parse({**example_values, "migrationPhase": phase.value, "devDecommissioned": True})

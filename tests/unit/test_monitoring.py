@@ -89,3 +89,13 @@ def test_r12_1_alarm_outputs_name_the_alarms(plan: Plan) -> None:
     names = {a.outputs["name"] for a in plan.of_type(ALARM)}
     assert set(plan.outputs["alarm_names"]) == names
     assert plan.outputs["alarm_green_5xx_name"] in names
+
+
+def test_r10_2_green_health_check_alarm_exists_only_while_green_runs(plans) -> None:  # type: ignore[no-untyped-def]
+    from tap.phases import PHASES
+
+    for phase in PHASES:
+        plan = plans(phase)
+        names = {a.name for a in plan.of_type(ALARM)}
+        has_alarm = "prod-green-health-check-alarm-pay01" in names
+        assert has_alarm == plan.settings.phase_plan.green_runs, phase

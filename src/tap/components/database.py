@@ -66,8 +66,11 @@ class Database(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.parameter_prefix = f"/tap/{ctx.settings.core.environment_suffix}/db"
 
-        # Read, never owned: a `get` registers no create, update or delete for dev.
-        self.dev = aws.rds.Instance.get(ctx.name("dev-db-source"), db.dev_db_instance_id, opts=child)
+        # Read, never owned: a `get` registers no create, update or delete for dev. Once dev is
+        # decommissioned (after it retires) the stack stops reading it, so updates keep working.
+        self.dev: aws.rds.Instance | None = None
+        if not db.dev_decommissioned:
+            self.dev = aws.rds.Instance.get(ctx.name("dev-db-source"), db.dev_db_instance_id, opts=child)
 
         self.subnet_group = aws.rds.SubnetGroup(
             ctx.name("db-subnets"),
@@ -109,16 +112,14 @@ class Database(pulumi.ComponentResource):
         if plan.snapshot_chain:
             self._restore_chain(ctx, args, monitoring_attachment)
 
-        writer = (
-            self.instance
-            if (plan.system_of_record is SystemOfRecord.PROD and self.instance is not None)
-            else None
-        )
+        writer = self.instance if plan.system_of_record is SystemOfRecord.PROD else self.dev
+        if writer is None:  # settings refuse this combination; kept as a guard for refactors
+            raise TapError("no database takes writes in this phase: check devDecommissioned")
         self.endpoint_parameter = aws.ssm.Parameter(
             ctx.name("db-endpoint-param"),
             name=f"{self.parameter_prefix}/endpoint",
             type="String",
-            insecure_value=writer.address if writer is not None else self.dev.address,
+            insecure_value=writer.address,
             description="Address of the database that takes payment writes now; both fleets read it",
             opts=child,
         )
@@ -126,7 +127,7 @@ class Database(pulumi.ComponentResource):
             ctx.name("db-port-param"),
             name=f"{self.parameter_prefix}/port",
             type="String",
-            insecure_value=(writer.port if writer is not None else self.dev.port).apply(str),
+            insecure_value=writer.port.apply(str),
             description="Port of the database that takes payment writes now",
             opts=child,
         )
@@ -162,7 +163,8 @@ class Database(pulumi.ComponentResource):
         keep = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True)
         self.final_snapshot = aws.rds.Snapshot(
             ctx.name("dev-final-snapshot"),
-            db_instance_identifier=self.dev.identifier,
+            # The configured id, not the read: the snapshot must not change when dev is gone.
+            db_instance_identifier=db.dev_db_instance_id,
             db_snapshot_identifier=ctx.name("dev-final-snapshot"),
             tags={"Name": ctx.name("dev-final-snapshot"), **migration_tags},
             opts=keep,
