@@ -107,3 +107,19 @@ def test_r15_1_route53_health_checks_gate(stand_in: StandIn) -> None:
     assert len(dep.health_check_ids) == 2
     assert health_checks_gate(stand_in.route53, dep.health_check_ids).verdict == Verdict.PASS
     assert health_checks_gate(stand_in.route53, ()).verdict == Verdict.INCONCLUSIVE
+
+
+def test_r15_1_database_gate_fails_naming_missing_outputs(stand_in: StandIn) -> None:
+    outputs = {
+        k: v
+        for k, v in stand_in.outputs.items()
+        if k not in ("db_instance_address", "db_endpoint_parameter_name")
+    }
+    result = database_gate(
+        stand_in.clients.client("ssm"),
+        stand_in.clients.client("cloudwatch"),
+        Deployment.from_flat(outputs),
+        stand_in.clock.start,
+    )
+    assert result.verdict == Verdict.FAIL
+    assert "db_endpoint_parameter_name, db_instance_address" in result.detail

@@ -231,18 +231,13 @@ def database_gate(ssm: Any, cloudwatch: Any, dep: Deployment, now: datetime) -> 
     database, and the dev database has had no connections for the last minutes (a second
     writable ledger would diverge)."""
     param, prod, dev_id = dep.db_endpoint_parameter, dep.db_instance_address, dep.dev_db_instance_identifier
-    missing = [
-        k
-        for k, v in (
+    if not param or not prod or not dev_id:
+        named = (
             ("db_endpoint_parameter_name", param),
             ("db_instance_address", prod),
             ("dev_db_instance_identifier", dev_id),
         )
-        if not v
-    ]
-    if missing:
-        return GateResult("database", Verdict.FAIL, "outputs lack " + ", ".join(missing))
-    assert param and prod and dev_id
+        return GateResult("database", Verdict.FAIL, "outputs lack " + ", ".join(k for k, v in named if not v))
     value = ssm.get_parameter(Name=param)["Parameter"]["Value"]
     if value != prod:
         return GateResult(
