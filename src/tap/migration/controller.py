@@ -46,6 +46,7 @@ from tap.migration.gates import (
     read_deployed_phase,
     worst,
 )
+from tap.migration.resume import ResumeAction, resume_action
 from tap.migration.store import ControlFlag, HistoryEntry, StateStore
 from tap.phases import Phase, PhasePlan, TransitionKind, classify_transition, parse_phase, plan_for
 from tap.settings import Settings
@@ -310,46 +311,25 @@ class Controller:
         """Finish a step an earlier controller started (crash, lost laptop, pause). Returns the
         phase it finished, or None when the step never took effect (run it anew, gates and all)."""
         frm, to = parse_phase(entry.from_phase), parse_phase(entry.to_phase)
-        tplan = self._plan(to)
-        weights_moved = obs.weights.matches(expected_blue(tplan), tplan.weights.green)
-        # A failed update may have changed anything; only a clean re-run (idempotent) settles it.
-        applied = obs.phase == to and weights_moved and entry.outcome != FAILED
-        if obs.phase == frm and obs.weights.matches(
-            expected_blue(self._plan(frm)), self._plan(frm).weights.green
-        ):
-            # Nothing of the step took effect: forget it and let the normal path re-gate it.
-            self._record(
-                report, frm, to, NOTE, f"interrupted step {frm.value} -> {to.value} never took effect"
-            )
+        action = resume_action(
+            self._plan(frm), self._plan(to), obs.phase, obs.weights, failed=entry.outcome == FAILED
+        )
+        state = f"deployed {obs.phase.value}, weights {obs.weights.as_json()}"
+        step = f"step {frm.value} -> {to.value} (entry {entry.seq}, {entry.outcome})"
+        if action == ResumeAction.RERUN:
+            self._record(report, frm, to, NOTE, f"{step} never took effect ({state}); running it anew")
             return None
-        if not applied and not weights_moved:
-            # Neither the source nor the target: most likely a rollback died half way. Never push
-            # traffic back to green from an unknown state; finish the rollback instead.
+        if action == ResumeAction.ROLLBACK:
+            # Never push traffic back to green from a state nobody can explain.
             self._rollback(
-                report,
-                to,
-                f"interrupted step {frm.value} -> {to.value} (entry {entry.seq}) found in an unknown state "
-                f"(deployed {obs.phase.value}, weights {obs.weights.as_json()}); rolling back",
-                self._now(),
+                report, to, f"{step} found in an unknown state ({state}); rolling back", self._now()
             )
             raise RolledBack(f"an interrupted step to {to.value!r} was found half done and rolled back")
-        if applied:
-            self._record(
-                report,
-                frm,
-                to,
-                RESUMED,
-                f"step {frm.value} -> {to.value} (entry {entry.seq}, {entry.outcome}) found applied "
-                f"(deployed {obs.phase.value}, weights {obs.weights.as_json()}); judging it now",
-            )
+        if action == ResumeAction.JUDGE:
+            self._record(report, frm, to, RESUMED, f"{step} found applied ({state}); judging it now")
         else:
             self._record(
-                report,
-                frm,
-                to,
-                RESUMED,
-                f"step {frm.value} -> {to.value} (entry {entry.seq}) half applied (deployed "
-                f"{obs.phase.value}, weights {obs.weights.as_json()}); applying it again",
+                report, frm, to, RESUMED, f"{step} half applied or failed ({state}); applying it again"
             )
             self._apply(report, frm, to)
         self._verify_and_bake(report, frm, to)

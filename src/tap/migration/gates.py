@@ -149,7 +149,11 @@ def _values(
 def analysis_gate(cloudwatch: Any, dep: Deployment, spec: AnalysisSpec, now: datetime) -> GateResult:
     """One measurement: 5xx rate, latency and unhealthy hosts of the green target group."""
     start = now - timedelta(seconds=spec.window_seconds)
-    data = _values(cloudwatch, metric_queries(dep, spec), start, now)
+    return evaluate_analysis(_values(cloudwatch, metric_queries(dep, spec), start, now), spec)
+
+
+def evaluate_analysis(data: dict[str, list[float]], spec: AnalysisSpec) -> GateResult:
+    """The verdict on one window of datapoints (keys: errors, requests, latency, unhealthy)."""
     requests = sum(data["requests"])
     if not data["requests"] or requests <= 0:
         return GateResult(
