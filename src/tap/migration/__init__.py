@@ -11,5 +11,7 @@ Modules, by concern:
 - `gates`      alarms, metric analyses, capacity, database, health checks, DNS read-back
 - `appliers`   how a phase is applied: Pulumi Automation API, or Route53 directly
 - `store`      DynamoDB lock, append-only history and control items (pause, rollback request)
+- `resume`     what to do with a step a dead controller left open (pure)
+- `wiring`     builds a Controller from settings, outputs and clients (CLI and tests)
 - `controller` advance / rollback / pause / resume / status, built from the above
 """
