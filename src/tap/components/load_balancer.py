@@ -84,7 +84,9 @@ class LoadBalancer(pulumi.ComponentResource):
             subnets=list(args.public_subnet_ids),
             enable_http2=True,
             drop_invalid_header_fields=True,
-            desync_mitigation_mode="strictest",
+            # AWS's default, and what dev's load balancer runs: "strictest" would refuse some
+            # requests blue accepts, and green would look broken mid-cutover for no fault of its own.
+            desync_mitigation_mode="defensive",
             enable_deletion_protection=lb.deletion_protection,
             idle_timeout=60,
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
