@@ -400,7 +400,12 @@ class Controller:
 
     def _bake(self, report: RunReport, frm: Phase, to: Phase) -> list[GateResult]:
         """Watch the phase for bakeSeconds: alarms and control items every tick, a metric analysis
-        every interval; roll back at once on an alarm or `failureLimit` failed analyses in a row."""
+        every interval; roll back at once on an alarm or `failureLimit` failed analyses in a row.
+
+        The phase is judged only on a passing latest analysis: when bakeSeconds ends with no
+        analysis yet (bake shorter than the interval) or inside a failing streak, the bake goes
+        on until an analysis passes or the failure limit rolls back (at most failureLimit more
+        intervals)."""
         m = self.settings.migration
         start = self._now()
         total = float(m.bake_seconds)
@@ -408,8 +413,9 @@ class Controller:
         failures, last = 0, None
         results: list[GateResult] = []
         cw = self.clients.client("cloudwatch")
-        while (elapsed := (self._now() - start).total_seconds()) < total:
-            self.clock.sleep(min(self.poll_seconds, total - elapsed))
+        while (elapsed := (self._now() - start).total_seconds()) < total or not (last and last.passed):
+            remaining = total - elapsed
+            self.clock.sleep(min(self.poll_seconds, remaining) if remaining > 0 else self.poll_seconds)
             elapsed = (self._now() - start).total_seconds()
             self._renew_if_due()
             flag, request = self.store.control()
