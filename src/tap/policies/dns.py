@@ -22,7 +22,9 @@ MAX_TTL = 60
     t.ROUTE53_RECORD,
 )
 def ttl_at_most_60(r: Resource, report: Report) -> None:
-    if r.get("aliases"):
+    aliases = r.get("aliases")
+    # An alias built inside an `apply` is wholly unknown on the first preview (UNKNOWN is falsy).
+    if aliases is UNKNOWN or aliases:
         return
     ttl = number(r.get("ttl"))
     if isinstance(ttl, Unknown):

@@ -5,6 +5,7 @@ policies that name their principal. The lists live in one place; this module onl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -48,6 +49,22 @@ def _condition_keys(statement: dict[str, Any]) -> set[str]:
     return keys
 
 
+def wildcard_arn(arn: Any) -> bool:
+    """An ARN that is `*` for one service: a wildcard bucket (`arn:aws:s3:::*`), or a resource
+    part that is only a wildcard after its type (`key/*`, `secret:*`, `*`). A path or name
+    before the wildcard (`bucket/*`, `parameter/tap/pay01/*`) names resources and passes."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return False
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return False
+    service, resource = parts[2], parts[5]
+    if service == "s3":
+        return "*" in resource.split("/", 1)[0]
+    name = re.split(r"[/:]", resource, maxsplit=1)[-1]
+    return name.strip("*") == ""
+
+
 @resource_rule(
     "iam-no-wildcard-actions",
     "IAM policies allow named actions: no `*`, no `service:*`, no NotAction.",
@@ -86,6 +103,12 @@ def wildcard_resource_allow_list(r: Resource, report: Report) -> None:
             if "NotResource" in st:
                 report(f"{where} statement {sid} uses NotResource (every other resource)")
                 continue
+            for arn in as_list(st.get("Resource")):
+                if arn != ANY_RESOURCE and wildcard_arn(arn):
+                    report(
+                        f"{where} statement {sid} allows {', '.join(map(str, as_list(st.get('Action'))))} "
+                        f"on {arn}, which is every resource of its kind; name the ARNs"
+                    )
             if ANY_RESOURCE not in as_list(st.get("Resource")):
                 continue
             keys = _condition_keys(st)

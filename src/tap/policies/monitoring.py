@@ -4,13 +4,13 @@ what missing data means."""
 from __future__ import annotations
 
 from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN
+from tap.policies.props import UNKNOWN, flag
 from tap.policies.rules import Report, Resource, resource_rule
 
 
 @resource_rule(
     "alarm-has-actions",
-    "Every metric alarm has alarm and OK actions and an explicit missing-data rule.",
+    "Every metric alarm has alarm and OK actions, left enabled, and an explicit missing-data rule.",
     "R10.2",
     t.METRIC_ALARM,
 )
@@ -21,6 +21,9 @@ def alarm_actions(r: Resource, report: Report) -> None:
             continue
         if not (isinstance(v, list) and v):
             report(f"{r.label} has no {key}: nobody would hear about it")
+    # actionsEnabled=false keeps the actions on paper and sends nothing (the provider default is true).
+    if flag(r.get("actionsEnabled")) is False:
+        report(f"{r.label} sets actionsEnabled false: its actions never run")
     if r.get("treatMissingData") is None:
         report(f"{r.label} leaves treatMissingData to the default; choose it deliberately")
 

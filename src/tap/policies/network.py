@@ -43,6 +43,8 @@ class RuleView:
     cidrs: tuple[Any, ...]
     groups: tuple[Any, ...]
     description: Any
+    # Managed prefix lists: their ranges live outside the program and may be any public CIDR.
+    prefix_lists: tuple[Any, ...] = ()
 
     @property
     def all_protocols(self) -> bool:
@@ -71,9 +73,17 @@ class RuleView:
     def tcp_or_udp(self) -> bool:
         return isinstance(self.protocol, str) and self.protocol.lower() in {"tcp", "udp", "6", "17"}
 
+    def tcp(self) -> bool:
+        return isinstance(self.protocol, str) and self.protocol.lower() in {"tcp", "6"}
+
     @property
     def from_internet(self) -> bool:
-        return any(is_internet_cidr(c) for c in self.cidrs)
+        """Open to public addresses, or to a prefix list (which the program cannot show is not)."""
+        return any(is_internet_cidr(c) for c in self.cidrs) or bool(self.prefix_lists)
+
+    @property
+    def peers_shown(self) -> str:
+        return ", ".join(map(str, (*self.cidrs, *self.prefix_lists)))
 
 
 def _inline(r: Resource, block: dict[str, Any], direction: str) -> RuleView:
@@ -87,6 +97,7 @@ def _inline(r: Resource, block: dict[str, Any], direction: str) -> RuleView:
         cidrs=tuple((block.get("cidrBlocks") or []) + (block.get("ipv6CidrBlocks") or [])),
         groups=tuple(block.get("securityGroups") or []),
         description=block.get("description"),
+        prefix_lists=tuple(block.get("prefixListIds") or []),
     )
 
 
@@ -104,6 +115,7 @@ def rule_views(r: Resource) -> list[RuleView]:
                 cidrs=tuple(c for c in (r.get("cidrIpv4"), r.get("cidrIpv6")) if c is not None),
                 groups=tuple(g for g in (r.get("referencedSecurityGroupId"),) if g is not None),
                 description=r.get("description"),
+                prefix_lists=tuple(p for p in (r.get("prefixListId"),) if p is not None),
             )
         ]
     if r.type == t.LEGACY_SG_RULE:
@@ -118,6 +130,7 @@ def rule_views(r: Resource) -> list[RuleView]:
                 cidrs=tuple((r.get("cidrBlocks") or []) + (r.get("ipv6CidrBlocks") or [])),
                 groups=tuple(g for g in (r.get("sourceSecurityGroupId"),) if g is not None),
                 description=r.get("description"),
+                prefix_lists=tuple(r.get("prefixListIds") or []),
             )
         ]
     views: list[RuleView] = []
@@ -133,7 +146,7 @@ ALL_RULE_TYPES = (*t.SG_RULES, t.LEGACY_SG_RULE, t.SECURITY_GROUP, t.DEFAULT_SEC
 
 @resource_rule(
     "internet-ingress-https-only",
-    "A rule open to the internet allows TCP 443 and nothing else.",
+    "A rule open to the internet (a public CIDR, ::/0 or a prefix list) allows TCP 443 and nothing else.",
     "R2.1, R2.4",
     *ALL_RULE_TYPES,
 )
@@ -144,9 +157,9 @@ def internet_ingress_https_only(r: Resource, report: Report) -> None:
         rng = rule.port_range()
         if rng is None:
             continue
-        if rule.all_protocols or rng != (HTTPS_PORT, HTTPS_PORT) or not rule.tcp_or_udp():
+        if rule.all_protocols or rng != (HTTPS_PORT, HTTPS_PORT) or not rule.tcp():
             report(
-                f"{rule.owner} opens {_describe(rule)} to the internet ({', '.join(map(str, rule.cidrs))}); "
+                f"{rule.owner} opens {_describe(rule)} to the internet ({rule.peers_shown}); "
                 f"only TCP {HTTPS_PORT} may be open to the internet"
             )
 

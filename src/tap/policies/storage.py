@@ -83,20 +83,54 @@ def _any_status_unknown(rules: Any) -> bool:
     return any(isinstance(x, dict) and x.get("status") is UNKNOWN for x in listed)
 
 
-def denies_insecure_transport(policy: dict[str, Any]) -> bool:
-    for st in as_list(policy.get("Statement")):
-        if not isinstance(st, dict) or st.get("Effect") != "Deny":
-            continue
-        cond = st.get("Condition") or {}
-        value = (cond.get("Bool") or {}).get("aws:SecureTransport") if isinstance(cond, dict) else None
-        if str(value).lower() == "false" and st.get("Principal") in ("*", {"AWS": "*"}):
+ANY_PRINCIPAL = ("*", {"AWS": "*"}, ["*"], {"AWS": ["*"]})
+ALL_S3_ACTIONS = {"*", "s3:*"}
+
+
+def _denies_without_tls(st: Any) -> bool:
+    """A Deny for everyone when aws:SecureTransport is false (IAM takes a list wherever one
+    value goes, and BoolIfExists means the same here: S3 always sends the key)."""
+    if not isinstance(st, dict) or st.get("Effect") != "Deny" or st.get("Principal") not in ANY_PRINCIPAL:
+        return False
+    cond = st.get("Condition")
+    if not isinstance(cond, dict):
+        return False
+    for operator in ("Bool", "BoolIfExists"):
+        block = cond.get(operator)
+        if isinstance(block, dict) and any(
+            str(v).lower() == "false" for v in as_list(block.get("aws:SecureTransport"))
+        ):
             return True
     return False
 
 
+def insecure_transport_gaps(policy: dict[str, Any]) -> list[str]:
+    """What a bucket policy leaves reachable without TLS; empty when it denies every S3 action
+    on the bucket and on its objects (`arn:aws:s3:::name` alone matches bucket-level calls only)."""
+    denies = [st for st in as_list(policy.get("Statement")) if _denies_without_tls(st)]
+    if not denies:
+        return ["does not deny requests without TLS (Deny * when aws:SecureTransport is false)"]
+    full = [st for st in denies if ALL_S3_ACTIONS & {str(a) for a in as_list(st.get("Action"))}]
+    if not full:
+        named = sorted({str(a) for st in denies for a in as_list(st.get("Action"))})
+        return [f"denies only {', '.join(named)} without TLS; deny s3:* so no call works over plain HTTP"]
+    resources = [str(x) for st in full for x in as_list(st.get("Resource"))]
+    gaps = []
+    if not any(x == "*" or x.endswith("/*") for x in resources):
+        gaps.append(
+            "denies plain-HTTP calls on the bucket but not on its objects (add the bucket ARN + '/*')"
+        )
+    if not any(x == "*" or "/" not in x.removeprefix("arn:aws:s3:::") for x in resources):
+        gaps.append(
+            "denies plain-HTTP calls on the objects but not on the bucket itself (add the bucket ARN)"
+        )
+    return gaps
+
+
 @resource_rule(
     "s3-tls-only-policy",
-    "Bucket policies deny every request made without TLS (aws:SecureTransport = false).",
+    "Bucket policies deny every S3 action on the bucket and its objects for requests made "
+    "without TLS (aws:SecureTransport = false).",
     "R3.3, R9.1",
     t.S3_POLICY,
 )
@@ -104,8 +138,11 @@ def tls_only_policy(r: Resource, report: Report) -> None:
     policy = document(r.get("policy"))
     if policy is UNKNOWN:
         return
-    if not isinstance(policy, dict) or not denies_insecure_transport(policy):
-        report(f"{r.label} does not deny requests without TLS (Deny * when aws:SecureTransport is false)")
+    if not isinstance(policy, dict):
+        report(f"{r.label} has no readable policy, so nothing denies requests without TLS")
+        return
+    for gap in insecure_transport_gaps(policy):
+        report(f"{r.label} {gap}")
 
 
 @resource_rule(

@@ -1,0 +1,119 @@
+"""SPEC R16, R17.3: realistic bad resources that an earlier version of the rules let through,
+and correct resources it wrongly blocked during `pulumi preview`. Each case names the gap."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, unknown_checking_proxy
+
+from tap.policies import aws_types as t
+from tests.policy.examples import DELETE, SUBJECT, TLS_ONLY_POLICY, compliant_with, violations
+
+
+def _tls_policy(**statement_changes: Any) -> str:
+    statement = {**TLS_ONLY_POLICY["Statement"][0], **statement_changes}  # type: ignore[index]
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def test_r8_2_alias_not_known_yet_is_not_a_missing_ttl() -> None:
+    """An alias built inside an `apply` is wholly unknown on the first preview; an alias record
+    has no TTL of its own, so the rule must wait rather than report 'TTL unset'."""
+    props = unknown_checking_proxy(
+        compliant_with(t.ROUTE53_RECORD, ttl=DELETE, records=DELETE, aliases=UNKNOWN_ARRAY_VALUE)
+    )
+    assert violations("dns-ttl-60", t.ROUTE53_RECORD, props) == []
+
+
+def test_r3_3_tls_deny_limited_to_some_actions_fails() -> None:
+    """A Deny on s3:PutObject alone still serves GetObject over plain HTTP."""
+    props = compliant_with(t.S3_POLICY, policy=_tls_policy(Action="s3:PutObject"))
+    found = violations("s3-tls-only-policy", t.S3_POLICY, props)
+    assert len(found) == 1 and SUBJECT in found[0]
+
+
+def test_r3_3_tls_deny_on_the_bucket_but_not_its_objects_fails() -> None:
+    """`arn:aws:s3:::logs` matches bucket-level calls only; objects need `arn:aws:s3:::logs/*`."""
+    props = compliant_with(t.S3_POLICY, policy=_tls_policy(Resource="arn:aws:s3:::logs"))
+    found = violations("s3-tls-only-policy", t.S3_POLICY, props)
+    assert len(found) == 1 and "objects" in found[0]
+
+
+def test_r3_3_tls_deny_with_list_valued_condition_and_principal_passes() -> None:
+    """IAM allows a list wherever one value goes: `["false"]` and `{"AWS": ["*"]}` are the same
+    deny."""
+    policy = _tls_policy(
+        Principal={"AWS": ["*"]},
+        Action=["s3:*"],
+        Condition={"Bool": {"aws:SecureTransport": ["false"]}},
+    )
+    assert violations("s3-tls-only-policy", t.S3_POLICY, compliant_with(t.S3_POLICY, policy=policy)) == []
+
+
+def test_r10_2_alarm_with_actions_disabled_fails() -> None:
+    """actionsEnabled=false keeps the actions on paper and sends nothing."""
+    for disabled in (False, "false"):
+        found = violations(
+            "alarm-has-actions", t.METRIC_ALARM, compliant_with(t.METRIC_ALARM, actionsEnabled=disabled)
+        )
+        assert len(found) == 1 and "actionsEnabled" in found[0]
+
+
+def test_r2_1_udp_443_from_the_internet_fails() -> None:
+    """The rule allows TCP 443 only; UDP 443 (QUIC) reaches nothing an ALB serves."""
+    found = violations(
+        "internet-ingress-https-only", t.INGRESS_RULE, compliant_with(t.INGRESS_RULE, ipProtocol="udp")
+    )
+    assert len(found) == 1 and "udp 443" in found[0]
+
+
+def test_r2_1_prefix_list_ingress_is_judged_as_internet() -> None:
+    """A prefix list's ranges are not in the program (they can be any public CIDR), so a rule
+    naming one is held to the internet's standard: 443 only, and only on the ALB group."""
+    props = compliant_with(
+        t.INGRESS_RULE, cidrIpv4=DELETE, prefixListId="pl-0123456789abcdef0", fromPort=3306.0, toPort=3306.0
+    )
+    found = violations("internet-ingress-https-only", t.INGRESS_RULE, props)
+    assert len(found) == 1 and "pl-0123456789abcdef0" in found[0]
+    legacy = compliant_with(
+        t.LEGACY_SG_RULE, sourceSecurityGroupId=DELETE, prefixListIds=["pl-0123456789abcdef0"]
+    )
+    assert len(violations("internet-ingress-https-only", t.LEGACY_SG_RULE, legacy)) == 1
+
+
+def _statement_policy(resource: Any) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}],
+        }
+    )
+
+
+def test_r4_2_wildcard_resource_written_as_an_arn_fails() -> None:
+    """`arn:aws:s3:::*` and `arn:aws:secretsmanager:*:*:secret:*` are `"Resource": "*"` for one
+    service: every bucket, every secret."""
+    for resource in (
+        "arn:aws:s3:::*",
+        "arn:aws:s3:::*/*",
+        "arn:aws:secretsmanager:*:*:secret:*",
+        "arn:aws:kms:us-east-1:123456789012:key/*",
+        "arn:aws:ssm:us-east-1:123456789012:parameter/*",
+    ):
+        props = compliant_with(t.IAM_ROLE_POLICY, policy=_statement_policy(resource))
+        found = violations("iam-wildcard-resource-allow-list", t.IAM_ROLE_POLICY, props)
+        assert len(found) == 1 and resource in found[0], resource
+
+
+def test_r4_1_named_resources_with_object_wildcards_pass() -> None:
+    """`bucket/*`, a parameter path below the stack's prefix and `dbuser:db-ID/dbuser` name
+    resources; they are what R4.1 asks for."""
+    for resource in (
+        ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+        "arn:aws:ssm:us-east-1:123456789012:parameter/tap/pay01/*",
+        "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKL/dbuser",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf",
+    ):
+        props = compliant_with(t.IAM_ROLE_POLICY, policy=_statement_policy(resource))
+        assert violations("iam-wildcard-resource-allow-list", t.IAM_ROLE_POLICY, props) == [], resource
