@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -479,13 +479,16 @@ class Controller:
             raise PhaseError(f"{target.value!r} is not a rollback target of {current.value!r}")
         tplan = self._plan(target)
         fast = self._plan(current).dev_record
-        if fast:
-            insync: float | None = self.emergency.shift(tplan).insync_seconds
-        else:
-            # The dev record no longer exists (after `complete`): only the stack can recreate it,
-            # so the slow path is the only path.
-            self.reconciler.apply(tplan, self._output)
-            insync = None
+        try:
+            if fast:
+                insync: float | None = self.emergency.shift(tplan).insync_seconds
+            else:
+                # The dev record no longer exists (after `complete`): only the stack can recreate
+                # it, so the slow path is the only path.
+                self.reconciler.apply(tplan, self._output)
+                insync = None
+        except (ApplyFailed, ClientError, BotoCoreError) as exc:
+            self._rollback_unconfirmed(report, current, target, reason, exc)
         observed = read_weights(self.clients.client("route53"), self.dep)
         back = self._now()
         readback = dns_readback_gate(observed, expected_blue(tplan), tplan.weights.green)
@@ -523,6 +526,35 @@ class Controller:
                 f"{exc}; run `tap migrate rollback` again"
             ) from exc
         self._record(report, current, target, RECONCILED, reconciled.detail)
+
+    def _rollback_unconfirmed(
+        self, report: RunReport, current: Phase, target: Phase, reason: str, exc: Exception
+    ) -> NoReturn:
+        """The weight change failed or was never confirmed (e.g. a change stuck in PENDING):
+        never reported as a rollback. Recorded, announced, and left as a pending rollback
+        request, so the next `advance` (anyone's) finishes the rollback before anything else."""
+        tplan = self._plan(target)
+        try:
+            observed = read_weights(self.clients.client("route53"), self.dep)
+            readback = dns_readback_gate(observed, expected_blue(tplan), tplan.weights.green)
+        except (ClientError, BotoCoreError) as read_exc:
+            readback = GateResult(
+                "dns-readback", Verdict.INCONCLUSIVE, f"could not read the weights: {read_exc}"
+            )
+        self.store.request_rollback(f"unfinished rollback to {target.value}: {reason}")
+        self._record(
+            report, current, target, NOTE, f"rollback to {target.value} not confirmed: {exc}", [readback]
+        )
+        self._publish(
+            report,
+            f"tap migrate {current.value} -> {target.value}: rollback NOT confirmed",
+            {"reason": reason, "error": str(exc), "readback": readback.as_json()},
+        )
+        raise ApplyFailed(
+            f"the rollback of {current.value!r} to {target.value!r} is not confirmed: {exc}. "
+            f"Route53 lists: {readback.detail}. Run `tap migrate rollback` again (it is idempotent); "
+            "until it succeeds, any `advance` finishes this rollback first"
+        ) from exc
 
     def rollback(self, reason: str = "operator", handoff_seconds: float | None = None) -> RunReport:
         """Always wins: with the lock, roll back now; without it, ask the holder through the
@@ -580,7 +612,10 @@ class Controller:
         target = self._plan(obs.phase).rollback_target or obs.phase
         tplan = self._plan(target)
         detected = self._now()
-        self.emergency.shift(tplan)
+        try:
+            self.emergency.shift(tplan)
+        except (ApplyFailed, ClientError, BotoCoreError) as exc:
+            self._rollback_unconfirmed(report, obs.phase, target, reason, exc)
         observed = read_weights(self.clients.client("route53"), self.dep)
         seconds = (self._now() - detected).total_seconds()
         readback = dns_readback_gate(observed, expected_blue(tplan), tplan.weights.green)

@@ -95,5 +95,9 @@ def wait_insync(route53: Any, change_id: str, clock: Clock, timeout_seconds: flo
         if status == "INSYNC":
             return waited
         if waited >= timeout_seconds:
-            raise ApplyFailed(f"Route53 change {change_id} still {status} after {waited:.0f} s")
+            raise ApplyFailed(
+                f"Route53 change {change_id} still {status} after {waited:.0f} s: Route53 accepted "
+                "the weights but has not confirmed that all its servers answer with them; check "
+                f"`aws route53 get-change --id {change_id}` and Route 53 on the AWS Health Dashboard"
+            )
         clock.sleep(INSYNC_POLL_SECONDS)
