@@ -8,7 +8,9 @@ read through boto3 (`tap.live.network.read_network`), and answers the same quest
 
 The answers are about the network layer: routing plus security groups, both directions
 (security groups are stateful, so replies need no rule). Network ACLs are not modelled; this
-stack leaves them at the VPC default (allow all).
+stack leaves them at the VPC default (allow all). Where the model cannot see the far end (a
+route to a peering connection or transit gateway, a rule naming a prefix list) it assumes the
+worst, so a "no" in the matrix is always a proof.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class Rule:
     to_port: int
     cidrs: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    # Managed prefix lists: their ranges are not in the stack, so they may hold any address.
+    prefix_lists: tuple[str, ...] = ()
 
     def allows_port(self, port: int) -> bool:
         if self.protocol in ("-1", "all"):
@@ -78,6 +82,7 @@ class NetworkModel:
     vpc_cidr: str
     subnet_cidrs: dict[str, str] = field(default_factory=dict)
     subnet_route_table: dict[str, str] = field(default_factory=dict)
+    subnet_az: dict[str, str] = field(default_factory=dict)
     main_route_table: str = ""
     routes: dict[str, list[Route]] = field(default_factory=dict)
     nat_subnet: dict[str, str] = field(default_factory=dict)
@@ -90,28 +95,36 @@ class NetworkModel:
         return self.subnet_route_table.get(subnet, self.main_route_table)
 
     def default_route(self, subnet: str) -> Route | None:
-        """The route that internet-bound traffic from a subnet takes (longest prefix wins;
-        only default routes can carry arbitrary internet addresses)."""
+        """The 0.0.0.0/0 route of a subnet's table, if it has one."""
         for r in self.routes.get(self.route_table_of(subnet), []):
             if r.destination == DEFAULT_ROUTE:
                 return r
         return None
 
+    def internet_routes(self, subnet: str) -> list[Route]:
+        """Every route of a subnet's table that carries some public addresses: 0.0.0.0/0, ::/0,
+        and narrower public ranges (two /1 routes cover the internet as well as one /0 does)."""
+        return [
+            r
+            for r in self.routes.get(self.route_table_of(subnet), [])
+            if r.target != Target.LOCAL and is_internet_cidr(r.destination)
+        ]
+
     def subnet_is_public(self, subnet: str) -> bool:
-        route = self.default_route(subnet)
-        return route is not None and route.target == Target.IGW
+        return any(r.target == Target.IGW for r in self.internet_routes(subnet))
 
     # ---- security groups --------------------------------------------------------------------
     def _admits(self, rules: Iterable[Rule], port: int, peer: Peer) -> bool:
         for rule in rules:
             if not rule.allows_port(port):
                 continue
-            if set(rule.groups) & set(peer.groups):
+            if rule.prefix_lists or set(rule.groups) & set(peer.groups):
                 return True
             for cidr in rule.cidrs:
                 if peer.internet and is_internet_cidr(cidr):
                     return True
-                if any(_within(c, cidr) for c in peer.cidrs):
+                # Overlap, not containment: a /32 inside a subnet is some host of that subnet.
+                if any(_overlaps(c, cidr) for c in peer.cidrs):
                     return True
         return False
 
@@ -140,17 +153,18 @@ class Peer:
 INTERNET_PEER = Peer(internet=True)
 
 
-def _within(inner: str, outer: str) -> bool:
+def _overlaps(a_cidr: str, b_cidr: str) -> bool:
     try:
-        a, b = ipaddress.ip_network(inner, strict=False), ipaddress.ip_network(outer, strict=False)
+        a, b = ipaddress.ip_network(a_cidr, strict=False), ipaddress.ip_network(b_cidr, strict=False)
     except ValueError:
         return False
-    return a.version == b.version and a.subnet_of(b)  # type: ignore[arg-type]
+    return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
 
 
 # ---- the questions ----------------------------------------------------------------------------
 YES, NO = "yes", "no"
 VIA_NAT, DIRECT = "via NAT", "direct (IGW)"
+VIA_NAT_OTHER_AZ = "via NAT in another AZ"
 ABSENT = "absent"
 
 
@@ -196,18 +210,27 @@ def to_internet(model: NetworkModel, source: str, port: int) -> str:
             answers.extend(NO for _ in p.subnet_ids)
             continue
         for subnet in p.subnet_ids:
-            route = model.default_route(subnet)
-            if route is None:
-                answers.append(NO)
-            elif route.target == Target.IGW:
-                # Without a public address the internet gateway drops the traffic.
-                answers.append(DIRECT if p.public_address else NO)
-            elif route.target == Target.NAT:
-                nat_subnet = model.nat_subnet.get(route.target_id, "")
-                answers.append(VIA_NAT if model.subnet_is_public(nat_subnet) else NO)
-            else:
+            routes = model.internet_routes(subnet)
+            answers.extend(_route_answer(model, p, subnet, route) for route in routes)
+            if not routes:
                 answers.append(NO)
     return _combine(answers)
+
+
+def _route_answer(model: NetworkModel, p: Placement, subnet: str, route: Route) -> str:
+    if route.target == Target.IGW:
+        # Without a public address the internet gateway drops the traffic.
+        return DIRECT if p.public_address else NO
+    if route.target == Target.NAT:
+        nat_subnet = model.nat_subnet.get(route.target_id, "")
+        if not model.subnet_is_public(nat_subnet):
+            return NO
+        here, there = model.subnet_az.get(subnet), model.subnet_az.get(nat_subnet)
+        # R1.2: a NAT in another AZ works until that AZ fails, then takes this one's egress too.
+        return VIA_NAT_OTHER_AZ if here and there and here != there else VIA_NAT
+    # A peering connection, transit gateway, endpoint or interface: the far side is not in the
+    # model, so the answer names it instead of claiming "no".
+    return f"via {route.target_id or 'an unmodelled target'} (not modelled)"
 
 
 @dataclass(frozen=True)
@@ -294,6 +317,7 @@ def _rules_from_plan(plan: Plan) -> tuple[dict[str, list[Rule]], dict[str, list[
                 to_port=int(rng[1]),
                 cidrs=tuple(str(c) for c in v.cidrs if isinstance(c, str)),
                 groups=tuple(str(g) for g in v.groups if isinstance(g, str)),
+                prefix_lists=tuple(str(x) for x in v.prefix_lists),
             )
             target = ingress if v.direction == "ingress" else egress
             target.setdefault(str(v.group_id), []).append(rule)
@@ -335,6 +359,19 @@ def _fleets(plan: Plan, subnet_public_ip: dict[str, bool]) -> list[Placement]:
     return fleets
 
 
+# Route targets other than gateways and NAT gateways (aws.ec2.Route and inline routes).
+OTHER_ROUTE_TARGETS = (
+    "vpcPeeringConnectionId",
+    "transitGatewayId",
+    "vpcEndpointId",
+    "networkInterfaceId",
+    "egressOnlyGatewayId",
+    "carrierGatewayId",
+    "localGatewayId",
+    "coreNetworkArn",
+)
+
+
 def from_plan(plan: Plan) -> NetworkModel:
     vpcs = plan.of_type(t.VPC)
     model = NetworkModel(vpc_cidr=str(vpcs[0].inputs.get("cidrBlock")) if vpcs else "10.0.0.0/16")
@@ -342,6 +379,8 @@ def from_plan(plan: Plan) -> NetworkModel:
     public_ip: dict[str, bool] = {}
     for s in plan.of_type(t.SUBNET):
         model.subnet_cidrs[s.id] = str(s.inputs.get("cidrBlock"))
+        if s.inputs.get("availabilityZone"):
+            model.subnet_az[s.id] = str(s.inputs["availabilityZone"])
         public_ip[s.id] = flag(s.inputs.get("mapPublicIpOnLaunch")) is True
     for a in plan.of_type(t.ROUTE_TABLE_ASSOCIATION):
         if a.inputs.get("subnetId"):
@@ -349,26 +388,24 @@ def from_plan(plan: Plan) -> NetworkModel:
     for n in plan.of_type(t.NAT_GATEWAY):
         model.nat_subnet[n.id] = str(n.inputs.get("subnetId"))
 
-    def add_route(table: str, dest: Any, gateway: Any, nat: Any) -> None:
+    def add_route(table: str, route: dict[str, Any], dest: Any) -> None:
+        nat, gateway = route.get("natGatewayId"), route.get("gatewayId")
         if nat:
             target, tid = Target.NAT, str(nat)
         elif gateway in igws or (isinstance(gateway, str) and gateway.startswith("igw-")):
             target, tid = Target.IGW, str(gateway)
         else:
-            target, tid = Target.OTHER, str(gateway or "")
+            other = next((route[k] for k in OTHER_ROUTE_TARGETS if route.get(k)), gateway)
+            target, tid = Target.OTHER, str(other or "")
         model.routes.setdefault(table, []).append(Route(str(dest), target, tid))
 
     for rt in plan.of_type(t.ROUTE_TABLE):
         model.routes.setdefault(rt.id, [Route(model.vpc_cidr, Target.LOCAL)])
         for inline in rt.inputs.get("routes") or []:
-            add_route(rt.id, inline.get("cidrBlock"), inline.get("gatewayId"), inline.get("natGatewayId"))
+            add_route(rt.id, inline, inline.get("cidrBlock") or inline.get("ipv6CidrBlock"))
     for r in plan.of_type(t.ROUTE):
-        add_route(
-            str(r.inputs.get("routeTableId")),
-            r.inputs.get("destinationCidrBlock"),
-            r.inputs.get("gatewayId"),
-            r.inputs.get("natGatewayId"),
-        )
+        dest = r.inputs.get("destinationCidrBlock") or r.inputs.get("destinationIpv6CidrBlock")
+        add_route(str(r.inputs.get("routeTableId")), r.inputs, dest)
     model.ingress, model.egress = _rules_from_plan(plan)
 
     albs = [
