@@ -158,7 +158,7 @@ def _overlaps(a_cidr: str, b_cidr: str) -> bool:
         a, b = ipaddress.ip_network(a_cidr, strict=False), ipaddress.ip_network(b_cidr, strict=False)
     except ValueError:
         return False
-    return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
+    return a.version == b.version and a.overlaps(b)
 
 
 # ---- the questions ----------------------------------------------------------------------------
