@@ -46,6 +46,7 @@ from tap.migration.gates import (
     read_deployed_phase,
     worst,
 )
+from tap.migration.lease import LeaseHeartbeat
 from tap.migration.resume import ResumeAction, resume_action
 from tap.migration.store import ControlFlag, HistoryEntry, StateStore
 from tap.phases import Phase, PhasePlan, TransitionKind, classify_transition, parse_phase, plan_for
@@ -131,6 +132,8 @@ class Controller:
         self.progress = progress
         self._sink = on_output or (lambda _line: None)
         self._last_renew = clock.now()
+        self.heartbeat_seconds: float = RENEW_EVERY_SECONDS
+        """Real seconds between lease renewals while an applier runs (see `lease`)."""
         self.last_report: RunReport | None = None
         """The report of the latest run, also when it ended in RolledBack or Paused."""
         self.emergency = Route53Applier(clients.client("route53"), deployment, clock)
@@ -364,14 +367,37 @@ class Controller:
         self._apply(report, current, target)
         self._verify_and_bake(report, current, target)
 
+    def _run_applier(self, applier: Applier, plan: PhasePlan) -> Applied:
+        """Apply with the lease kept alive however long and quietly the update runs."""
+        with LeaseHeartbeat(self.store, self.heartbeat_seconds):
+            return applier.apply(plan, self._output)
+
+    def _confirm_lease(self, report: RunReport, frm: Phase, to: Phase) -> None:
+        """After an update: still ours? If another controller took the lock meanwhile, it now
+        owns the step (it resumes from the history); judging it here too would race it."""
+        try:
+            self.store.renew()
+        except LockHeld:
+            self._record(
+                report,
+                frm,
+                to,
+                NOTE,
+                f"lost the migration lock during the update of {to.value}; stopped without judging "
+                "the step (the lock holder resumes it)",
+            )
+            raise
+        self._last_renew = self._now()
+
     def _apply(self, report: RunReport, frm: Phase, to: Phase) -> None:
         try:
-            self.applier.apply(self._plan(to), self._output)
+            self._run_applier(self.applier, self._plan(to))
         except ApplyFailed as exc:
             # Recorded as an open step: the next `advance` re-applies it (or rolls back if the
             # failure left the weights somewhere it cannot explain).
             self._record(report, frm, to, FAILED, str(exc))
             raise
+        self._confirm_lease(report, frm, to)
 
     def _verify_and_bake(self, report: RunReport, frm: Phase, to: Phase) -> None:
         tplan = self._plan(to)
@@ -485,7 +511,7 @@ class Controller:
             else:
                 # The dev record no longer exists (after `complete`): only the stack can recreate
                 # it, so the slow path is the only path.
-                self.reconciler.apply(tplan, self._output)
+                self._run_applier(self.reconciler, tplan)
                 insync = None
         except (ApplyFailed, ClientError, BotoCoreError) as exc:
             self._rollback_unconfirmed(report, current, target, reason, exc)
@@ -518,7 +544,7 @@ class Controller:
             self._record(report, current, target, RECONCILED, "the stack update recreated the dev record")
             return
         try:
-            reconciled: Applied = self.reconciler.apply(tplan, self._output)
+            reconciled: Applied = self._run_applier(self.reconciler, tplan)
         except ApplyFailed as exc:
             self._record(report, current, target, NOTE, f"weights are back; reconcile failed: {exc}")
             raise ApplyFailed(
