@@ -455,6 +455,11 @@ class Controller:
                 detected = self._now()
                 self._rollback(report, to, f"alarm during bake: {alarms.detail}", detected, [alarms])
                 raise RolledBack(f"{to.value} rolled back: {alarms.detail}")
+            if alarms.verdict == Verdict.INCONCLUSIVE:
+                # An alarm that vanished or stopped evaluating watches nothing: never bake on.
+                self.store.set_paused(True, f"inconclusive alarms: {alarms.detail}")
+                self._record(report, frm, to, PAUSED, f"inconclusive alarms: {alarms.detail}", [alarms])
+                raise Paused(f"{to.value} paused, a human must look: {alarms.detail}")
             if elapsed >= next_analysis:
                 next_analysis += m.analysis_interval_seconds
                 last = analysis_gate(cw, self.dep, self._analysis_spec(), self._now())

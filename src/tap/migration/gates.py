@@ -70,12 +70,15 @@ def alarms_gate(cloudwatch: Any, names: tuple[str, ...]) -> GateResult:
         states.update({a["AlarmName"]: a["StateValue"] for a in page["MetricAlarms"]})
     firing = sorted(n for n, s in states.items() if s == "ALARM")
     missing = sorted(set(names) - set(states))
+    # INSUFFICIENT_DATA: the alarm has not evaluated (just created or changed) or cannot; the
+    # stack's alarms all set treat_missing_data, so it is not "no errors". It watches nothing.
+    blind = sorted(n for n, s in states.items() if s == "INSUFFICIENT_DATA")
     if firing:
         return GateResult("alarms", Verdict.FAIL, "in ALARM: " + ", ".join(firing), {"states": states})
-    if missing:
-        return GateResult(
-            "alarms", Verdict.INCONCLUSIVE, "alarms not found: " + ", ".join(missing), {"states": states}
-        )
+    if missing or blind:
+        found = [f"alarms not found: {', '.join(missing)}"] if missing else []
+        found += [f"in INSUFFICIENT_DATA: {', '.join(blind)}"] if blind else []
+        return GateResult("alarms", Verdict.INCONCLUSIVE, "; ".join(found), {"states": states})
     return GateResult("alarms", Verdict.PASS, f"{len(states)} alarm(s), none in ALARM", {"states": states})
 
 

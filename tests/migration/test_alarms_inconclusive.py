@@ -1,0 +1,37 @@
+"""Alarms that cannot say anything (review of issue 6; SPEC R15.1): an alarm in
+INSUFFICIENT_DATA, or one that disappeared, is inconclusive before a step and during a bake,
+never a pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from tap.migration.controller import SUCCEEDED
+from tap.migration.errors import Paused
+from tap.migration.gates import Verdict, alarms_gate
+from tests.migration.conftest import make_controller
+from tests.migration.env import ALARMS, StandIn
+
+pytestmark = pytest.mark.moto
+
+
+def test_r15_1_an_alarm_in_insufficient_data_is_inconclusive(stand_in: StandIn) -> None:
+    stand_in.set_alarm(1, "INSUFFICIENT_DATA")
+    result = alarms_gate(stand_in.clients.client("cloudwatch"), ALARMS)
+    assert result.verdict == Verdict.INCONCLUSIVE
+    assert ALARMS[1] in result.detail
+    stand_in.set_alarm(0, "ALARM")  # a firing alarm still wins: fail, not inconclusive
+    assert alarms_gate(stand_in.clients.client("cloudwatch"), ALARMS).verdict == Verdict.FAIL
+
+
+def test_r15_1_an_alarm_deleted_mid_bake_pauses_instead_of_passing(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    cw = stand_in.clients.client("cloudwatch")
+    stand_in.clock.at(65.0, lambda: cw.delete_alarms(AlarmNames=[ALARMS[0]]))
+    ctl = make_controller(stand_in)
+    with pytest.raises(Paused, match=ALARMS[0]):
+        ctl.advance()
+    history = [(e.to_phase, e.outcome) for e in ctl.store.history()]
+    assert ("traffic-shift-10", SUCCEEDED) not in history
+    assert history[-1] == ("traffic-shift-10", "paused")
+    assert stand_in.weights() == {"blue": 90, "green": 10}  # held, not judged, not rolled back
