@@ -341,6 +341,16 @@ class Controller:
     def _step(self, report: RunReport, current: Phase, target: Phase, reason: str) -> None:
         if classify_transition(current, target) != TransitionKind.ADVANCE:
             raise PhaseError(f"{current.value!r} -> {target.value!r} is not a forward step")
+        # Between the steps of `advance --to`: a rollback request or a pause set since the last
+        # bake tick is honoured before green gets more traffic, not at the next step's bake.
+        flag, request = self.store.control()
+        if self._check_rollback_request(report, current, request):
+            raise RolledBack(f"rollback requested before {current.value} -> {target.value}")
+        if flag.active:
+            raise Paused(
+                f"paused before {current.value} -> {target.value} ({flag.reason}, by {flag.by}); "
+                "look, then run `tap migrate resume`"
+            )
         obs = self.observe()
         gates = self.preflight(current, target, obs.weights)
         verdict = worst(gates)
@@ -398,6 +408,12 @@ class Controller:
             self._record(report, frm, to, FAILED, str(exc))
             raise
         self._confirm_lease(report, frm, to)
+        # A `rollback` that could not reach us during the update moved the weights itself and
+        # left its request; the update may have moved them again (or, at `complete`, removed
+        # the dev record), and a phase without a bake would never look. Honour it now.
+        _, request = self.store.control()
+        if self._check_rollback_request(report, to, request):
+            raise RolledBack(f"rollback requested during the update to {to.value}")
 
     def _verify_and_bake(self, report: RunReport, frm: Phase, to: Phase) -> None:
         tplan = self._plan(to)
