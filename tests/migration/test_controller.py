@@ -295,10 +295,18 @@ def test_r15_2_rollback_is_handed_to_the_lock_holder_when_it_answers(stand_in: S
     stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
     holder = make_controller(stand_in, owner="baker")
     holder.store.acquire()
-    stand_in.clock.at(5.0, lambda: holder.store.take_rollback_request())
-    report = make_controller(stand_in, owner="operator").rollback("pager")
-    assert any("took the rollback request" in w for w in report.warnings)
-    assert stand_in.weights() == {"blue": 90, "green": 10}  # the holder does it, not the operator
+
+    def holder_rolls_back() -> None:  # what the baking holder does at its next tick
+        holder.store.take_rollback_request()
+        holder.emergency.shift(plan_for(Phase.BLUE_GREEN, stand_in.settings.fleet_sizes))
+
+    stand_in.clock.at(5.0, holder_rolls_back)
+    operator = make_controller(stand_in, owner="operator")
+    report = operator.rollback("pager")
+    assert any("took the rollback request and moved the weights" in w for w in report.warnings)
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert report.rollback is None  # the holder did it, not the operator
+    assert stand_in.clock.elapsed < 3 * operator.poll_seconds  # and nobody waited out the hand-off
 
 
 def test_r15_2_a_pending_rollback_request_comes_before_any_advance(stand_in: StandIn) -> None:

@@ -539,6 +539,11 @@ class Controller:
         observed = read_weights(self.clients.client("route53"), self.dep)
         back = self._now()
         readback = dns_readback_gate(observed, expected_blue(tplan), tplan.weights.green)
+        if readback.verdict != Verdict.PASS:
+            # e.g. an update still in flight wrote the old weights again: not a rollback yet.
+            self._rollback_unconfirmed(
+                report, current, target, reason, ApplyFailed(f"weights did not read back: {readback.detail}")
+            )
         seconds = (back - detected).total_seconds()
         report.rollback = {
             "from": current.value,
@@ -559,8 +564,6 @@ class Controller:
             [*(gates or []), readback],
             {"detection_to_weights_seconds": seconds},
         )
-        if readback.verdict != Verdict.PASS:
-            raise ApplyFailed(f"rollback weights did not read back: {readback.detail}")
         if not fast:
             self._record(report, current, target, RECONCILED, "the stack update recreated the dev record")
             return
@@ -647,17 +650,30 @@ class Controller:
         obs = self.observe()
         report = RunReport("rollback", obs.phase.value)
         self.last_report = report
-        self.store.request_rollback(reason)
-        waited = 0.0
-        while waited < handoff:
-            self.clock.sleep(self.poll_seconds)
-            waited += self.poll_seconds
-            if not self.store.rollback_request().active:
-                report.end_phase = self.observe().phase.value
-                report.warnings.append(f"the running controller ({held.owner}) took the rollback request")
-                return report
         target = self._plan(obs.phase).rollback_target or obs.phase
         tplan = self._plan(target)
+        self.store.request_rollback(reason)
+        waited, deadline, taken = 0.0, handoff, False
+        while waited < deadline:
+            self.clock.sleep(self.poll_seconds)
+            waited += self.poll_seconds
+            if not taken and not self.store.rollback_request().active:
+                # Taken is not done: the holder may die before it moves anything. Give it one
+                # more hand-off period to show the weights back, else move them ourselves.
+                taken, deadline = True, waited + handoff
+            if taken and read_weights(self.clients.client("route53"), self.dep).matches(
+                expected_blue(tplan), tplan.weights.green
+            ):
+                report.end_phase = self.observe().phase.value
+                report.warnings.append(
+                    f"the running controller ({held.owner}) took the rollback request and moved the weights"
+                )
+                return report
+        if taken:
+            report.warnings.append(
+                f"{held.owner} took the rollback request but the weights were not back after "
+                f"{waited:.0f} s; moving them directly"
+            )
         detected = self._now()
         try:
             self.emergency.shift(tplan)
@@ -666,6 +682,14 @@ class Controller:
         observed = read_weights(self.clients.client("route53"), self.dep)
         seconds = (self._now() - detected).total_seconds()
         readback = dns_readback_gate(observed, expected_blue(tplan), tplan.weights.green)
+        if readback.verdict != Verdict.PASS:
+            self._rollback_unconfirmed(
+                report,
+                obs.phase,
+                target,
+                reason,
+                ApplyFailed(f"weights did not read back: {readback.detail}"),
+            )
         report.rollback = {
             "from": obs.phase.value,
             "to": target.value,
@@ -678,10 +702,14 @@ class Controller:
             obs.phase,
             target,
             NOTE,
-            f"{reason}: lock held by {held.owner}, which did not answer in {handoff:.0f} s; "
+            f"{reason}: lock held by {held.owner}, which did not roll back within {waited:.0f} s; "
             f"weights moved directly, the holder reconciles",
             [readback],
         )
+        if taken:
+            # The holder consumed the request; leave a new one so whoever holds the lock next
+            # reconciles the stack before anything else.
+            self.store.request_rollback(f"{reason} (weights moved directly; reconcile)")
         report.end_phase = obs.phase.value
         report.warnings.append(f"weights moved without the lock; {held.owner} will reconcile the stack")
         return report
