@@ -17,7 +17,30 @@ IMDSV1 = "launch-template-allows-imdsv1"
 PUBLIC_DB = "db-publicly-accessible"
 ALB_PORT_80 = "alb-group-allows-port-80"
 DEFAULT_EGRESS_KEPT = "app-group-keeps-default-egress"
-BREAKS = (DB_OPEN_TO_WORLD, PRIVATE_ROUTE_TO_IGW, IMDSV1, PUBLIC_DB, ALB_PORT_80, DEFAULT_EGRESS_KEPT)
+NAT_IN_OTHER_AZ = "private-route-to-the-other-azs-nat"
+DB_FROM_PREFIX_LIST = "db-group-admits-a-prefix-list"
+TLS_DENY_BUCKET_ONLY = "bucket-policy-denies-plain-http-on-the-bucket-only"
+NO_PUBLIC_ACCESS_BLOCK = "replica-bucket-without-public-access-block"
+VERSIONING_SUSPENDED = "log-bucket-versioning-suspended"
+KEY_NOT_ROTATED = "kms-key-rotation-off"
+ALARM_ACTIONS_DISABLED = "alarm-actions-disabled"
+WEIGHTS_ALL_ZERO = "both-weighted-records-at-zero"
+BREAKS = (
+    DB_OPEN_TO_WORLD,
+    PRIVATE_ROUTE_TO_IGW,
+    IMDSV1,
+    PUBLIC_DB,
+    ALB_PORT_80,
+    DEFAULT_EGRESS_KEPT,
+    NAT_IN_OTHER_AZ,
+    DB_FROM_PREFIX_LIST,
+    TLS_DENY_BUCKET_ONLY,
+    NO_PUBLIC_ACCESS_BLOCK,
+    VERSIONING_SUSPENDED,
+    KEY_NOT_ROTATED,
+    ALARM_ACTIONS_DISABLED,
+    WEIGHTS_ALL_ZERO,
+)
 
 USER_DATA = (
     "#!/bin/bash\nDB_HOST=$(aws ssm get-parameter --name /tap/db --query Parameter.Value --output text)\n"
@@ -76,6 +99,8 @@ def build(clients: AwsClients, broken: str = GOOD) -> dict[str, str]:
         rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
         if broken == PRIVATE_ROUTE_TO_IGW and i == 0:
             ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        elif broken == NAT_IN_OTHER_AZ and i == 1:
+            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nats[0])
         else:
             ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
         ec2.associate_route_table(RouteTableId=rt, SubnetId=s)
@@ -112,6 +137,13 @@ def build(clients: AwsClients, broken: str = GOOD) -> dict[str, str]:
         ec2.authorize_security_group_ingress(
             GroupId=sg_db, IpPermissions=_tcp(3306, cidr="0.0.0.0/0", why="debug")
         )
+    if broken == DB_FROM_PREFIX_LIST:
+        office = ec2.create_managed_prefix_list(
+            PrefixListName="office", MaxEntries=5, AddressFamily="IPv4", Entries=[{"Cidr": "198.51.100.0/24"}]
+        )["PrefixList"]["PrefixListId"]
+        perm = {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306}
+        perm["PrefixListIds"] = [{"PrefixListId": office, "Description": "office"}]
+        ec2.authorize_security_group_ingress(GroupId=sg_db, IpPermissions=[perm])
 
     lb = elb.create_load_balancer(
         Name="prod-alb", Subnets=public, SecurityGroups=[sg_alb], Scheme="internet-facing", Type="application"
@@ -196,8 +228,10 @@ def build(clients: AwsClients, broken: str = GOOD) -> dict[str, str]:
         PerformanceInsightsKMSKeyId=key,
         EnableCloudwatchLogsExports=["error", "general", "slowquery"],
     )
+    services = _services(clients, broken, key, lb["DNSName"], lb["CanonicalHostedZoneId"])
     return _flat(
         {
+            **services,
             "vpc_id": vpc,
             "alb_arn": lb["LoadBalancerArn"],
             "blue_asg_name": "prod-asg-blue",
@@ -208,3 +242,143 @@ def build(clients: AwsClients, broken: str = GOOD) -> dict[str, str]:
             "traffic_weight_blue": None,
         }
     )
+
+
+def _tls_only(bucket: str, *, objects: bool = True) -> str:
+    arn = f"arn:aws:s3:::{bucket}"
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [arn, f"{arn}/*"] if objects else arn,
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
+        }
+    )
+
+
+def _bucket(s3: Any, name: str, region: str, broken: str, *, log_bucket: bool) -> None:
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=name)
+    else:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    suspended = broken == VERSIONING_SUSPENDED and log_bucket
+    s3.put_bucket_versioning(
+        Bucket=name, VersioningConfiguration={"Status": "Suspended" if suspended else "Enabled"}
+    )
+    s3.put_bucket_encryption(
+        Bucket=name,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    if not (broken == NO_PUBLIC_ACCESS_BLOCK and not log_bucket):
+        s3.put_public_access_block(
+            Bucket=name,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+        )
+    s3.put_bucket_policy(Bucket=name, Policy=_tls_only(name, objects=broken != TLS_DENY_BUCKET_ONLY))
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=name,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "tiering",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+                }
+            ]
+        },
+    )
+
+
+def _services(clients: AwsClients, broken: str, key: str, lb_dns: str, lb_zone: str) -> dict[str, Any]:
+    """The log and replica buckets, the key's rotation, two alarms and the weighted records."""
+    log, replica = "prod-logs-7f3a", "prod-logs-replica-7f3a"
+    _bucket(clients.client("s3"), log, "us-east-1", broken, log_bucket=True)
+    _bucket(clients.client("s3", "us-west-2"), replica, "us-west-2", broken, log_bucket=False)
+
+    kms = clients.client("kms")
+    if broken != KEY_NOT_ROTATED:
+        kms.enable_key_rotation(KeyId=key)
+
+    sns, cw = clients.client("sns"), clients.client("cloudwatch")
+    topic = sns.create_topic(Name="prod-alarms")["TopicArn"]
+    alarms = ["prod-fleet-cpu-high", "prod-rds-cpu-high"]
+    for i, name in enumerate(alarms):
+        cw.put_metric_alarm(
+            AlarmName=name,
+            MetricName="CPUUtilization",
+            Namespace="AWS/EC2" if i == 0 else "AWS/RDS",
+            Statistic="Average",
+            Period=300,
+            EvaluationPeriods=2,
+            Threshold=80.0,
+            ComparisonOperator="GreaterThanThreshold",
+            TreatMissingData="notBreaching",
+            ActionsEnabled=not (broken == ALARM_ACTIONS_DISABLED and i == 1),
+            AlarmActions=[topic],
+            OKActions=[topic],
+        )
+
+    r53 = clients.client("route53")
+    zone = r53.create_hosted_zone(Name="payments.example.com", CallerReference="tap-live-test")["HostedZone"][
+        "Id"
+    ].rsplit("/", 1)[-1]
+    fqdn = "app.payments.example.com"
+    green, blue = (0, 0) if broken == WEIGHTS_ALL_ZERO else (10, 90)
+    r53.change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": fqdn,
+                        "Type": "A",
+                        "SetIdentifier": "green-production",
+                        "Weight": green,
+                        "AliasTarget": {
+                            "HostedZoneId": lb_zone,
+                            "DNSName": lb_dns,
+                            "EvaluateTargetHealth": True,
+                        },
+                    },
+                },
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": fqdn,
+                        "Type": "A",
+                        "SetIdentifier": "blue-development",
+                        "Weight": blue,
+                        "TTL": 60,
+                        "ResourceRecords": [{"Value": "203.0.113.10"}],
+                    },
+                },
+            ]
+        },
+    )
+    return {
+        "log_bucket_name": log,
+        "log_bucket_region": "us-east-1",
+        "replica_bucket_name": replica,
+        "replica_bucket_region": "us-west-2",
+        "kms_key_id": key.rsplit("/", 1)[-1],
+        "alarm_names": alarms,
+        "hosted_zone_id": zone,
+        "app_fqdn": fqdn,
+    }

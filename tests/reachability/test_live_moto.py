@@ -47,7 +47,20 @@ def test_r14_2_live_correct_environment_passes(clean: AwsClients) -> None:
         "rds-not-public",
         "alb-listener-https-tls12",
         "internet-ingress-https-only",
+        "s3-public-access-blocked",
+        "s3-versioning-enabled",
+        "s3-default-encryption",
+        "s3-tls-only-policy",
+        "s3-lifecycle-rules",
+        "kms-key-rotation",
+        "alarm-has-actions",
+        "dns-ttl-60",
+        "dns-weights-never-all-zero",
     } <= checked
+    # both buckets (the replica read in its own region), both alarms, both records
+    assert sum(f.rule == "s3-versioning-enabled" for f in result.report.findings) == 2
+    assert sum(f.rule == "alarm-has-actions" for f in result.report.findings) == 2
+    assert sum(f.rule == "dns-ttl-60" for f in result.report.findings) == 2
 
 
 # (break, rule that must fail or None, (question, actual) that must be wrong or None)
@@ -58,6 +71,14 @@ CAUGHT = [
     (env.PUBLIC_DB, "rds-not-public", None),
     (env.ALB_PORT_80, "internet-ingress-https-only", ("internet -> ALB:80", "yes")),
     (env.DEFAULT_EGRESS_KEPT, "no-admin-or-catch-all-rules", None),
+    (env.NAT_IN_OTHER_AZ, None, ("app -> internet:443", "mixed: via NAT, via NAT in another AZ")),
+    (env.DB_FROM_PREFIX_LIST, "internet-ingress-https-only", ("other VPC host -> DB:3306", "yes")),
+    (env.TLS_DENY_BUCKET_ONLY, "s3-tls-only-policy", None),
+    (env.NO_PUBLIC_ACCESS_BLOCK, "s3-public-access-blocked", None),
+    (env.VERSIONING_SUSPENDED, "s3-versioning-enabled", None),
+    (env.KEY_NOT_ROTATED, "kms-key-rotation", None),
+    (env.ALARM_ACTIONS_DISABLED, "alarm-has-actions", None),
+    (env.WEIGHTS_ALL_ZERO, "dns-weights-never-all-zero", None),
 ]
 
 

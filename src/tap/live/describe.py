@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError, NoCredentialsError
 from tap.aws_clients import AwsClients
 from tap.live.errors import LiveReadError
 from tap.live.outputs import FlatOutputs
+from tap.live.services import ServiceState, read_services
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Described:
     launch_templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     """launch template id -> the LaunchTemplateData of the version the group uses."""
     db_instance: dict[str, Any] | None = None
+    services: ServiceState = field(default_factory=ServiceState)
+    """The buckets, key, alarms and weighted records the outputs name."""
 
 
 def _vpc_filter(vpc_id: str) -> list[dict[str, Any]]:
@@ -111,4 +114,5 @@ def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
         rds = clients.client("rds")
         found = rds.describe_db_instances(DBInstanceIdentifier=db_id).get("DBInstances", [])
         d.db_instance = found[0] if found else None
+    d.services = read_services(clients, outputs)
     return d

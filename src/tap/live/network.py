@@ -7,6 +7,17 @@ from typing import Any
 from tap.live.describe import Described
 from tap.offline.reachability import ALB, APP, DB, NetworkModel, Placement, Route, Rule, Target
 
+_OTHER_TARGETS = (
+    "VpcPeeringConnectionId",
+    "TransitGatewayId",
+    "NetworkInterfaceId",
+    "InstanceId",
+    "EgressOnlyInternetGatewayId",
+    "CarrierGatewayId",
+    "LocalGatewayId",
+    "CoreNetworkArn",
+)
+
 
 def _rules(permissions: list[dict[str, Any]]) -> list[Rule]:
     rules = []
@@ -25,6 +36,9 @@ def _rules(permissions: list[dict[str, Any]]) -> list[Rule]:
                     + [r["CidrIpv6"] for r in p.get("Ipv6Ranges", []) if "CidrIpv6" in r]
                 ),
                 groups=tuple(g["GroupId"] for g in p.get("UserIdGroupPairs", []) if "GroupId" in g),
+                prefix_lists=tuple(
+                    x["PrefixListId"] for x in p.get("PrefixListIds", []) if x.get("PrefixListId")
+                ),
             )
         )
     return rules
@@ -45,6 +59,8 @@ def network_model(d: Described) -> NetworkModel:
     maps_public = {}
     for s in d.subnets:
         model.subnet_cidrs[s["SubnetId"]] = s.get("CidrBlock", "")
+        if s.get("AvailabilityZone"):
+            model.subnet_az[s["SubnetId"]] = s["AvailabilityZone"]
         maps_public[s["SubnetId"]] = bool(s.get("MapPublicIpOnLaunch"))
     for rt in d.route_tables:
         rt_id = rt["RouteTableId"]
@@ -66,7 +82,9 @@ def network_model(d: Described) -> NetworkModel:
             elif gateway == "local":
                 routes.append(Route(dest, Target.LOCAL))
             else:
-                routes.append(Route(dest, Target.OTHER, gateway))
+                # Peering, transit gateway, interface, instance or endpoint: name the target.
+                other = next((str(r[k]) for k in _OTHER_TARGETS if r.get(k)), gateway)
+                routes.append(Route(dest, Target.OTHER, other))
         model.routes[rt_id] = routes
     for n in d.nat_gateways:
         model.nat_subnet[n["NatGatewayId"]] = n.get("SubnetId", "")
@@ -88,7 +106,11 @@ def network_model(d: Described) -> NetworkModel:
     fleets = []
     for group in d.auto_scaling_groups:
         subnets = tuple(s for s in str(group.get("VPCZoneIdentifier", "")).split(",") if s)
-        spec = group.get("LaunchTemplate") or {}
+        spec = group.get("LaunchTemplate") or (
+            (group.get("MixedInstancesPolicy") or {})
+            .get("LaunchTemplate", {})
+            .get("LaunchTemplateSpecification", {})
+        )
         data = d.launch_templates.get(spec.get("LaunchTemplateId", ""), {})
         groups, public = _template_groups(data)
         if public is None:

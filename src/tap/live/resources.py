@@ -51,6 +51,10 @@ def security_group_rules(d: Described) -> list[ResourceArgs]:
                         {"referencedSecurityGroupId": r.get("GroupId"), "description": r.get("Description")}
                         for r in p.get("UserIdGroupPairs", [])
                     ]
+                    + [
+                        {"prefixListId": r.get("PrefixListId"), "description": r.get("Description")}
+                        for r in p.get("PrefixListIds", [])
+                    ]
                 )
                 for j, peer in enumerate(peers):
                     found.append(_args(typ, f"{gid}-{direction}-{i}-{j}", {**base, **peer}))

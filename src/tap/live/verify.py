@@ -10,10 +10,16 @@ from tap.live.describe import describe
 from tap.live.network import network_model
 from tap.live.outputs import FlatOutputs, load_outputs
 from tap.live.resources import policy_resources
+from tap.live.services import record_stack, service_resources
 from tap.offline.reachability import ALB, APP, DB
-from tap.policies.offline import PolicyReport, run_resource_rules
+from tap.policies.dns import never_all_zero
+from tap.policies.offline import PolicyReport, run_resource_rules, run_stack_rules
 from tap.policies.registry import RESOURCE_RULES
+from tap.policies.rules import StackRule
 from tap.policies.verify import Verification, verify_model
+
+# The stack rule describe_* results can feed: all of a name's weighted records, read together.
+LIVE_STACK_RULES: tuple[StackRule, ...] = (never_all_zero,)
 
 
 def required_endpoints(outputs: FlatOutputs) -> tuple[str, ...]:
@@ -27,8 +33,12 @@ def required_endpoints(outputs: FlatOutputs) -> tuple[str, ...]:
 
 def verify_outputs(clients: AwsClients, outputs: FlatOutputs) -> Verification:
     described = describe(clients, outputs)
-    findings = run_resource_rules(policy_resources(described))
-    report = PolicyReport(findings=tuple(findings), rules=tuple(r.name for r in RESOURCE_RULES))
+    findings = run_resource_rules([*policy_resources(described), *service_resources(described.services)])
+    findings += run_stack_rules(record_stack(described.services), LIVE_STACK_RULES)
+    report = PolicyReport(
+        findings=tuple(findings),
+        rules=tuple(r.name for r in RESOURCE_RULES) + tuple(s.name for s in LIVE_STACK_RULES),
+    )
     return Verification(
         source=f"live stack, {outputs.require('vpc_id')} in {clients.region}",
         report=report,
