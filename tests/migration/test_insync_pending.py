@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from tap.migration.appliers import Route53Applier
 from tap.migration.controller import ROLLED_BACK
 from tap.migration.errors import ApplyFailed, RolledBack
+from tap.migration.wiring import ApplierName
 from tests.migration.conftest import make_controller
 from tests.migration.env import StandIn
 
@@ -55,3 +57,24 @@ def test_r15_2_a_rollback_whose_change_stays_pending_is_recorded_not_reported_do
         make_controller(stand_in, owner="next").advance()
     assert stand_in.weights() == {"blue": 100, "green": 0}
     assert stand_in.deployed_phase() == "blue-green"
+
+
+def test_r15_1_a_forward_change_that_stays_pending_is_failed_and_says_what_green_serves(
+    stand_in: StandIn,
+) -> None:
+    """Route53 applier, change stuck in PENDING: the step is not judged, not baked and not
+    recorded as succeeded; the operator learns that green already serves the new weights
+    with nobody watching, and what to run."""
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in, applier=ApplierName.ROUTE53)
+    assert isinstance(ctl.applier, Route53Applier)
+    ctl.applier.route53 = PendingRoute53(ctl.applier.route53)
+    with pytest.raises(ApplyFailed) as exc:
+        ctl.advance()
+    message = str(exc.value)
+    assert "get-change" in message
+    assert "green=10" in message and "nothing is watching" in message
+    assert "tap migrate rollback" in message and "tap migrate advance" in message
+    history = ctl.store.history()
+    assert [e.outcome for e in history] == ["started", "failed"]
+    assert not [c for c in stand_in.pulumi_calls if c[0] == "up"]  # no reconcile of an unconfirmed change

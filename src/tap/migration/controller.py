@@ -399,6 +399,21 @@ class Controller:
             raise
         self._last_renew = self._now()
 
+    def _unwatched(self, frm: Phase) -> str:
+        """After a failed update: does green serve more than the last judged phase gave it?
+        Then it does so with nobody watching, and the operator must hear it now."""
+        fplan = self._plan(frm)
+        try:
+            now = read_weights(self.clients.client("route53"), self.dep)
+        except (ClientError, BotoCoreError) as exc:
+            return f". The weights could not be read back ({exc}): check them before anything else"
+        if now.matches(expected_blue(fplan), fplan.weights.green):
+            return f". Route53 still serves the weights of {frm.value} (blue={now.blue} green={now.green})"
+        return (
+            f". Route53 now serves blue={now.blue} green={now.green} and nothing is watching green: "
+            "run `tap migrate advance` to apply the step again and bake it, or `tap migrate rollback`"
+        )
+
     def _apply(self, report: RunReport, frm: Phase, to: Phase) -> None:
         try:
             self._run_applier(self.applier, self._plan(to))
@@ -406,7 +421,7 @@ class Controller:
             # Recorded as an open step: the next `advance` re-applies it (or rolls back if the
             # failure left the weights somewhere it cannot explain).
             self._record(report, frm, to, FAILED, str(exc))
-            raise
+            raise ApplyFailed(f"{exc}{self._unwatched(frm)}") from exc
         self._confirm_lease(report, frm, to)
         # A `rollback` that could not reach us during the update moved the weights itself and
         # left its request; the update may have moved them again (or, at `complete`, removed
