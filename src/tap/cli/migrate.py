@@ -29,7 +29,7 @@ migrate_app = typer.Typer(
         "0 -> 10 -> 50 -> 100 %, with automatic rollback, a lock and history in DynamoDB. "
         "Exit codes: 0 ok; 1 a step failed; 2 bad input or over the 15-minute rollback budget; "
         "3 a gate refused or the step rolled back; 4 another controller holds the lock; "
-        "5 paused, a human must look."
+        "5 paused or interrupted (Ctrl-C), a human must look."
     ),
     no_args_is_help=True,
 )

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tap.aws_clients import AwsClients
-from tap.errors import PhaseError
+from tap.errors import PhaseError, TapError
 from tap.migration.appliers import Applied, Applier, OutputSink, Route53Applier
 from tap.migration.budget import (
     MigrationPlan,
@@ -32,7 +32,15 @@ from tap.migration.budget import (
 from tap.migration.clock import Clock
 from tap.migration.deployment import Deployment
 from tap.migration.dns import ObservedWeights, read_weights
-from tap.migration.errors import ApplyFailed, GateFailed, LockHeld, MigrationInputError, Paused, RolledBack
+from tap.migration.errors import (
+    ApplyFailed,
+    GateFailed,
+    Interrupted,
+    LockHeld,
+    MigrationInputError,
+    Paused,
+    RolledBack,
+)
 from tap.migration.gates import (
     AnalysisSpec,
     GateResult,
@@ -259,8 +267,33 @@ class Controller:
         self._last_renew = self._now()
         try:
             return self._advance(target, reason)
+        except KeyboardInterrupt:
+            raise self._interrupted() from None
         finally:
             self.store.release()
+
+    def _interrupted(self) -> Interrupted:
+        """Ctrl-C: stop, but leave word. The open step stays open (the next `advance` judges it
+        again from the start); what Route53 serves now is recorded, announced and printed,
+        because green may be taking traffic that no bake is watching."""
+        report = self.last_report or RunReport("advance", "")
+        watch = "nothing is watching green now"
+        try:
+            obs = self.observe()
+            if not obs.weights.green:
+                watch = "green takes no traffic"
+            state = (
+                f"the phase parameter says {obs.phase.value}, Route53 serves blue={obs.weights.blue} "
+                f"green={obs.weights.green}"
+            )
+            self._record(report, obs.phase, obs.phase, NOTE, f"interrupted (Ctrl-C); {state}")
+            self._publish(report, f"tap migrate interrupted at {obs.phase.value}", {"state": state})
+        except (TapError, ClientError, BotoCoreError) as exc:
+            state = f"the state could not be read ({exc}); check `tap migrate status`"
+        return Interrupted(
+            f"interrupted: {state}, and {watch}. Run `tap migrate advance` "
+            "to finish and judge the open step, or `tap migrate rollback`"
+        )
 
     def _advance(self, target: Phase | None, reason: str) -> RunReport:
         obs = self.observe()

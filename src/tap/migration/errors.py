@@ -58,3 +58,9 @@ class ApplyFailed(MigrationError):
     """The applier (Pulumi update or Route53 change) did not complete."""
 
     exit_code = 1
+
+
+class Interrupted(MigrationError):
+    """Ctrl-C stopped the controller mid-step: a human must look (exit 5, like a pause)."""
+
+    exit_code = EXIT_PAUSED
