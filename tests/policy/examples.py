@@ -129,7 +129,12 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "networkInterfaces": [{"securityGroups": ["sg-app"], "associatePublicIpAddress": "false"}],
         "userData": base64.b64encode(USER_DATA.encode()).decode(),
     },
-    t.INSTANCE: {"userData": USER_DATA},
+    t.INSTANCE: {
+        "userData": USER_DATA,
+        "metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
+        "rootBlockDevice": {"encrypted": True, "kmsKeyId": KEY_ARN, "volumeType": "gp3"},
+        "associatePublicIpAddress": False,
+    },
     t.RDS_INSTANCE: {
         "storageEncrypted": True,
         "kmsKeyId": KEY_ARN,

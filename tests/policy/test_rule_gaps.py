@@ -3,13 +3,22 @@ and correct resources it wrongly blocked during `pulumi preview`. Each case name
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, unknown_checking_proxy
 
 from tap.policies import aws_types as t
-from tests.policy.examples import DELETE, SUBJECT, TLS_ONLY_POLICY, compliant_with, violations
+from tests.policy.examples import (
+    DELETE,
+    KEY_ARN,
+    KEY_POLICY,
+    SUBJECT,
+    TLS_ONLY_POLICY,
+    compliant_with,
+    violations,
+)
 
 
 def _tls_policy(**statement_changes: Any) -> str:
@@ -117,3 +126,76 @@ def test_r4_1_named_resources_with_object_wildcards_pass() -> None:
     ):
         props = compliant_with(t.IAM_ROLE_POLICY, policy=_statement_policy(resource))
         assert violations("iam-wildcard-resource-allow-list", t.IAM_ROLE_POLICY, props) == [], resource
+
+
+def _key_policy_with(statement: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [*KEY_POLICY["Statement"], statement]})  # type: ignore[misc]
+
+
+def test_r3_1_key_policy_letting_anyone_decrypt_fails() -> None:
+    """A key anyone may decrypt with encrypts nothing; only a condition (e.g. the caller's
+    account or the calling service) can make a `*` principal safe."""
+    anyone = {
+        "Sid": "Anyone",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+    }
+    found = violations(
+        "kms-key-policy-admin-root-only",
+        t.KMS_KEY,
+        compliant_with(t.KMS_KEY, policy=_key_policy_with(anyone)),
+    )
+    assert len(found) == 1 and "Anyone" in found[0]
+    guarded = {**anyone, "Condition": {"StringEquals": {"kms:CallerAccount": "123456789012"}}}
+    assert (
+        violations(
+            "kms-key-policy-admin-root-only",
+            t.KMS_KEY,
+            compliant_with(t.KMS_KEY, policy=_key_policy_with(guarded)),
+        )
+        == []
+    )
+
+
+def test_r5_5_literal_value_in_a_secure_string_parameter_fails() -> None:
+    """SecureString hides the value in the console, not in the program or the state."""
+    literal = {"name": "/tap/pay01/db/password", "type": "SecureString", "value": "hunter2-but-longer"}
+    found = violations("no-plaintext-secrets", t.SSM_PARAMETER, literal)
+    assert len(found) == 1 and SUBJECT in found[0]
+    plain = {"name": "/tap/pay01/db/endpoint", "type": "String", "insecureValue": "db.example.internal"}
+    assert violations("no-plaintext-secrets", t.SSM_PARAMETER, plain) == []
+
+
+BASTION = {
+    "instanceType": "t3.micro",
+    "metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
+    "rootBlockDevice": {"encrypted": True, "kmsKeyId": KEY_ARN, "volumeType": "gp3"},
+    "associatePublicIpAddress": False,
+    "vpcSecurityGroupIds": ["sg-app"],
+}
+
+
+def test_r6_2_a_plain_instance_is_held_to_the_launch_template_rules() -> None:
+    """A hand-added EC2 instance (a bastion, a debug box) gets IMDSv2, an encrypted root volume
+    with the key and no public IP, like the fleets."""
+    assert violations("launch-template-imdsv2", t.INSTANCE, BASTION) == []
+    assert violations("launch-template-ebs-encrypted", t.INSTANCE, BASTION) == []
+    assert violations("launch-template-no-public-ip", t.INSTANCE, BASTION) == []
+    imdsv1 = {**BASTION, "metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 1.0}}
+    assert len(violations("launch-template-imdsv2", t.INSTANCE, imdsv1)) == 1
+    plain_root = {**BASTION, "rootBlockDevice": {"volumeType": "gp3"}}
+    assert len(violations("launch-template-ebs-encrypted", t.INSTANCE, plain_root)) == 2
+    extra = {**BASTION, "ebsBlockDevices": [{"deviceName": "/dev/sdf", "encrypted": False}]}
+    assert len(violations("launch-template-ebs-encrypted", t.INSTANCE, extra)) == 2
+    public = {**BASTION, "associatePublicIpAddress": True}
+    found = violations("launch-template-no-public-ip", t.INSTANCE, public)
+    assert len(found) == 1 and SUBJECT in found[0]
+
+
+def test_r5_5_base64_user_data_of_an_instance_is_read() -> None:
+    script = "#!/bin/bash\nDB_PASSWORD=hunter2hunter2\n"
+    props = {**BASTION, "userDataBase64": base64.b64encode(script.encode()).decode()}
+    found = violations("no-secrets-in-user-data", t.INSTANCE, props)
+    assert len(found) == 1 and "DB_PASSWORD" in found[0]

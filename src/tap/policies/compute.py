@@ -1,19 +1,24 @@
-"""Launch templates (SPEC R6.2, R3.2): IMDSv2 only with a hop limit of 1, root volumes encrypted
-with the customer key, and no public IP on the instances."""
+"""Launch templates and plain EC2 instances (SPEC R6.2, R3.2): IMDSv2 only with a hop limit of
+1, volumes encrypted with the customer key, and no public IP. A hand-added instance (a bastion,
+a debug box) is held to the same rules as the fleets."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from tap.policies import aws_types as t
 from tap.policies.props import UNKNOWN, Unknown, flag, number
 from tap.policies.rules import Report, Resource, resource_rule
 
+COMPUTE_TYPES = (t.LAUNCH_TEMPLATE, t.INSTANCE)
+
 
 @resource_rule(
     "launch-template-imdsv2",
-    "Launch templates require IMDSv2 session tokens with a response hop limit of 1, so a "
-    "container or proxy on the host cannot read the instance role's credentials.",
+    "Launch templates and instances require IMDSv2 session tokens with a response hop limit of "
+    "1, so a container or proxy on the host cannot read the instance role's credentials.",
     "R6.2",
-    t.LAUNCH_TEMPLATE,
+    *COMPUTE_TYPES,
 )
 def imdsv2(r: Resource, report: Report) -> None:
     tokens = r.get("metadataOptions", "httpTokens")
@@ -27,11 +32,14 @@ def imdsv2(r: Resource, report: Report) -> None:
 
 @resource_rule(
     "launch-template-ebs-encrypted",
-    "Every EBS volume a launch template defines is encrypted with the customer-managed key.",
+    "Every EBS volume a launch template or instance defines is encrypted with the customer-managed key.",
     "R3.2, R6.2",
-    t.LAUNCH_TEMPLATE,
+    *COMPUTE_TYPES,
 )
 def ebs_encrypted(r: Resource, report: Report) -> None:
+    if r.type == t.INSTANCE:
+        _instance_volumes(r, report)
+        return
     mappings = r.get("blockDeviceMappings")
     if mappings is UNKNOWN:
         return
@@ -47,21 +55,39 @@ def ebs_encrypted(r: Resource, report: Report) -> None:
         if not isinstance(ebs, dict):
             report(f"{r.label} blockDeviceMappings[{i}] has no ebs settings (unencrypted)")
             continue
-        enc = flag(ebs.get("encrypted"))
-        if enc is not UNKNOWN and enc is not True:
-            report(f"{r.label} blockDeviceMappings[{i}] is not encrypted")
-        key = ebs.get("kmsKeyId")
-        if key is not UNKNOWN and not (isinstance(key, str) and key):
-            report(f"{r.label} blockDeviceMappings[{i}] names no kmsKeyId (the AWS-managed key is not ours)")
+        _volume(r, report, f"blockDeviceMappings[{i}]", ebs)
+
+
+def _volume(r: Resource, report: Report, where: str, ebs: dict[str, Any]) -> None:
+    enc = flag(ebs.get("encrypted"))
+    if enc is not UNKNOWN and enc is not True:
+        report(f"{r.label} {where} is not encrypted")
+    key = ebs.get("kmsKeyId")
+    if key is not UNKNOWN and not (isinstance(key, str) and key):
+        report(f"{r.label} {where} names no kmsKeyId (the AWS-managed key is not ours)")
+
+
+def _instance_volumes(r: Resource, report: Report) -> None:
+    root = r.get("rootBlockDevice")
+    if root is not UNKNOWN:
+        _volume(r, report, "rootBlockDevice", root if isinstance(root, dict) else {})
+    extra = r.get("ebsBlockDevices")
+    for i, ebs in enumerate(extra if isinstance(extra, list) else []):
+        if isinstance(ebs, dict):
+            _volume(r, report, f"ebsBlockDevices[{i}]", ebs)
 
 
 @resource_rule(
     "launch-template-no-public-ip",
-    "Instances from a launch template get no public IP address.",
+    "Instances from a launch template, and plain instances, get no public IP address.",
     "R6.2",
-    t.LAUNCH_TEMPLATE,
+    *COMPUTE_TYPES,
 )
 def no_public_ip(r: Resource, report: Report) -> None:
+    if r.type == t.INSTANCE:
+        if flag(r.get("associatePublicIpAddress")) is True:
+            report(f"{r.label} associates a public IP address")
+        return
     nics = r.get("networkInterfaces")
     if not isinstance(nics, list):
         return

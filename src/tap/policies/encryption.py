@@ -34,7 +34,7 @@ def _principals(statement: dict[str, Any]) -> list[Any]:
 @resource_rule(
     "kms-key-policy-admin-root-only",
     'A key policy grants `kms:*` only to the account root (its "Resource": "*" means this key); '
-    "services and roles get the named actions they use.",
+    "services and roles get the named actions they use; no unconditioned `*` principal.",
     "R3.1, R4.2",
     t.KMS_KEY,
 )
@@ -49,6 +49,12 @@ def key_policy_admin(r: Resource, report: Report) -> None:
         if not isinstance(st, dict) or st.get("Effect") != "Allow":
             continue
         actions = as_list(st.get("Action"))
+        if "*" in _principals(st) and not st.get("Condition"):
+            report(
+                f"{r.label} statement {st.get('Sid', '?')} allows {', '.join(map(str, actions))} to any "
+                "principal without a condition; name the principal or condition it on the caller"
+            )
+            continue
         if not ("kms:*" in actions or "*" in actions):
             continue
         others = [p for p in _principals(st) if not (isinstance(p, str) and _ROOT.match(p))]

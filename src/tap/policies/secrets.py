@@ -56,6 +56,10 @@ def _leaf(path: str) -> str:
     ANY_TYPE,
 )
 def no_plaintext_secrets(r: Resource, report: Report) -> None:
+    # SecureString hides the value in the console, not in the program or the state.
+    secure = r.get("value")
+    if r.type == t.SSM_PARAMETER and r.get("type") == "SecureString" and isinstance(secure, str) and secure:
+        report(f"{r.label} holds a literal SecureString value; let the owning service write it at run time")
     for path, v in _walk(r.props):
         if v is UNKNOWN or not isinstance(v, str) or not v:
             continue
@@ -81,6 +85,8 @@ def _decoded(user_data: str) -> str:
 )
 def no_secrets_in_user_data(r: Resource, report: Report) -> None:
     user_data = r.get("userData")
+    if not isinstance(user_data, str) or not user_data:
+        user_data = r.get("userDataBase64")  # aws.ec2.Instance's already-encoded form
     if not isinstance(user_data, str) or not user_data:
         return
     text = _decoded(user_data)
