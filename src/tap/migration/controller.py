@@ -37,6 +37,7 @@ from tap.migration.errors import (
     GateFailed,
     Interrupted,
     LockHeld,
+    MigrationError,
     MigrationInputError,
     Paused,
     RolledBack,
@@ -268,14 +269,16 @@ class Controller:
         try:
             return self._advance(target, reason)
         except KeyboardInterrupt:
-            raise self._interrupted() from None
+            raise self._stopped("interrupted (Ctrl-C)", Interrupted) from None
+        except (ClientError, BotoCoreError) as exc:
+            raise self._stopped(f"stopped by an AWS error: {exc}", MigrationError) from exc
         finally:
             self.store.release()
 
-    def _interrupted(self) -> Interrupted:
-        """Ctrl-C: stop, but leave word. The open step stays open (the next `advance` judges it
-        again from the start); what Route53 serves now is recorded, announced and printed,
-        because green may be taking traffic that no bake is watching."""
+    def _stopped(self, cause: str, kind: type[MigrationError]) -> MigrationError:
+        """Ctrl-C or an AWS error mid-step: stop, but leave word. The open step stays open (the
+        next `advance` judges it again from the start); what Route53 serves now is recorded,
+        announced and printed, because green may be taking traffic that no bake is watching."""
         report = self.last_report or RunReport("advance", "")
         watch = "nothing is watching green now"
         try:
@@ -286,12 +289,14 @@ class Controller:
                 f"the phase parameter says {obs.phase.value}, Route53 serves blue={obs.weights.blue} "
                 f"green={obs.weights.green}"
             )
-            self._record(report, obs.phase, obs.phase, NOTE, f"interrupted (Ctrl-C); {state}")
-            self._publish(report, f"tap migrate interrupted at {obs.phase.value}", {"state": state})
+            self._record(report, obs.phase, obs.phase, NOTE, f"{cause}; {state}")
+            self._publish(
+                report, f"tap migrate stopped at {obs.phase.value}", {"cause": cause, "state": state}
+            )
         except (TapError, ClientError, BotoCoreError) as exc:
             state = f"the state could not be read ({exc}); check `tap migrate status`"
-        return Interrupted(
-            f"interrupted: {state}, and {watch}. Run `tap migrate advance` "
+        return kind(
+            f"{cause}: {state}, and {watch}. Run `tap migrate advance` "
             "to finish and judge the open step, or `tap migrate rollback`"
         )
 
