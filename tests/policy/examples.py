@@ -160,6 +160,7 @@ COMPLIANT: dict[str, dict[str, Any]] = {
     t.RDS_SNAPSHOT_COPY: {"sourceDbSnapshotIdentifier": "dev-final", "kmsKeyId": KEY_ARN},
     t.S3_BUCKET: {"bucket": "logs"},
     t.S3_ACL: {"bucket": "logs", "acl": "private"},
+    t.S3_OWNERSHIP: {"bucket": "logs", "rule": {"objectOwnership": "BucketOwnerEnforced"}},
     t.S3_PUBLIC_ACCESS_BLOCK: {
         "bucket": "logs",
         "blockPublicAcls": True,

@@ -128,6 +128,7 @@ def good_stack(
             res(t.S3_SSE, f"{name}-sse", bucket=name),
             res(t.S3_POLICY, f"{name}-policy", bucket=name),
             res(t.S3_LIFECYCLE, f"{name}-lc", bucket=name),
+            res(t.S3_OWNERSHIP, f"{name}-own", bucket=name),
         ]
     rs.append(
         res(

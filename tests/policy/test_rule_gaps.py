@@ -199,3 +199,41 @@ def test_r5_5_base64_user_data_of_an_instance_is_read() -> None:
     props = {**BASTION, "userDataBase64": base64.b64encode(script.encode()).decode()}
     found = violations("no-secrets-in-user-data", t.INSTANCE, props)
     assert len(found) == 1 and "DB_PASSWORD" in found[0]
+
+
+def test_r9_1_ownership_other_than_bucket_owner_enforced_fails() -> None:
+    """R9.1 asks for bucket-owner-enforced ownership: it switches ACLs off altogether."""
+    good = {"bucket": "logs", "rule": {"objectOwnership": "BucketOwnerEnforced"}}
+    assert violations("s3-bucket-owner-enforced", t.S3_OWNERSHIP, good) == []
+    for weaker in ("ObjectWriter", "BucketOwnerPreferred"):
+        found = violations(
+            "s3-bucket-owner-enforced", t.S3_OWNERSHIP, {**good, "rule": {"objectOwnership": weaker}}
+        )
+        assert len(found) == 1 and weaker in found[0]
+
+
+def test_r9_1_acl_grant_to_all_users_fails() -> None:
+    """A grant to the AllUsers group is a public bucket whatever the canned ACL says."""
+    grants = {
+        "bucket": "logs",
+        "accessControlPolicy": {
+            "owner": {"id": "abc"},
+            "grants": [
+                {
+                    "permission": "READ",
+                    "grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers"},
+                }
+            ],
+        },
+    }
+    found = violations("s3-no-public-acl", t.S3_ACL_V2, grants)
+    assert len(found) == 1 and "AllUsers" in found[0]
+
+
+def test_r9_1_bucket_without_ownership_controls_is_not_fully_configured() -> None:
+    from tests.policy.examples import stack_violations
+    from tests.policy.stack_examples import good_stack, without
+
+    assert stack_violations("s3-bucket-fully-configured", good_stack()) == []
+    found = stack_violations("s3-bucket-fully-configured", without(good_stack(), "logs-own"))
+    assert len(found) == 1 and "bucket-owner-enforced" in found[0]

@@ -15,6 +15,9 @@ from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rul
 BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 SSE_ALGORITHMS = {"AES256", "aws:kms", "aws:kms:dsse"}
 PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read"}
+# ACL grantee groups that mean "anyone" (AllUsers) or "any AWS account" (AuthenticatedUsers).
+PUBLIC_GRANTEES = ("/global/AllUsers", "/global/AuthenticatedUsers")
+OWNER_ENFORCED = "BucketOwnerEnforced"
 
 
 @resource_rule(
@@ -42,6 +45,23 @@ def no_public_acl(r: Resource, report: Report) -> None:
     acl = r.get("acl")
     if isinstance(acl, str) and acl in PUBLIC_ACLS:
         report(f"{r.label} uses the canned ACL {acl!r}")
+    grants = r.get("accessControlPolicy", "grants")
+    for g in grants if isinstance(grants, list) else []:
+        uri = (g.get("grantee") or {}).get("uri") if isinstance(g, dict) else None
+        if isinstance(uri, str) and uri.endswith(PUBLIC_GRANTEES):
+            report(f"{r.label} grants {g.get('permission')} to {uri.rsplit('/', 1)[-1]}")
+
+
+@resource_rule(
+    "s3-bucket-owner-enforced",
+    "Bucket ownership controls are BucketOwnerEnforced, which switches ACLs off altogether.",
+    "R9.1",
+    t.S3_OWNERSHIP,
+)
+def owner_enforced(r: Resource, report: Report) -> None:
+    ownership = r.get("rule", "objectOwnership")
+    if ownership is not UNKNOWN and ownership != OWNER_ENFORCED:
+        report(f"{r.label} has object ownership {ownership!r}; it must be {OWNER_ENFORCED!r} (ACLs off)")
 
 
 @resource_rule(
@@ -173,6 +193,7 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
     "default encryption": (t.S3_SSE, t.S3_SSE_V2),
     "a TLS-only bucket policy": (t.S3_POLICY,),
     "a lifecycle configuration": (t.S3_LIFECYCLE, t.S3_LIFECYCLE_V2),
+    "bucket-owner-enforced ownership controls": (t.S3_OWNERSHIP,),
 }
 
 
@@ -183,7 +204,7 @@ def _configured(stack: Stack, types: tuple[str, ...]) -> set[Any]:
 @stack_rule(
     "s3-bucket-fully-configured",
     "Every bucket has a public access block, versioning, default encryption, a TLS-only "
-    "policy and a lifecycle configuration.",
+    "policy, a lifecycle configuration and ownership controls.",
     "R9.1, R9.2",
 )
 def bucket_configured(stack: Stack, report: Report) -> None:
@@ -232,6 +253,7 @@ def log_bucket_replicated(stack: Stack, report: Report) -> None:
 RULES = [
     public_access_blocked,
     no_public_acl,
+    owner_enforced,
     versioning_enabled,
     default_encryption,
     tls_only_policy,
