@@ -237,3 +237,57 @@ def test_r9_1_bucket_without_ownership_controls_is_not_fully_configured() -> Non
     assert stack_violations("s3-bucket-fully-configured", good_stack()) == []
     found = stack_violations("s3-bucket-fully-configured", without(good_stack(), "logs-own"))
     assert len(found) == 1 and "bucket-owner-enforced" in found[0]
+
+
+AWS_MANAGED = "arn:aws:kms:us-east-1:123456789012:alias/aws/"
+
+
+def test_r3_2_aws_managed_key_aliases_are_not_the_customer_key() -> None:
+    """`alias/aws/sns`, `alias/aws/rds`... name the AWS-managed keys: set, but not ours (their
+    policy cannot be changed, and rotation and access are AWS's)."""
+    cases = [
+        ("sns-topic-encrypted", t.SNS_TOPIC, {"kmsMasterKeyId": "alias/aws/sns"}),
+        ("rds-encrypted-with-customer-key", t.RDS_INSTANCE, {"kmsKeyId": AWS_MANAGED + "rds"}),
+        (
+            "rds-performance-insights-encrypted",
+            t.RDS_INSTANCE,
+            {"performanceInsightsKmsKeyId": "alias/aws/rds"},
+        ),
+        (
+            "rds-managed-master-password",
+            t.RDS_INSTANCE,
+            {"masterUserSecretKmsKeyId": "alias/aws/secretsmanager"},
+        ),
+        ("rds-snapshot-copy-encrypted", t.RDS_SNAPSHOT_COPY, {"kmsKeyId": AWS_MANAGED + "rds"}),
+        ("secret-encrypted", t.SECRET, {"kmsKeyId": "alias/aws/secretsmanager"}),
+        ("log-group-encrypted-with-retention", t.LOG_GROUP, {"kmsKeyId": "alias/aws/logs"}),
+        (
+            "dynamodb-encrypted-with-key",
+            t.DYNAMODB_TABLE,
+            {"serverSideEncryption": {"kmsKeyArn": AWS_MANAGED + "dynamodb"}},
+        ),
+    ]
+    for rule, typ, change in cases:
+        found = violations(rule, typ, compliant_with(typ, **change))
+        assert len(found) == 1 and "AWS-managed" in found[0] and SUBJECT in found[0], (rule, found)
+    ebs = compliant_with(
+        t.LAUNCH_TEMPLATE,
+        blockDeviceMappings=[
+            {"deviceName": "/dev/xvda", "ebs": {"encrypted": "true", "kmsKeyId": "alias/aws/ebs"}}
+        ],
+    )
+    found = violations("launch-template-ebs-encrypted", t.LAUNCH_TEMPLATE, ebs)
+    assert len(found) == 1 and "AWS-managed" in found[0]
+
+
+def test_r4_1_aws_managed_policy_through_any_attachment_resource_is_checked() -> None:
+    """PolicyAttachment, UserPolicyAttachment and GroupPolicyAttachment attach managed policies
+    too; AdministratorAccess must not slip in through them."""
+    admin = {"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess", "roles": ["app"]}
+    for typ in (
+        "aws:iam/policyAttachment:PolicyAttachment",
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    ):
+        found = violations("iam-managed-policy-allow-list", typ, admin)
+        assert len(found) == 1 and "AdministratorAccess" in found[0], typ

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, Unknown, flag, number
+from tap.policies.props import UNKNOWN, Unknown, aws_managed_key, flag, number
 from tap.policies.rules import Report, Resource, resource_rule
 
 COMPUTE_TYPES = (t.LAUNCH_TEMPLATE, t.INSTANCE)
@@ -65,6 +65,8 @@ def _volume(r: Resource, report: Report, where: str, ebs: dict[str, Any]) -> Non
     key = ebs.get("kmsKeyId")
     if key is not UNKNOWN and not (isinstance(key, str) and key):
         report(f"{r.label} {where} names no kmsKeyId (the AWS-managed key is not ours)")
+    elif aws_managed_key(key):
+        report(f"{r.label} {where} uses the AWS-managed key {key!r}, not ours")
 
 
 def _instance_volumes(r: Resource, report: Report) -> None:

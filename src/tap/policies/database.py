@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tap.policies import aws_types as t
 from tap.policies.phase import stack_phase_plan
-from tap.policies.props import UNKNOWN, Unknown, flag, number
+from tap.policies.props import UNKNOWN, Unknown, aws_managed_key, flag, number
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 
 MIN_BACKUP_DAYS = 7
@@ -30,6 +30,12 @@ def _require_key(r: Resource, report: Report, key: str, why: str) -> None:
         report(f"{r.label} sets no {key}; {why}")
 
 
+def _require_customer_key(r: Resource, report: Report, key: str, why: str) -> None:
+    _require_key(r, report, key, why)
+    if aws_managed_key(r.get(key)):
+        report(f"{r.label} {key} is the AWS-managed key {r.get(key)!r}; {why}")
+
+
 @resource_rule(
     "rds-encrypted-with-customer-key",
     "RDS storage is encrypted with the customer-managed KMS key.",
@@ -38,7 +44,7 @@ def _require_key(r: Resource, report: Report, key: str, why: str) -> None:
 )
 def rds_encrypted(r: Resource, report: Report) -> None:
     _require_true(r, report, "storageEncrypted", "storage must be encrypted")
-    _require_key(r, report, "kmsKeyId", "storage must use the customer-managed key, not aws/rds")
+    _require_customer_key(r, report, "kmsKeyId", "storage must use the customer-managed key, not aws/rds")
 
 
 @resource_rule("rds-not-public", "The database is not publicly accessible.", "R5.4", t.RDS_INSTANCE)
@@ -91,7 +97,9 @@ def rds_iam_auth(r: Resource, report: Report) -> None:
 )
 def rds_pi(r: Resource, report: Report) -> None:
     _require_true(r, report, "performanceInsightsEnabled", "Performance Insights must be on")
-    _require_key(r, report, "performanceInsightsKmsKeyId", "its data holds query text and must use our key")
+    _require_customer_key(
+        r, report, "performanceInsightsKmsKeyId", "its data holds query text and must use our key"
+    )
 
 
 @resource_rule(
@@ -123,7 +131,7 @@ def rds_managed_password(r: Resource, report: Report) -> None:
     if r.get("password") not in (None,):
         report(f"{r.label} sets a master `password`; it would sit in state. Use manageMasterUserPassword")
     _require_true(r, report, "manageMasterUserPassword", "RDS must manage the master password")
-    _require_key(r, report, "masterUserSecretKmsKeyId", "the password secret must use our key")
+    _require_customer_key(r, report, "masterUserSecretKmsKeyId", "the password secret must use our key")
 
 
 @resource_rule(
@@ -166,7 +174,9 @@ def parameter_group_tls(r: Resource, report: Report) -> None:
     t.RDS_SNAPSHOT_COPY,
 )
 def snapshot_copy_encrypted(r: Resource, report: Report) -> None:
-    _require_key(r, report, "kmsKeyId", "an unencrypted copy cannot be restored into the encrypted instance")
+    _require_customer_key(
+        r, report, "kmsKeyId", "an unencrypted copy cannot be restored into the encrypted instance"
+    )
 
 
 def owned_instances(stack: Stack) -> list[Resource]:

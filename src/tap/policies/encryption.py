@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, as_list, document, flag, number
+from tap.policies.props import UNKNOWN, as_list, aws_managed_key, document, flag, number
 from tap.policies.rules import Report, Resource, resource_rule
 
 # arn:aws:iam::123456789012:root (or the bare account id, which IAM expands to it).
@@ -66,6 +66,8 @@ def _require_key(r: Resource, report: Report, key: str, what: str) -> None:
     v = r.get(key)
     if v is not UNKNOWN and not (isinstance(v, str) and v):
         report(f"{r.label} is not encrypted with a customer key ({key} unset): {what}")
+    elif aws_managed_key(v):
+        report(f"{r.label} is encrypted with the AWS-managed key {v!r}, not ours: {what}")
 
 
 @resource_rule("sns-topic-encrypted", "SNS topics are encrypted with the key.", "R3.2, R10.1", t.SNS_TOPIC)
@@ -105,6 +107,8 @@ def table_encrypted(r: Resource, report: Report) -> None:
     key = r.get("serverSideEncryption", "kmsKeyArn")
     if key is not UNKNOWN and not (isinstance(key, str) and key):
         report(f"{r.label} encrypts with the AWS-owned key (serverSideEncryption.kmsKeyArn unset)")
+    elif aws_managed_key(key):
+        report(f"{r.label} encrypts with the AWS-managed key {key!r}, not ours")
 
 
 RULES = [key_rotation, key_policy_admin, sns_encrypted, log_group, secret_encrypted, table_encrypted]

@@ -21,6 +21,13 @@ from tap.policies.rules import Report, Resource, resource_rule
 
 POLICY_TYPES = (t.IAM_ROLE_POLICY, t.IAM_POLICY, t.IAM_USER_POLICY, t.IAM_GROUP_POLICY, t.IAM_ROLE)
 AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
+# Every resource that attaches a policy by ARN (`policyArn`).
+ATTACHMENT_TYPES = (
+    t.IAM_ROLE_POLICY_ATTACHMENT,
+    "aws:iam/policyAttachment:PolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+)
 
 
 def permission_documents(r: Resource) -> Iterator[tuple[str, Any]]:
@@ -129,15 +136,11 @@ def wildcard_resource_allow_list(r: Resource, report: Report) -> None:
     "iam-managed-policy-allow-list",
     "AWS-managed policies are attached only from tap.iam_documents.ALLOWED_MANAGED_POLICIES.",
     "R4.1",
-    t.IAM_ROLE_POLICY_ATTACHMENT,
+    *ATTACHMENT_TYPES,
     t.IAM_ROLE,
 )
 def managed_policy_allow_list(r: Resource, report: Report) -> None:
-    arns = (
-        [r.get("policyArn")]
-        if r.type == t.IAM_ROLE_POLICY_ATTACHMENT
-        else list(r.get("managedPolicyArns") or [])
-    )
+    arns = [r.get("policyArn")] if r.type in ATTACHMENT_TYPES else list(r.get("managedPolicyArns") or [])
     for arn in arns:
         if (
             isinstance(arn, str)

@@ -143,6 +143,13 @@ def plain(v: Any) -> Any:
     return v
 
 
+def aws_managed_key(v: Any) -> bool:
+    """A key id or ARN that names an AWS-managed key by its alias (`alias/aws/sns`,
+    `arn:aws:kms:...:alias/aws/rds`): encryption is on, but with a key whose policy, rotation
+    and grants are AWS's, not the stack's."""
+    return isinstance(v, str) and "alias/aws/" in v
+
+
 def as_list(v: Any) -> list[Any]:
     """IAM documents allow a single string where a list is meant."""
     if v is None:
