@@ -20,7 +20,9 @@ from tests.migration.env import StandIn
 pytestmark = pytest.mark.moto
 
 
-def silent_update_controller(env: StandIn, rival: Controller, seen: list[str]) -> Controller:
+def silent_update_controller(
+    env: StandIn, rival: Controller, seen: list[str], heartbeat_grace: float
+) -> Controller:
     """A controller whose `pulumi up` runs longer than the lease and prints nothing; in the
     middle of it, `rival` (another laptop) tries to take the lock."""
     holder: list[Controller] = []
@@ -29,7 +31,7 @@ def silent_update_controller(env: StandIn, rival: Controller, seen: list[str]) -
         def up(self, *, on_output: Any = None, message: str | None = None) -> Any:
             ctl = holder[0]
             env.clock.sleep(ctl.store.lease_seconds + 60)  # e.g. an RDS modification, no output
-            deadline = time.monotonic() + 3.0  # real time for the heartbeat thread to act
+            deadline = time.monotonic() + heartbeat_grace  # real time for the heartbeat to act
             while ctl.store.lock_holder() is None and time.monotonic() < deadline:
                 time.sleep(0.005)
             try:
@@ -58,7 +60,7 @@ def test_r15_3_the_lease_is_kept_alive_during_a_silent_update(stand_in: StandIn)
     stand_in.feed_metrics(60)
     seen: list[str] = []
     rival = make_controller(stand_in, owner="laptop-2")
-    ctl = silent_update_controller(stand_in, rival, seen)
+    ctl = silent_update_controller(stand_in, rival, seen, heartbeat_grace=3.0)
     ctl.heartbeat_seconds = 0.005  # real seconds between renewals while the applier runs
     ctl.advance()
     assert seen == ["rival refused"]
@@ -69,7 +71,7 @@ def test_r15_3_a_controller_that_lost_its_lock_during_the_update_stops(stand_in:
     stand_in.feed_metrics(60)
     seen: list[str] = []
     rival = make_controller(stand_in, owner="laptop-2")
-    ctl = silent_update_controller(stand_in, rival, seen)
+    ctl = silent_update_controller(stand_in, rival, seen, heartbeat_grace=0.0)
     ctl.heartbeat_seconds = 3600.0  # the heartbeat never got through (e.g. DynamoDB unreachable)
     ctl.poll_seconds = 60  # so a bake tick is not what notices first
     with pytest.raises(LockHeld, match="laptop-2"):
