@@ -43,10 +43,15 @@ def _weight(r: Resource) -> Any:
 
 
 def weighted_groups(stack: Stack) -> dict[tuple[Any, Any], list[Resource]]:
+    """Weighted records by (name, type); empty while any weighted record's name or type is not
+    known yet, since it may belong to any group."""
     groups: dict[tuple[Any, Any], list[Resource]] = {}
     for r in stack.of_type(t.ROUTE53_RECORD):
         if _weight(r) is not None:
-            groups.setdefault((r.get("name"), r.get("type")), []).append(r)
+            key = (r.get("name"), r.get("type"))
+            if UNKNOWN in key:
+                return {}
+            groups.setdefault(key, []).append(r)
     return groups
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, flag, number
+from tap.policies.props import UNKNOWN, flag, is_unknown, items, number
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 
 HTTPS_PORT = 443
@@ -250,33 +250,36 @@ def _describe(rule: RuleView) -> str:
     return f"{rule.protocol} {lo}" if lo == hi else f"{rule.protocol} {lo}-{hi}"
 
 
-def attachments(stack: Stack) -> dict[str, list[str]]:
-    """Security group id -> labels of the resources that put something in that group."""
-    used: dict[str, list[str]] = {}
+def attachments(stack: Stack) -> dict[Any, list[str]]:
+    """Security group id -> labels of the resources that put something in that group. A
+    reference not known yet (preview) is kept under the key UNKNOWN."""
+    used: dict[Any, list[str]] = {}
 
     def note(ref: Any, r: Resource) -> None:
-        if isinstance(ref, str) and ref:
-            used.setdefault(ref, []).append(r.label)
+        if is_unknown(ref) or (isinstance(ref, str) and ref):
+            used.setdefault(UNKNOWN if is_unknown(ref) else ref, []).append(r.label)
 
     for r in stack:
         if r.type in t.LOAD_BALANCERS:
-            for g in r.get("securityGroups") or []:
+            for g in items(r.get("securityGroups")):
                 note(g, r)
         elif r.type == t.LAUNCH_TEMPLATE:
-            for g in r.get("vpcSecurityGroupIds") or []:
+            for g in items(r.get("vpcSecurityGroupIds")):
                 note(g, r)
-            for nic in r.get("networkInterfaces") or []:
-                if isinstance(nic, dict):
-                    for g in nic.get("securityGroups") or []:
+            for nic in items(r.get("networkInterfaces")):
+                if nic is UNKNOWN:
+                    note(nic, r)
+                elif isinstance(nic, dict):
+                    for g in items(nic.get("securityGroups")):
                         note(g, r)
         elif r.type == t.RDS_INSTANCE:
-            for g in r.get("vpcSecurityGroupIds") or []:
+            for g in items(r.get("vpcSecurityGroupIds")):
                 note(g, r)
         elif r.type == t.INSTANCE:
-            for g in (r.get("vpcSecurityGroupIds") or []) + (r.get("securityGroups") or []):
+            for g in items(r.get("vpcSecurityGroupIds")) + items(r.get("securityGroups")):
                 note(g, r)
         elif r.type == "aws:ec2/vpcEndpoint:VpcEndpoint":
-            for g in r.get("securityGroupIds") or []:
+            for g in items(r.get("securityGroupIds")):
                 note(g, r)
     return used
 
@@ -290,6 +293,8 @@ def attachments(stack: Stack) -> dict[str, list[str]]:
 )
 def group_attached(stack: Stack, report: Report) -> None:
     in_use = set(attachments(stack))
+    if UNKNOWN in in_use:
+        return  # some attachment is not known yet; it may be to any group
     peers: dict[Any, set[Any]] = {}
     for r in stack.of_type(*ALL_RULE_TYPES):
         for rule in rule_views(r):
@@ -313,10 +318,12 @@ def group_attached(stack: Stack, report: Report) -> None:
     "R2.1, R2.3",
 )
 def internet_only_on_alb(stack: Stack, report: Report) -> None:
-    public_lb_groups: set[str] = set()
+    public_lb_groups: set[Any] = set()
     for lb in stack.of_type(*t.LOAD_BALANCERS):
         if flag(lb.get("internal")) is not True:
-            public_lb_groups.update(g for g in lb.get("securityGroups") or [] if isinstance(g, str))
+            public_lb_groups.update(items(lb.get("securityGroups")))
+    if UNKNOWN in public_lb_groups:
+        return  # a load balancer's groups are not known yet
     for r in stack.of_type(*ALL_RULE_TYPES):
         for rule in rule_views(r):
             if rule.direction != "ingress" or not rule.from_internet:

@@ -12,6 +12,7 @@ import json
 from tap.errors import PhaseError
 from tap.phases import Capacity, FleetSizes, PhasePlan, parse_phase, plan_for
 from tap.policies import aws_types as t
+from tap.policies.props import UNKNOWN
 from tap.policies.rules import Stack
 
 PHASE_PARAMETER_SUFFIX = "/migration/phase"
@@ -19,6 +20,11 @@ PHASE_PARAMETER_SUFFIX = "/migration/phase"
 # The rules ask only about weights, the dev record and Multi-AZ, none of which depend on fleet
 # sizes; `plan_for` needs sizes, so it gets the smallest valid ones.
 _SIZES_NOT_ASKED = FleetSizes(green_active=Capacity(min=0, max=0, desired=0), blue_standby_max=0)
+
+
+def phase_parameter_name_unknown(stack: Stack) -> bool:
+    """Some parameter's name is not known yet (preview): it may be the phase parameter."""
+    return any(p.get("name") is UNKNOWN for p in stack.of_type(t.SSM_PARAMETER))
 
 
 def stack_phase_plan(stack: Stack) -> PhasePlan | None:

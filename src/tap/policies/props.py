@@ -143,6 +143,15 @@ def plain(v: Any) -> Any:
     return v
 
 
+def items(v: Any) -> list[Any]:
+    """The elements of a list-valued property, for rules that collect references: a list not
+    known yet becomes `[UNKNOWN]` (so "is UNKNOWN among them?" still answers), anything else
+    that is not a list becomes `[]`. (`v or []` would silently drop an unknown: it is falsy.)"""
+    if is_unknown(v):
+        return [UNKNOWN]
+    return list(v) if isinstance(v, list) else []
+
+
 def aws_managed_key(v: Any) -> bool:
     """A key id or ARN that names an AWS-managed key by its alias (`alias/aws/sns`,
     `arn:aws:kms:...:alias/aws/rds`): encryption is on, but with a key whose policy, rotation

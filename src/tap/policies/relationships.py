@@ -7,11 +7,30 @@ from __future__ import annotations
 from typing import Any
 
 from tap.policies import aws_types as t
-from tap.policies.phase import PHASE_PARAMETER_SUFFIX, stack_phase_plan
-from tap.policies.props import UNKNOWN, flag
+from tap.policies.phase import PHASE_PARAMETER_SUFFIX, phase_parameter_name_unknown, stack_phase_plan
+from tap.policies.props import UNKNOWN, flag, is_unknown, items
 from tap.policies.rules import Report, Resource, Stack, stack_rule
 
 DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
+
+
+ROUTING_KEYS: dict[str, tuple[str, ...]] = {
+    t.ROUTE: ("routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "gatewayId"),
+    t.ROUTE_TABLE: ("id", "routes"),
+    t.ROUTE_TABLE_ASSOCIATION: ("subnetId", "routeTableId"),
+    t.INTERNET_GATEWAY: ("id",),
+}
+
+
+def routing_known(stack: Stack) -> bool:
+    """False while any route, table, association or gateway the subnet rules read is not known
+    yet (a table being replaced in preview): which subnets are public cannot be told then."""
+    return not any(
+        is_unknown(r.get(key))
+        for typ, keys in ROUTING_KEYS.items()
+        for r in stack.of_type(typ)
+        for key in keys
+    )
 
 
 def public_subnets(stack: Stack) -> tuple[set[Any], set[Any]]:
@@ -47,6 +66,8 @@ def public_subnets(stack: Stack) -> tuple[set[Any], set[Any]]:
 
 
 def _check_private(stack: Stack, report: Report, owner: Resource, subnets: Any, what: str) -> None:
+    if not routing_known(stack):
+        return
     public, known = public_subnets(stack)
     for s in subnets if isinstance(subnets, list) else []:
         if s in public:
@@ -64,7 +85,7 @@ def _check_private(stack: Stack, report: Report, owner: Resource, subnets: Any, 
 )
 def fleets_private(stack: Stack, report: Report) -> None:
     for asg in stack.of_type(t.ASG):
-        _check_private(stack, report, asg, asg.get("vpcZoneIdentifiers"), "instances")
+        _check_private(stack, report, asg, items(asg.get("vpcZoneIdentifiers")), "instances")
 
 
 @stack_rule(
@@ -74,7 +95,7 @@ def fleets_private(stack: Stack, report: Report) -> None:
 )
 def db_subnets_private(stack: Stack, report: Report) -> None:
     for group in stack.of_type(t.RDS_SUBNET_GROUP):
-        _check_private(stack, report, group, group.get("subnetIds"), "the database")
+        _check_private(stack, report, group, items(group.get("subnetIds")), "the database")
 
 
 @stack_rule(
@@ -83,11 +104,13 @@ def db_subnets_private(stack: Stack, report: Report) -> None:
     "R7.1",
 )
 def alb_public(stack: Stack, report: Report) -> None:
+    if not routing_known(stack):
+        return
     public, _known = public_subnets(stack)
     for lb in stack.of_type(*t.LOAD_BALANCERS):
         if flag(lb.get("internal")) is True:
             continue
-        for s in lb.get("subnets") or []:
+        for s in items(lb.get("subnets")):
             if s is not UNKNOWN and s not in public:
                 report(
                     f"{lb.label} is internet-facing but sits in {s}, not routed to the internet gateway",
@@ -98,13 +121,15 @@ def alb_public(stack: Stack, report: Report) -> None:
 def listener_targets(stack: Stack) -> set[Any]:
     found: set[Any] = set()
     for listener in stack.of_type(*t.LISTENERS, t.LISTENER_RULE):
-        for action in (listener.get("defaultActions") or []) + (listener.get("actions") or []):
+        for action in items(listener.get("defaultActions")) + items(listener.get("actions")):
+            if action is UNKNOWN:
+                found.add(UNKNOWN)
             if not isinstance(action, dict):
                 continue
             found.add(action.get("targetGroupArn"))
-            for tg in (action.get("forward") or {}).get("targetGroups") or []:
-                if isinstance(tg, dict):
-                    found.add(tg.get("arn"))
+            forward = action.get("forward")
+            for tg in items(forward.get("targetGroups") if isinstance(forward, dict) else forward):
+                found.add(tg.get("arn") if isinstance(tg, dict) else tg)
     return found
 
 
@@ -117,7 +142,7 @@ def target_groups_wired(stack: Stack, report: Report) -> None:
     targets = listener_targets(stack)
     registered: set[Any] = set()
     for asg in stack.of_type(t.ASG):
-        registered.update(asg.get("targetGroupArns") or [])
+        registered.update(items(asg.get("targetGroupArns")))
     if UNKNOWN in targets or UNKNOWN in registered:
         return
     for tg in stack.of_type(*t.TARGET_GROUPS):
@@ -141,6 +166,8 @@ def phase_recorded(stack: Stack, report: Report) -> None:
         p for p in stack.of_type(t.SSM_PARAMETER) if str(p.get("name") or "").endswith(PHASE_PARAMETER_SUFFIX)
     ]
     if not params:
+        if phase_parameter_name_unknown(stack):
+            return
         report(f"no SSM parameter named */{PHASE_PARAMETER_SUFFIX.lstrip('/')}: the phase rules cannot run")
         return
     raw = params[0].get("insecureValue")

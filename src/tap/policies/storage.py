@@ -246,6 +246,8 @@ def log_bucket_replicated(stack: Stack, report: Report) -> None:
         return
     for b in stack.of_type(*t.BUCKETS):
         ids = b.physical_ids
+        if any(b.get(k) is UNKNOWN for k in ("id", "arn", "bucket")):
+            continue  # destinations name buckets by ARN, sources by name: both must be known
         if ids and not (ids & sources or ids & destinations):
             report(f"{b.label} is neither replicated nor a replication destination", b.urn)
 
