@@ -49,6 +49,8 @@ def ebs_encrypted(r: Resource, report: Report) -> None:
         )
         return
     for i, m in enumerate(mappings):
+        if m is UNKNOWN:
+            continue
         ebs = m.get("ebs") if isinstance(m, dict) else None
         if ebs is UNKNOWN:
             continue

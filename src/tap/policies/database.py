@@ -155,7 +155,10 @@ def parameter_group_tls(r: Resource, report: Report) -> None:
     params = r.get("parameters")
     if params is UNKNOWN:
         return
-    named = [p for p in (params if isinstance(params, list) else []) if isinstance(p, dict)]
+    listed = params if isinstance(params, list) else []
+    if UNKNOWN in listed:
+        return
+    named = [p for p in listed if isinstance(p, dict)]
     if any(p.get("name") is UNKNOWN for p in named):
         return
     for p in named:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, as_list, document, flag
+from tap.policies.props import UNKNOWN, as_list, document, flag, value
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 
 BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -85,9 +85,8 @@ def default_encryption(r: Resource, report: Report) -> None:
     if rules is UNKNOWN:
         return
     algorithms = [
-        (x.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
+        x if x is UNKNOWN else value(x, "applyServerSideEncryptionByDefault", "sseAlgorithm")
         for x in (rules if isinstance(rules, list) else [])
-        if isinstance(x, dict)
     ]
     if not any(a is UNKNOWN or a in SSE_ALGORITHMS for a in algorithms):
         report(f"{r.label} sets no default encryption algorithm ({', '.join(sorted(SSE_ALGORITHMS))})")
@@ -99,8 +98,9 @@ def enabled_rules(rules: Any) -> list[dict[str, Any]]:
 
 
 def _any_status_unknown(rules: Any) -> bool:
+    """A rule, or a rule's status, not known yet: which rules are enabled cannot be told."""
     listed = rules if isinstance(rules, list) else []
-    return any(isinstance(x, dict) and x.get("status") is UNKNOWN for x in listed)
+    return any(x is UNKNOWN or (isinstance(x, dict) and x.get("status") is UNKNOWN) for x in listed)
 
 
 ANY_PRINCIPAL = ("*", {"AWS": "*"}, ["*"], {"AWS": ["*"]})
@@ -181,9 +181,16 @@ def lifecycle_rules(r: Resource, report: Report) -> None:
     if not enabled:
         report(f"{r.label} has no enabled lifecycle rule")
         return
-    if not any(x.get("noncurrentVersionExpiration") for x in enabled):
+    # UNKNOWN is falsy: an action not known yet counts as present until `pulumi up` shows it.
+    if not any(
+        x.get("noncurrentVersionExpiration") is UNKNOWN or x.get("noncurrentVersionExpiration")
+        for x in enabled
+    ):
         report(f"{r.label} never expires noncurrent versions (versioned buckets grow forever)")
-    if not any(x.get("abortIncompleteMultipartUpload") for x in enabled):
+    if not any(
+        x.get("abortIncompleteMultipartUpload") is UNKNOWN or x.get("abortIncompleteMultipartUpload")
+        for x in enabled
+    ):
         report(f"{r.label} never aborts incomplete multipart uploads")
 
 
