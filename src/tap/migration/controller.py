@@ -597,6 +597,9 @@ class Controller:
             self._rollback_unconfirmed(
                 report, current, target, reason, ApplyFailed(f"weights did not read back: {readback.detail}")
             )
+        # Hold here until a human looks: a re-run `advance` (a pipeline retry, another terminal)
+        # must not send payments straight back to the fleet that was just rolled back.
+        self.store.set_paused(True, f"rolled back {current.value} -> {target.value}: {reason}")
         seconds = (back - detected).total_seconds()
         report.rollback = {
             "from": current.value,
@@ -743,6 +746,7 @@ class Controller:
                 reason,
                 ApplyFailed(f"weights did not read back: {readback.detail}"),
             )
+        self.store.set_paused(True, f"rolled back {obs.phase.value} -> {target.value}: {reason}")
         report.rollback = {
             "from": obs.phase.value,
             "to": target.value,

@@ -1,0 +1,29 @@
+"""After a rollback, green gets traffic again only after a human said so (review of issue 6;
+SPEC R15.2): a re-run `advance` (a pipeline retry, a second terminal) must not send payments
+straight back to the fleet whose bake just failed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tap.migration.errors import Paused, RolledBack
+from tests.migration.conftest import make_controller
+from tests.migration.env import StandIn
+
+pytestmark = pytest.mark.moto
+
+
+def test_r15_2_an_automatic_rollback_holds_until_a_human_resumes(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    stand_in.clock.at(125.0, lambda: stand_in.set_alarm(0, "ALARM"))
+    with pytest.raises(RolledBack):
+        make_controller(stand_in).advance()
+    stand_in.set_alarm(0, "OK")  # traffic drained from green, so its alarm clears
+
+    with pytest.raises(Paused, match="rolled back"):
+        make_controller(stand_in, owner="pipeline-retry").advance()
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+
+    make_controller(stand_in, owner="human").resume("fixed the build, redeployed green")
+    report = make_controller(stand_in, owner="human").advance()
+    assert report.end_phase == "traffic-shift-10"
