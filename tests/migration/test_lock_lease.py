@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tap.migration.controller import Controller
+from tap.migration.controller import BakeTick, Controller
 from tap.migration.deployment import Deployment
 from tap.migration.errors import LockHeld
 from tap.migration.wiring import build_controller
@@ -80,3 +80,28 @@ def test_r15_3_a_controller_that_lost_its_lock_during_the_update_stops(stand_in:
     history = ctl.store.history()
     assert [e.outcome for e in history] == ["started", "note"]
     assert "lost the migration lock" in history[-1].reason
+
+
+def test_r15_3_a_controller_that_lost_its_lock_while_baking_does_not_record_success(
+    stand_in: StandIn,
+) -> None:
+    """The laptop slept through the end of the bake; the lease lapsed and another controller
+    took over (it will judge the step itself). Waking up, the first must not write `succeeded`."""
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in, owner="laptop-1")
+    rival = make_controller(stand_in, owner="laptop-2")
+
+    slept: list[float] = []
+
+    def laptop_sleeps_at_the_end(tick: BakeTick) -> None:
+        if tick.elapsed >= tick.total and not slept:
+            slept.append(tick.elapsed)
+            stand_in.clock.sleep(ctl.store.lease_seconds + 1)
+            rival.store.acquire()
+
+    ctl.progress = laptop_sleeps_at_the_end
+    with pytest.raises(LockHeld, match="laptop-2"):
+        ctl.advance()
+    outcomes = [e.outcome for e in ctl.store.history()]
+    assert "succeeded" not in outcomes
+    assert outcomes[-1] == "note"

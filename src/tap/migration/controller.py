@@ -431,8 +431,8 @@ class Controller:
                 frm,
                 to,
                 NOTE,
-                f"lost the migration lock during the update of {to.value}; stopped without judging "
-                "the step (the lock holder resumes it)",
+                f"lost the migration lock during the step to {to.value}; stopped without judging "
+                "it (the lock holder resumes it)",
             )
             raise
         self._last_renew = self._now()
@@ -491,6 +491,9 @@ class Controller:
         results = list(checks)
         if bakes(tplan):
             results += self._bake(report, frm, to)
+        # The verdict is only ours to write while we hold the lock (a laptop that slept past
+        # its lease finds another controller judging the step).
+        self._confirm_lease(report, frm, to)
         self._record(report, frm, to, SUCCEEDED, "gates held", results)
 
     def _bake(self, report: RunReport, frm: Phase, to: Phase) -> list[GateResult]:
