@@ -190,3 +190,17 @@ def test_r14_5_bake_progress_shows_elapsed_failures_and_the_last_analysis() -> N
     assert task.description == "baking traffic-shift-10"
     assert task.completed == 60.0 and task.total == 600.0
     assert "pass: 5xx 0.00% of 1000 requests" in task.fields["status"]
+
+
+@pytest.mark.moto
+def test_r15_2_rollback_without_a_stack_name_still_moves_the_weights(
+    stand_in: StandIn, cli_env: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 3 a.m. the on-call may not know the stack name: the Route53 half of a rollback needs
+    none, so it must not be refused for the lack of it (review of issue 6)."""
+    monkeypatch.delenv("PULUMI_STACK", raising=False)
+    stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
+    result = runner.invoke(app, ["migrate", "rollback", "--yes", *cli_env])
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+    assert result.exit_code == 1  # the stack is not reconciled: said so, loudly
+    assert "traffic is back on blue" in result.stderr and "--stack" in result.stderr

@@ -343,7 +343,9 @@ def rollback_command(
     within three ticks, the weights are moved anyway.
     """
     settings = _settings(config)
-    ctl = _controller(settings, outputs, stack, work_dir, needs_stack=not dry_run)
+    # No --stack is no reason to refuse: the weights move through Route53 without it, and the
+    # reconcile that needs it fails loudly afterwards (exit 1, saying so).
+    ctl = _controller(settings, outputs, stack, work_dir)
     if dry_run:
         data = ctl.preview_rollback()
         if as_json:

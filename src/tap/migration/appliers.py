@@ -75,6 +75,11 @@ class PulumiApplier:
         self.factory = factory
 
     def apply(self, plan: PhasePlan, on_output: OutputSink) -> Applied:
+        if not self.stack_name:
+            raise ApplyFailed(
+                f"no Pulumi stack named, so the stack was not updated to phase {plan.phase.value!r}: "
+                "pass --stack NAME (or set PULUMI_STACK)"
+            )
         try:
             stack = self.factory(self.stack_name, str(self.work_dir))
             stack.set_config(PHASE_CONFIG_KEY, config_value(plan.phase.value))
