@@ -85,6 +85,28 @@ TRUST = {
     ],
 }
 
+
+def _waf_rule(name: str, priority: float, statement: dict[str, Any], **action: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "priority": priority,
+        "statement": statement,
+        "visibilityConfig": {
+            "metricName": name,
+            "cloudwatchMetricsEnabled": True,
+            "sampledRequestsEnabled": True,
+        },
+        **action,
+    }
+
+
+MANAGED_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesSQLiRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+)
+
 COMPLIANT: dict[str, dict[str, Any]] = {
     t.INGRESS_RULE: {
         "securityGroupId": "sg-alb",
@@ -221,6 +243,33 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "records": ["203.0.113.10"],
         "setIdentifier": "blue-development",
         "weightedRoutingPolicies": [{"weight": 90.0}],
+    },
+    t.WEB_ACL: {
+        "name": "prod-waf",
+        "scope": "REGIONAL",
+        "defaultAction": {"allow": {}},
+        "visibilityConfig": {
+            "metricName": "prod-waf",
+            "cloudwatchMetricsEnabled": True,
+            "sampledRequestsEnabled": True,
+        },
+        "rules": [
+            *(
+                _waf_rule(
+                    g,
+                    float(i + 1),
+                    {"managedRuleGroupStatement": {"vendorName": "AWS", "name": g}},
+                    overrideAction={"none": {}},
+                )
+                for i, g in enumerate(MANAGED_GROUPS)
+            ),
+            _waf_rule(
+                "per-ip-rate-limit",
+                5.0,
+                {"rateBasedStatement": {"limit": 2000.0, "aggregateKeyType": "IP"}},
+                action={"block": {}},
+            ),
+        ],
     },
     t.METRIC_ALARM: {
         "alarmActions": ["arn:aws:sns:us-east-1:123456789012:alarms"],

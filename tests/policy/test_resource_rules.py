@@ -372,6 +372,7 @@ VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
         "TTL 3600",
     ),
     ("alarm-has-actions", t.METRIC_ALARM, {"okActions": []}, "okActions"),
+    ("waf-managed-rules-and-rate-limit", t.WEB_ACL, {"rules": []}, "rate limit"),
     ("s3-bucket-owner-enforced", t.S3_OWNERSHIP, {"rule": {"objectOwnership": "ObjectWriter"}}, "ACLs off"),
     ("alarm-has-actions", t.METRIC_ALARM, {"treatMissingData": DELETE}, "treatMissingData"),
     ("no-plaintext-secrets", t.RDS_INSTANCE, {"password": "correct-horse"}, "input password"),

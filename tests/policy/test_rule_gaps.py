@@ -291,3 +291,30 @@ def test_r4_1_aws_managed_policy_through_any_attachment_resource_is_checked() ->
     ):
         found = violations("iam-managed-policy-allow-list", typ, admin)
         assert len(found) == 1 and "AdministratorAccess" in found[0], typ
+
+
+def _waf(**changes: Any) -> dict[str, Any]:
+    return compliant_with(t.WEB_ACL, **changes)
+
+
+def test_r7_4_web_acl_missing_a_managed_group_or_the_rate_limit_fails() -> None:
+    """Associating an empty web ACL satisfies 'a WAF is attached' and filters nothing."""
+    assert violations("waf-managed-rules-and-rate-limit", t.WEB_ACL, _waf()) == []
+    rules = _waf()["rules"]
+    no_sqli = _waf(rules=[r for r in rules if r["name"] != "AWSManagedRulesSQLiRuleSet"])
+    found = violations("waf-managed-rules-and-rate-limit", t.WEB_ACL, no_sqli)
+    assert len(found) == 1 and "AWSManagedRulesSQLiRuleSet" in found[0] and SUBJECT in found[0]
+    no_rate = _waf(rules=[r for r in rules if "rateBasedStatement" not in r["statement"]])
+    found = violations("waf-managed-rules-and-rate-limit", t.WEB_ACL, no_rate)
+    assert len(found) == 1 and "rate" in found[0]
+    assert len(violations("waf-managed-rules-and-rate-limit", t.WEB_ACL, _waf(rules=[]))) == 2
+
+
+def test_r7_4_managed_group_left_in_count_mode_fails() -> None:
+    """overrideAction count is how a group is trialled; left there it only counts attacks."""
+    rules = [
+        {**r, "overrideAction": {"count": {}}} if r["name"] == "AWSManagedRulesCommonRuleSet" else r
+        for r in _waf()["rules"]
+    ]
+    found = violations("waf-managed-rules-and-rate-limit", t.WEB_ACL, _waf(rules=rules))
+    assert len(found) == 1 and "count" in found[0]

@@ -7,13 +7,20 @@ from __future__ import annotations
 import re
 
 from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, flag, number
+from tap.policies.props import UNKNOWN, flag, number, value
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 
 HTTPS_PORT = 443
 # ELB security policies that refuse TLS 1.0 and 1.1: the TLS 1.3 families with a 1.2 or 1.3
 # floor, and the TLS-1-2 / FS-1-2 families. (`ELBSecurityPolicy-TLS13-1-0-...` still allows 1.0.)
 TLS12_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)")
+# SPEC R7.4: the AWS managed rule groups the web ACL must enforce.
+REQUIRED_RULE_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesSQLiRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+)
 
 
 @resource_rule(
@@ -92,5 +99,44 @@ def waf_associated(stack: Stack, report: Report) -> None:
             report(f"{lb.label} faces the internet without a WAF web ACL", lb.urn)
 
 
-RULES = [listener_https, drop_invalid_headers, access_logs]
+@resource_rule(
+    "waf-managed-rules-and-rate-limit",
+    "The web ACL enforces the AWS managed rule groups (common, known bad inputs, SQL injection, "
+    "IP reputation) - none left in count mode - and blocks by a per-IP rate limit.",
+    "R7.4",
+    t.WEB_ACL,
+)
+def waf_rules(r: Resource, report: Report) -> None:
+    rules = r.get("rules")
+    if rules is UNKNOWN:
+        return
+    listed = [x for x in (rules if isinstance(rules, list) else []) if x is UNKNOWN or isinstance(x, dict)]
+    if UNKNOWN in listed:
+        return
+    enforced: set[str] = set()
+    counted: set[str] = set()
+    rate_limited = False
+    for rule in listed:
+        group = value(rule, "statement", "managedRuleGroupStatement", "name")
+        rate = value(rule, "statement", "rateBasedStatement")
+        count, block = value(rule, "overrideAction", "count"), value(rule, "action", "block")
+        if UNKNOWN in (group, rate, count, block):
+            return
+        if isinstance(group, str):
+            # overrideAction {count: {}} turns every rule of the group into count-only.
+            if count is not None:
+                report(f"{r.label} runs {group} in count mode: it blocks nothing")
+                counted.add(group)
+            else:
+                enforced.add(group)
+        if isinstance(rate, dict) and block is not None:
+            rate_limited = True
+    missing = [g for g in REQUIRED_RULE_GROUPS if g not in enforced | counted]
+    if missing:
+        report(f"{r.label} does not enforce {', '.join(missing)}")
+    if not rate_limited:
+        report(f"{r.label} has no blocking per-IP rate limit (rateBasedStatement with action block)")
+
+
+RULES = [listener_https, drop_invalid_headers, access_logs, waf_rules]
 STACK_RULES = [waf_associated]
