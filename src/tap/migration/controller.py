@@ -171,7 +171,11 @@ class Controller:
 
     # -- gates --------------------------------------------------------------------------------
     def _held_since(self, phase: Phase) -> datetime | None:
+        """When `phase` last started holding: its latest `succeeded`, unless a rollback came
+        after it (that hold ended; a return by hand since then was never baked or recorded)."""
         for entry in reversed(self.store.history()):
+            if entry.outcome == ROLLED_BACK:
+                return None
             if entry.to_phase == phase.value and entry.outcome == SUCCEEDED:
                 return datetime.fromisoformat(entry.time)
         return None
@@ -184,7 +188,8 @@ class Controller:
             return GateResult(
                 "rollback-window",
                 Verdict.FAIL,
-                f"no history shows {phase.value!r} holding; it must hold {window} s first",
+                f"no history shows {phase.value!r} holding since the last rollback; it must hold "
+                f"{window} s first, reached through `tap migrate advance` so that its bake is recorded",
             )
         held = (self._now() - since).total_seconds()
         values = {"held_seconds": held, "window_seconds": window}
