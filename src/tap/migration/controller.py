@@ -679,6 +679,8 @@ class Controller:
             self.store.acquire()
         except LockHeld as held:
             return self._rollback_without_lock(reason, held, handoff)
+        except (ClientError, BotoCoreError) as exc:
+            self._rollback_without_state(reason, exc)
         self._last_renew = self._now()
         try:
             obs = self.observe()
@@ -697,6 +699,46 @@ class Controller:
             return report
         finally:
             self.store.release()
+
+    def _rollback_without_state(self, reason: str, exc: Exception) -> NoReturn:
+        """The state table is unusable (throttled for good, permission gone): no lock, no
+        history, no request item. Route53 does not need them, so the weights move anyway; the
+        stack is not updated without the lock (another controller may be running one)."""
+        obs = self.observe()
+        report = RunReport("rollback", obs.phase.value)
+        self.last_report = report
+        target = self._plan(obs.phase).rollback_target or obs.phase
+        tplan = self._plan(target)
+        try:
+            self.emergency.shift(tplan)
+        except (ApplyFailed, ClientError, BotoCoreError) as shift_exc:
+            raise ApplyFailed(
+                f"the state table is unusable ({exc}), and the Route53 rollback to {target.value!r} "
+                f"is not confirmed: {shift_exc}"
+            ) from shift_exc
+        observed = read_weights(self.clients.client("route53"), self.dep)
+        if not observed.matches(expected_blue(tplan), tplan.weights.green):
+            raise ApplyFailed(
+                f"the state table is unusable ({exc}) and the weights did not read back after the "
+                f"Route53 change: blue={observed.blue} green={observed.green}; check Route53 now"
+            )
+        report.rollback = {
+            "from": obs.phase.value,
+            "to": target.value,
+            "reason": reason,
+            "weights": observed.as_json(),
+        }
+        self._publish(
+            report,
+            f"tap migrate {obs.phase.value} -> {target.value}: weights moved, state table unusable",
+            {"reason": reason, "error": str(exc), "weights": observed.as_json()},
+        )
+        raise ApplyFailed(
+            f"traffic is back on blue (Route53 reads back blue={observed.blue} green={observed.green}), "
+            f"but the state table could not be used ({exc}): no lock was taken, no history written, "
+            f"and the stack was not updated to {target.value!r}. When DynamoDB answers again, run "
+            "`tap migrate rollback` again to record it and reconcile the stack"
+        ) from exc
 
     def preview_rollback(self) -> dict[str, Any]:
         """What `rollback` would do now (read-only, for --dry-run)."""
