@@ -26,6 +26,7 @@ def good_stack(
     rs: list[StackResource] = [
         res(t.SSM_PARAMETER, "phase", name=PHASE_NAME, insecureValue=phase_doc(phase), id=PHASE_NAME),
         res(t.VPC, "vpc", id="vpc-1", cidrBlock="10.0.0.0/16"),
+        res(t.FLOW_LOG, "flow-log", id="fl-1", vpcId="vpc-1", trafficType="ALL"),
         res(t.INTERNET_GATEWAY, "igw", id="igw-1"),
         res(t.SUBNET, "public-a", id="subnet-pub-a", cidrBlock="10.0.1.0/24"),
         res(t.SUBNET, "public-b", id="subnet-pub-b", cidrBlock="10.0.2.0/24"),

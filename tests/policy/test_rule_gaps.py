@@ -318,3 +318,19 @@ def test_r7_4_managed_group_left_in_count_mode_fails() -> None:
     ]
     found = violations("waf-managed-rules-and-rate-limit", t.WEB_ACL, _waf(rules=rules))
     assert len(found) == 1 and "count" in found[0]
+
+
+def test_r1_3_vpc_without_flow_logs_of_all_traffic_fails() -> None:
+    """Flow logs are the network's audit trail; REJECT-only logs miss every accepted connection."""
+    from tests.policy.examples import res, stack_violations
+    from tests.policy.stack_examples import good_stack, replaced, without
+
+    assert stack_violations("vpc-flow-logs-all-traffic", good_stack()) == []
+    found = stack_violations("vpc-flow-logs-all-traffic", without(good_stack(), "flow-log"))
+    assert len(found) == 1 and "'vpc'" in found[0]
+    found = stack_violations(
+        "vpc-flow-logs-all-traffic", replaced(good_stack(), "flow-log", trafficType="REJECT")
+    )
+    assert len(found) == 1 and "REJECT" in found[0]
+    other = [*good_stack(), res(t.VPC, "vpc-2", id="vpc-2", cidrBlock="10.1.0.0/16")]
+    assert len(stack_violations("vpc-flow-logs-all-traffic", other)) == 1

@@ -46,6 +46,7 @@ BROKEN: list[tuple[str, list[StackResource], str]] = [
     ("s3-bucket-fully-configured", without(good_stack(), "replica-policy"), "TLS-only"),
     ("s3-log-bucket-replicated", without(good_stack(), "replication"), "'logs'"),
     ("waf-on-internet-facing-alb", without(good_stack(), "waf-assoc"), "'alb'"),
+    ("vpc-flow-logs-all-traffic", without(good_stack(), "flow-log"), "no flow log"),
     (
         "dns-weights-never-all-zero",
         replaced(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 VPC: Final = "aws:ec2/vpc:Vpc"
+FLOW_LOG: Final = "aws:ec2/flowLog:FlowLog"
 SUBNET: Final = "aws:ec2/subnet:Subnet"
 INTERNET_GATEWAY: Final = "aws:ec2/internetGateway:InternetGateway"
 NAT_GATEWAY: Final = "aws:ec2/natGateway:NatGateway"

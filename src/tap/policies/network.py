@@ -339,6 +339,30 @@ def internet_only_on_alb(stack: Stack, report: Report) -> None:
                 )
 
 
+@stack_rule(
+    "vpc-flow-logs-all-traffic",
+    "Every VPC the stack creates has a flow log of ALL traffic (accepted and rejected): the "
+    "network's audit trail.",
+    "R1.3",
+)
+def vpc_flow_logs(stack: Stack, report: Report) -> None:
+    logged: dict[Any, Any] = {}
+    for fl in stack.of_type(t.FLOW_LOG):
+        vpc, traffic = fl.get("vpcId"), fl.get("trafficType")
+        if UNKNOWN in (vpc, traffic):
+            return  # a flow log not known yet may cover any VPC
+        if vpc is not None:
+            logged[vpc] = traffic if logged.get(vpc) != "ALL" else "ALL"
+    for vpc in stack.of_type(t.VPC):
+        vid = vpc.get("id")
+        if vid is UNKNOWN or vid is None:
+            continue
+        if vid not in logged:
+            report(f"{vpc.label} ({vid}) has no flow log", vpc.urn)
+        elif logged[vid] != "ALL":
+            report(f"{vpc.label} ({vid}) logs only {logged[vid]} traffic; log ALL", vpc.urn)
+
+
 RULES = [
     internet_ingress_https_only,
     no_admin_or_catch_all,
@@ -347,4 +371,4 @@ RULES = [
     default_group_empty,
     subnet_no_public_ip,
 ]
-STACK_RULES = [group_attached, internet_only_on_alb]
+STACK_RULES = [group_attached, internet_only_on_alb, vpc_flow_logs]
