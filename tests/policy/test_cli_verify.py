@@ -90,3 +90,15 @@ def test_r14_1_plan_shows_policy_summary() -> None:
     assert policy["ok"] is True and policy["rules_failed"] == []
     text = runner.invoke(app, ["plan", "--phase", "snapshot", "--config", str(EXAMPLE)])
     assert f"policy: {policy['rules']} of {policy['rules']} rules passed" in text.stdout
+
+
+def test_r14_5_verify_live_with_a_phase_is_a_usage_error(tmp_path: Any) -> None:
+    """--phase picks the phase of the offline plan; with --live it would be silently ignored
+    while the user believes that phase was checked."""
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text("{}")
+    result = runner.invoke(
+        app, ["verify", "--live", "--outputs", str(outputs), "--phase", "traffic-shift-10"]
+    )
+    assert result.exit_code == 2
+    assert "--phase" in result.output

@@ -87,6 +87,11 @@ def verify_command(
         from tap.aws_clients import AwsClients
         from tap.live.verify import verify_live
 
+        if phase is not None:
+            raise LiveReadError(
+                "--phase chooses the phase of the offline plan; --live checks the deployed stack in "
+                "whatever phase it is in. Drop --phase, or drop --live to check that phase's plan"
+            )
         if outputs is None:
             raise LiveReadError(
                 "--live reads resource ids from the stack's flat outputs: pass --outputs FILE "
