@@ -62,7 +62,11 @@ def test_r15_1_alarm_gate_fails_on_alarm_and_pauses_on_an_unknown_alarm(stand_in
     cw = stand_in.clients.client("cloudwatch")
     assert alarms_gate(cw, ALARMS).verdict == Verdict.PASS
     assert alarms_gate(cw, (*ALARMS, "not-created")).verdict == Verdict.INCONCLUSIVE
-    stand_in.set_alarm(2, "ALARM")
+    # An alarm that has not evaluated (or cannot) watches nothing: inconclusive, never a pass.
+    stand_in.set_alarm(1, "INSUFFICIENT_DATA")
+    result = alarms_gate(cw, ALARMS)
+    assert result.verdict == Verdict.INCONCLUSIVE and ALARMS[1] in result.detail
+    stand_in.set_alarm(2, "ALARM")  # a firing alarm still wins: fail, not inconclusive
     result = alarms_gate(cw, ALARMS)
     assert result.verdict == Verdict.FAIL and ALARMS[2] in result.detail
 
