@@ -95,8 +95,11 @@ def bakes(plan: PhasePlan) -> bool:
     return plan.is_traffic_phase and takes_green_traffic(plan)
 
 
-def first_green_traffic(before: PhasePlan, after: PhasePlan) -> bool:
-    return not takes_green_traffic(before) and takes_green_traffic(after)
+def checks_database(after: PhasePlan) -> bool:
+    """ "Both fleets on the prod DB" before every step that sends green traffic while the dev
+    record still routes, not only the first: a dev instance back on the dev database at 10 %
+    must stop the move to 50 %. (At `complete` dev routes nothing; its database may be gone.)"""
+    return takes_green_traffic(after) and after.dev_record
 
 
 def retires_old_environment(before: PhasePlan, after: PhasePlan) -> bool:
@@ -111,7 +114,7 @@ def gates_for(before: PhasePlan, after: PhasePlan) -> tuple[str, ...]:
         gates.append("rollback-window")
     if takes_green_traffic(after):
         gates += ["capacity", "health-checks"]
-    if first_green_traffic(before, after):
+    if checks_database(after):
         gates.append("database")
     gates.append("dns-readback")
     if bakes(after):

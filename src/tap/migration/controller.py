@@ -23,8 +23,8 @@ from tap.migration.budget import (
     bakes,
     build_plan,
     check_budget,
+    checks_database,
     expected_blue,
-    first_green_traffic,
     retires_old_environment,
     rollback_budget,
     takes_green_traffic,
@@ -216,7 +216,7 @@ class Controller:
         if takes_green_traffic(after):
             results.append(capacity_gate(c.client("elbv2"), c.client("autoscaling"), self.dep))
             results.append(health_checks_gate(c.client("route53"), self.dep.health_check_ids))
-        if first_green_traffic(before, after):
+        if checks_database(after):
             results.append(database_gate(c.client("ssm"), c.client("cloudwatch"), self.dep, self._now()))
         return results
 
