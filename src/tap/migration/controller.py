@@ -524,14 +524,15 @@ class Controller:
             flag, request = self.store.control()
             if self._check_rollback_request(report, to, request):
                 raise RolledBack(f"rollback requested during the bake of {to.value}")
-            if flag.active:
-                self._record(report, frm, to, PAUSED, f"paused by {flag.by}: {flag.reason}")
-                raise Paused(f"paused during the bake of {to.value}: {flag.reason}")
+            # Alarms before the pause flag: a pause holds the weights, never against a firing alarm.
             alarms = alarms_gate(cw, self.dep.alarm_names)
             if alarms.verdict == Verdict.FAIL:
                 detected = self._now()
                 self._rollback(report, to, f"alarm during bake: {alarms.detail}", detected, [alarms])
                 raise RolledBack(f"{to.value} rolled back: {alarms.detail}")
+            if flag.active:
+                self._record(report, frm, to, PAUSED, f"paused by {flag.by}: {flag.reason}")
+                raise Paused(f"paused during the bake of {to.value}: {flag.reason}")
             if alarms.verdict == Verdict.INCONCLUSIVE:
                 # An alarm that vanished or stopped evaluating watches nothing: never bake on.
                 self.store.set_paused(True, f"inconclusive alarms: {alarms.detail}")
