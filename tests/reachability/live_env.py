@@ -25,6 +25,7 @@ VERSIONING_SUSPENDED = "log-bucket-versioning-suspended"
 KEY_NOT_ROTATED = "kms-key-rotation-off"
 ALARM_ACTIONS_DISABLED = "alarm-actions-disabled"
 WEIGHTS_ALL_ZERO = "both-weighted-records-at-zero"
+ACLS_STILL_ON = "log-bucket-ownership-object-writer"
 BREAKS = (
     DB_OPEN_TO_WORLD,
     PRIVATE_ROUTE_TO_IGW,
@@ -40,6 +41,7 @@ BREAKS = (
     KEY_NOT_ROTATED,
     ALARM_ACTIONS_DISABLED,
     WEIGHTS_ALL_ZERO,
+    ACLS_STILL_ON,
 )
 
 USER_DATA = (
@@ -271,6 +273,10 @@ def _bucket(s3: Any, name: str, region: str, broken: str, *, log_bucket: bool) -
     suspended = broken == VERSIONING_SUSPENDED and log_bucket
     s3.put_bucket_versioning(
         Bucket=name, VersioningConfiguration={"Status": "Suspended" if suspended else "Enabled"}
+    )
+    ownership = "ObjectWriter" if broken == ACLS_STILL_ON and log_bucket else "BucketOwnerEnforced"
+    s3.put_bucket_ownership_controls(
+        Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": ownership}]}
     )
     s3.put_bucket_encryption(
         Bucket=name,

@@ -52,6 +52,7 @@ def test_r14_2_live_correct_environment_passes(clean: AwsClients) -> None:
         "s3-default-encryption",
         "s3-tls-only-policy",
         "s3-lifecycle-rules",
+        "s3-bucket-owner-enforced",
         "kms-key-rotation",
         "alarm-has-actions",
         "dns-ttl-60",
@@ -79,6 +80,7 @@ CAUGHT = [
     (env.KEY_NOT_ROTATED, "kms-key-rotation", None),
     (env.ALARM_ACTIONS_DISABLED, "alarm-has-actions", None),
     (env.WEIGHTS_ALL_ZERO, "dns-weights-never-all-zero", None),
+    (env.ACLS_STILL_ON, "s3-bucket-owner-enforced", None),
 ]
 
 

@@ -26,6 +26,7 @@ _NOT_CONFIGURED = {
     "ServerSideEncryptionConfigurationNotFoundError",
     "NoSuchBucketPolicy",
     "NoSuchLifecycleConfiguration",
+    "OwnershipControlsNotFoundError",
 }
 
 
@@ -53,7 +54,9 @@ def _bucket(s3: Any, name: str) -> dict[str, Any]:
     sse = _absent_if_unset(lambda: s3.get_bucket_encryption(Bucket=name))
     policy = _absent_if_unset(lambda: s3.get_bucket_policy(Bucket=name))
     lifecycle = _absent_if_unset(lambda: s3.get_bucket_lifecycle_configuration(Bucket=name))
+    ownership = _absent_if_unset(lambda: s3.get_bucket_ownership_controls(Bucket=name))
     return {
+        "Ownership": ((ownership or {}).get("OwnershipControls") or {}).get("Rules", []),
         "PublicAccessBlock": (pab or {}).get("PublicAccessBlockConfiguration", {}),
         "Versioning": s3.get_bucket_versioning(Bucket=name),
         "Encryption": ((sse or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules", []),
@@ -149,6 +152,17 @@ def bucket_resources(state: ServiceState) -> list[ResourceArgs]:
             )
         )
         found.append(_args(t.S3_POLICY, name, {"bucket": name, "policy": b["Policy"]}))
+        rules = b["Ownership"]
+        found.append(
+            _args(
+                t.S3_OWNERSHIP,
+                name,
+                {
+                    "bucket": name,
+                    "rule": {"objectOwnership": rules[0].get("ObjectOwnership") if rules else None},
+                },
+            )
+        )
         found.append(
             _args(
                 t.S3_LIFECYCLE,
