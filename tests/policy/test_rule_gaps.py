@@ -334,3 +334,17 @@ def test_r1_3_vpc_without_flow_logs_of_all_traffic_fails() -> None:
     assert len(found) == 1 and "REJECT" in found[0]
     other = [*good_stack(), res(t.VPC, "vpc-2", id="vpc-2", cidrBlock="10.1.0.0/16")]
     assert len(stack_violations("vpc-flow-logs-all-traffic", other)) == 1
+
+
+def test_r3_2_alb_log_bucket_with_kms_default_encryption_fails() -> None:
+    """ELB log delivery writes only to SSE-S3 buckets: with SSE-KMS the access logs silently
+    stop, and with them the audit trail of every request."""
+    from tests.policy.examples import stack_violations
+    from tests.policy.stack_examples import good_stack, replaced
+
+    assert stack_violations("alb-log-bucket-sse-s3", good_stack()) == []
+    kms = [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN}}]
+    found = stack_violations("alb-log-bucket-sse-s3", replaced(good_stack(), "logs-sse", rules=kms))
+    assert len(found) == 1 and "'alb'" in found[0] and "aws:kms" in found[0]
+    # the replica bucket receives no ALB logs: KMS there is fine
+    assert stack_violations("alb-log-bucket-sse-s3", replaced(good_stack(), "replica-sse", rules=kms)) == []

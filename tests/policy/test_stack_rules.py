@@ -48,6 +48,15 @@ BROKEN: list[tuple[str, list[StackResource], str]] = [
     ("waf-on-internet-facing-alb", without(good_stack(), "waf-assoc"), "'alb'"),
     ("vpc-flow-logs-all-traffic", without(good_stack(), "flow-log"), "no flow log"),
     (
+        "alb-log-bucket-sse-s3",
+        replaced(
+            good_stack(),
+            "logs-sse",
+            rules=[{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}],
+        ),
+        "SSE-S3",
+    ),
+    (
         "dns-weights-never-all-zero",
         replaced(
             replaced(good_stack(), "green", weightedRoutingPolicies=[{"weight": 0.0}]),

@@ -5,12 +5,14 @@ application load balancer."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tap.policies import aws_types as t
 from tap.policies.props import UNKNOWN, flag, number, value
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 
 HTTPS_PORT = 443
+SSE_S3 = "AES256"
 # ELB security policies that refuse TLS 1.0 and 1.1: the TLS 1.3 families with a 1.2 or 1.3
 # floor, and the TLS-1-2 / FS-1-2 families. (`ELBSecurityPolicy-TLS13-1-0-...` still allows 1.0.)
 TLS12_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)")
@@ -139,4 +141,36 @@ def waf_rules(r: Resource, report: Report) -> None:
 
 
 RULES = [listener_https, drop_invalid_headers, access_logs, waf_rules]
-STACK_RULES = [waf_associated]
+
+
+@stack_rule(
+    "alb-log-bucket-sse-s3",
+    "The bucket a load balancer writes access logs to is encrypted with SSE-S3 (AES256): ELB "
+    "log delivery cannot write to an SSE-KMS bucket, so the logs would silently stop.",
+    "R3.2, R7.1",
+)
+def log_bucket_sse_s3(stack: Stack, report: Report) -> None:
+    algorithms: dict[Any, list[Any]] = {}
+    for sse in stack.of_type(t.S3_SSE, t.S3_SSE_V2):
+        rules = sse.get("rules")
+        found = [
+            x if x is UNKNOWN else value(x, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+            for x in (rules if isinstance(rules, list) else [UNKNOWN] if rules is UNKNOWN else [])
+        ]
+        algorithms.setdefault(sse.get("bucket"), []).extend(found)
+    if UNKNOWN in algorithms:
+        return  # an encryption configuration whose bucket is not known yet
+    for lb in stack.of_type(*t.LOAD_BALANCERS):
+        bucket = lb.get("accessLogs", "bucket")
+        if not isinstance(bucket, str):
+            continue
+        wrong = [a for a in algorithms.get(bucket, []) if a is not UNKNOWN and a not in (None, SSE_S3)]
+        if wrong:
+            report(
+                f"{lb.label} writes access logs to {bucket!r}, which is encrypted with "
+                f"{', '.join(map(str, wrong))}; ELB log delivery needs {SSE_S3} (SSE-S3)",
+                lb.urn,
+            )
+
+
+STACK_RULES = [waf_associated, log_bucket_sse_s3]
