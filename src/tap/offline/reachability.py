@@ -9,8 +9,8 @@ read through boto3 (`tap.live.network.read_network`), and answers the same quest
 The answers are about the network layer: routing plus security groups, both directions
 (security groups are stateful, so replies need no rule). Network ACLs are not modelled; this
 stack leaves them at the VPC default (allow all). An ACL can only take reachability away, so
-ignoring one never turns a "yes" into a wrong "no": on a deployed stack with custom ACLs a "yes"
-means "routes and security groups allow it". Where the model cannot see the far end (a
+ignoring them may make a "yes" optimistic but never makes a "no" wrong: on a deployed stack with
+custom ACLs a "yes" means "routes and security groups allow it". Where the model cannot see the far end (a
 route to a peering connection or transit gateway, a rule naming a prefix list) it assumes the
 worst, so a "no" in the matrix is always a proof.
 """
