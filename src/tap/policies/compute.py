@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, Unknown, aws_managed_key, flag, number
+from tap.policies.props import UNKNOWN, Unknown, customer_key_problem, flag, number
 from tap.policies.rules import Report, Resource, resource_rule
 
 COMPUTE_TYPES = (t.LAUNCH_TEMPLATE, t.INSTANCE)
@@ -64,11 +64,9 @@ def _volume(r: Resource, report: Report, where: str, ebs: dict[str, Any]) -> Non
     enc = flag(ebs.get("encrypted"))
     if enc is not UNKNOWN and enc is not True:
         report(f"{r.label} {where} is not encrypted")
-    key = ebs.get("kmsKeyId")
-    if key is not UNKNOWN and not (isinstance(key, str) and key):
-        report(f"{r.label} {where} names no kmsKeyId (the AWS-managed key is not ours)")
-    elif aws_managed_key(key):
-        report(f"{r.label} {where} uses the AWS-managed key {key!r}, not ours")
+    problem = customer_key_problem(ebs.get("kmsKeyId"))
+    if problem:
+        report(f"{r.label} {where}.kmsKeyId {problem}")
 
 
 def _instance_volumes(r: Resource, report: Report) -> None:

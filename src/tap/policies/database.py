@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tap.policies import aws_types as t
 from tap.policies.phase import stack_phase_plan
-from tap.policies.props import UNKNOWN, Unknown, aws_managed_key, flag, number
+from tap.policies.props import UNKNOWN, Unknown, customer_key_problem, flag, number
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 
 MIN_BACKUP_DAYS = 7
@@ -31,9 +31,9 @@ def _require_key(r: Resource, report: Report, key: str, why: str) -> None:
 
 
 def _require_customer_key(r: Resource, report: Report, key: str, why: str) -> None:
-    _require_key(r, report, key, why)
-    if aws_managed_key(r.get(key)):
-        report(f"{r.label} {key} is the AWS-managed key {r.get(key)!r}; {why}")
+    problem = customer_key_problem(r.get(key))
+    if problem:
+        report(f"{r.label} {key} {problem}; {why}")
 
 
 @resource_rule(

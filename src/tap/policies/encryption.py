@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, as_list, aws_managed_key, document, flag, number
+from tap.policies.props import UNKNOWN, as_list, customer_key_problem, document, flag, number
 from tap.policies.rules import Report, Resource, resource_rule
 
 # arn:aws:iam::123456789012:root (or the bare account id, which IAM expands to it).
@@ -63,11 +63,9 @@ def key_policy_admin(r: Resource, report: Report) -> None:
 
 
 def _require_key(r: Resource, report: Report, key: str, what: str) -> None:
-    v = r.get(key)
-    if v is not UNKNOWN and not (isinstance(v, str) and v):
-        report(f"{r.label} is not encrypted with a customer key ({key} unset): {what}")
-    elif aws_managed_key(v):
-        report(f"{r.label} is encrypted with the AWS-managed key {v!r}, not ours: {what}")
+    problem = customer_key_problem(r.get(key))
+    if problem:
+        report(f"{r.label} {key} {problem}: {what}")
 
 
 @resource_rule("sns-topic-encrypted", "SNS topics are encrypted with the key.", "R3.2, R10.1", t.SNS_TOPIC)
@@ -104,11 +102,9 @@ def table_encrypted(r: Resource, report: Report) -> None:
     if enabled is not UNKNOWN and enabled is not True:
         report(f"{r.label} does not enable server-side encryption with a customer key")
         return
-    key = r.get("serverSideEncryption", "kmsKeyArn")
-    if key is not UNKNOWN and not (isinstance(key, str) and key):
-        report(f"{r.label} encrypts with the AWS-owned key (serverSideEncryption.kmsKeyArn unset)")
-    elif aws_managed_key(key):
-        report(f"{r.label} encrypts with the AWS-managed key {key!r}, not ours")
+    problem = customer_key_problem(r.get("serverSideEncryption", "kmsKeyArn"))
+    if problem:
+        report(f"{r.label} serverSideEncryption.kmsKeyArn {problem}")
 
 
 RULES = [key_rotation, key_policy_admin, sns_encrypted, log_group, secret_encrypted, table_encrypted]

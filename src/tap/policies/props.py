@@ -159,6 +159,19 @@ def aws_managed_key(v: Any) -> bool:
     return isinstance(v, str) and "alias/aws/" in v
 
 
+def customer_key_problem(v: Any) -> str | None:
+    """What is wrong with a KMS key reference that must name the stack's own key, or None when
+    it does (or is not known yet, as on a first preview). One judgement for every rule that asks
+    "encrypted with our key?", so they cannot disagree about unset keys or AWS-managed aliases."""
+    if is_unknown(v):
+        return None
+    if not (isinstance(v, str) and v):
+        return "is unset, so AWS encrypts with its AWS-owned or AWS-managed key, not ours"
+    if aws_managed_key(v):
+        return f"is the AWS-managed key {v!r}, not ours"
+    return None
+
+
 def as_list(v: Any) -> list[Any]:
     """IAM documents allow a single string where a list is meant."""
     if v is None:
