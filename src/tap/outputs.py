@@ -92,8 +92,9 @@ class StackOutputs(TypedDict):
     alb_arn_suffix: str
     alb_dns_name: str
     alb_zone_id: str
-    https_listener_arn: str
-    certificate_arn: str
+    https_listener_arn: str | None
+    """None only while the created zone awaits delegation (no listener yet)."""
+    certificate_arn: str | None
     web_acl_arn: str
     target_group_blue_arn: str
     target_group_green_arn: str
@@ -210,8 +211,8 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "alb_arn_suffix": lb.alb.arn_suffix,
         "alb_dns_name": lb.alb.dns_name,
         "alb_zone_id": lb.alb.zone_id,
-        "https_listener_arn": lb.https_listener.arn,
-        "certificate_arn": lb.https_listener.certificate_arn,
+        "https_listener_arn": _maybe(lb.https_listener, "arn"),
+        "certificate_arn": _maybe(lb.https_listener, "certificate_arn"),
         "web_acl_arn": lb.web_acl.arn,
         "target_group_blue_arn": tg_blue.arn,
         "target_group_green_arn": tg_green.arn,

@@ -132,6 +132,9 @@ class PhasePlan:
     rollback_targets: tuple[Phase, ...]
     rollback_target: Phase | None
     """Where an automatic rollback goes: the last phase in which green takes no traffic."""
+    listener_weights: Weights
+    """Weights of the ALB listener's two target groups, from their capacity: a group with no
+    instances gets none (its share would be 503s)."""
 
     @property
     def allowed_next(self) -> tuple[Phase, ...]:
@@ -235,6 +238,16 @@ def _system_of_record(phase: Phase) -> SystemOfRecord:
     return SystemOfRecord.PROD
 
 
+def listener_weights(blue: Capacity, green: Capacity) -> Weights:
+    """All of the listener to the fleet that has instances, green when both or neither do.
+
+    When neither has (before `blue-green`), the DNS weight of the production ALB is 0 and
+    nothing reaches the listener; the weight still has to go somewhere (never both 0)."""
+    if blue.desired > 0 and green.desired == 0:
+        return Weights(blue=100, green=0)
+    return Weights(blue=0, green=100)
+
+
 def plan_for(phase: Phase, sizes: FleetSizes) -> PhasePlan:
     """The single mapping from a phase to everything that depends on it."""
     green = _GREEN_WEIGHT[phase]
@@ -244,6 +257,7 @@ def plan_for(phase: Phase, sizes: FleetSizes) -> PhasePlan:
     green_runs = phase.order >= Phase.BLUE_GREEN.order
     standby = Capacity(min=0, max=sizes.blue_standby_max, desired=0)
     idle_green = Capacity(min=0, max=sizes.green_active.max, desired=0)
+    green_capacity = sizes.green_active if green_runs else idle_green
     return PhasePlan(
         phase=phase,
         weights=Weights(blue=100 - green, green=green)
@@ -252,12 +266,13 @@ def plan_for(phase: Phase, sizes: FleetSizes) -> PhasePlan:
         dev_record=phase != Phase.COMPLETE,
         snapshot_chain=has_prod_db,
         multi_az=phase.order >= Phase.BLUE_GREEN.order,
-        green_capacity=sizes.green_active if green_runs else idle_green,
+        green_capacity=green_capacity,
         blue_capacity=standby,
         system_of_record=_system_of_record(phase),
         next_phase=next_phase(phase),
         rollback_targets=rollback_targets(phase),
         rollback_target=rollback_target(phase),
+        listener_weights=listener_weights(standby, green_capacity),
     )
 
 

@@ -197,9 +197,16 @@ class DatabaseSettings:
     )
     engine_version: str = setting(
         "dbEngineVersion",
-        "8.0",
-        Pattern(r"8\.0(\.\d{1,3})?", "MySQL 8.0 or a 8.0.x version"),
-        "MySQL engine version (same major version as dev).",
+        "",
+        Pattern(
+            r"8\.[04]\.\d{1,3}",
+            "an exact MySQL version 8.0.N or 8.4.N equal to dev's (a major-only version such as "
+            "8.0 makes the restore modify the instance to RDS's default minor: an unplanned "
+            "upgrade mid-cutover)",
+            optional=True,
+        ),
+        "Exact MySQL engine version, equal to dev's while a data fallback is possible (a newer "
+        "server cannot replicate to an older one). Required; `tap preflight` shows dev's.",
     )
     dev_decommissioned: bool = setting(
         "devDecommissioned",
@@ -221,6 +228,11 @@ class DatabaseSettings:
         "dbBackupRetentionDays", 7, Integer(7, 35), "Automated backups and point-in-time recovery window."
     )
 
+    @property
+    def parameter_group_family(self) -> str:
+        """`mysql8.0` or `mysql8.4`: a parameter group of another family is refused by RDS."""
+        return "mysql" + ".".join(self.engine_version.split(".")[:2])
+
 
 @dataclass(frozen=True)
 class ComputeSettings:
@@ -228,7 +240,18 @@ class ComputeSettings:
         "amiParameter",
         "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
         Pattern(r"/[A-Za-z0-9_.\-/]{1,1010}", "an SSM parameter path starting with /"),
-        "SSM parameter resolved at plan time to the fleets' AMI id.",
+        "Public SSM parameter `tap.ami.resolve_ami` reads to suggest an amiId; the program never reads it.",
+    )
+    ami_id: str = setting(
+        "amiId",
+        "",
+        Pattern(
+            r"ami-([0-9a-f]{8}|[0-9a-f]{17})",
+            "an AMI id: ami- and 8 or 17 lowercase hex digits",
+            optional=True,
+        ),
+        "The fleets' AMI, pinned for the migration (a new image mid-cutover would refresh green "
+        "under traffic). Required; changing it is a reviewed settings change.",
     )
     app_artifact_uri: str = setting(
         "appArtifactUri",
@@ -264,6 +287,13 @@ class ComputeSettings:
     scaling_cpu_target: int = setting(
         "scalingCpuTargetPercent", 60, Integer(10, 90), "Target-tracking average CPU of each fleet."
     )
+    create_autoscaling_slr: bool = setting(
+        "createAutoScalingServiceLinkedRole",
+        True,
+        Boolean(),
+        "Create AWSServiceRoleForAutoScaling (named by the key policy, which KMS refuses while it "
+        "does not exist); set false when the account already has it (`tap preflight` says which).",
+    )
 
 
 @dataclass(frozen=True)
@@ -280,12 +310,6 @@ class LoadBalancerSettings:
             optional=True,
         ),
         "Existing certificate; empty means a DNS-validated certificate is requested.",
-    )
-    green_listener_weight: int = setting(
-        "albGreenWeight",
-        100,
-        Integer(0, 100),
-        "Listener weight of the green target group (blue gets the rest).",
     )
     ssl_policy: str = setting(
         "albSslPolicy",
@@ -314,6 +338,13 @@ class DnsSettings:
         "",
         Pattern(r"Z[A-Z0-9]{4,31}", "a Route53 zone id such as Z0123456789ABC", optional=True),
         "Existing hosted zone; empty means the stack creates one.",
+    )
+    zone_delegated: bool = setting(
+        "zoneDelegated",
+        False,
+        Boolean(),
+        "Set true once `tap preflight` confirms the parent domain delegates to the zone's name "
+        "servers: only then does a requested certificate get validated and the listener declared.",
     )
     record_ttl: int = setting(
         "dnsTtlSeconds",
@@ -457,6 +488,13 @@ class Settings:
         return self.dns.hosted_zone_id == ""
 
     @property
+    def awaiting_delegation(self) -> bool:
+        """The stack requests the certificate in a zone it creates, and nobody has confirmed the
+        zone is delegated yet: validation would wait (75 minutes by default) on a delegation
+        that cannot have happened. The program then declares no validation and no listener."""
+        return self.creates_zone and not self.load_balancer.certificate_arn and not self.dns.zone_delegated
+
+    @property
     def dev_health_check_fqdn(self) -> str:
         d = self.dns
         if d.dev_health_check_fqdn:
@@ -589,6 +627,8 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
             "database endpoint until production takes the writes)",
         )
 
+    yield from _deployability_checks(s)
+
     d = s.dns
     if d.dev_endpoint_mode == "alias":
         if not d.dev_alias_dns_name:
@@ -625,4 +665,29 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
             m.bake_seconds,
             f"at least twice dnsTtlSeconds ({2 * d.record_ttl}): resolvers may keep the "
             "old answer for one TTL",
+        )
+
+
+def _deployability_checks(s: Settings) -> Iterator[Problem]:
+    """Settings a real `pulumi up` needs pinned or confirmed (docs/deployability.md)."""
+    if not s.database.engine_version:
+        yield Problem(
+            "dbEngineVersion",
+            "",
+            "dev's exact MySQL version, e.g. 8.0.39 (`tap preflight` reads it from RDS)",
+        )
+    if not s.compute.ami_id:
+        yield Problem(
+            "amiId",
+            "",
+            "a pinned AMI id (resolve one with `tap.ami.resolve_ami` or the AWS console and "
+            "record it: a per-run lookup would replace green's image mid-cutover)",
+        )
+    if s.awaiting_delegation and s.phase_plan.green_runs:
+        yield Problem(
+            "zoneDelegated",
+            False,
+            "true before green runs (phase "
+            f"{s.core.migration_phase.value!r}): the HTTPS listener needs the certificate, which "
+            "validates only once the zone is delegated; `tap preflight` checks the delegation",
         )

@@ -106,11 +106,9 @@ class TapStack(pulumi.ComponentResource):
             ),
             child,
         )
-        # Resolved at plan time from the public SSM parameter: a new AMI shows up in the plan.
-        ami = aws.ssm.get_parameter_output(
-            name=settings.compute.ami_parameter,
-            opts=pulumi.InvokeOutputOptions(provider=self.primary_provider),
-        )
+        # Pinned in settings (amiId), never looked up per run: a new Amazon Linux image
+        # mid-cutover would be a new launch template version and an instance refresh of green
+        # while it carries traffic. tap.ami.resolve_ami suggests a value to review and set.
         instance_types = {
             "blue": settings.compute.blue_instance_type,
             "green": settings.compute.green_instance_type,
@@ -124,7 +122,7 @@ class TapStack(pulumi.ComponentResource):
                     colour=colour,
                     instance_type=instance_types[colour],
                     capacity=capacities[colour],
-                    ami_id=ami.insecure_value,
+                    ami_id=settings.compute.ami_id,
                     instance_profile_arn=self.identity.instance_profile.arn,
                     app_security_group_id=sec.app.id,
                     private_subnet_ids=[s.id for s in net.private_subnets],

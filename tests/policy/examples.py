@@ -137,6 +137,7 @@ COMPLIANT: dict[str, dict[str, Any]] = {
     t.DEFAULT_SECURITY_GROUP: {"vpcId": "vpc-1"},
     t.SUBNET: {"vpcId": "vpc-1", "cidrBlock": "10.0.11.0/24", "mapPublicIpOnLaunch": False},
     t.LAUNCH_TEMPLATE: {
+        "imageId": "ami-0abcdef1234567890",
         "metadataOptions": {
             "httpTokens": "required",
             "httpPutResponseHopLimit": 1.0,
@@ -152,12 +153,17 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "userData": base64.b64encode(USER_DATA.encode()).decode(),
     },
     t.INSTANCE: {
+        "ami": "ami-0abcdef1234567890",
         "userData": USER_DATA,
         "metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
         "rootBlockDevice": {"encrypted": True, "kmsKeyId": KEY_ARN, "volumeType": "gp3"},
         "associatePublicIpAddress": False,
     },
     t.RDS_INSTANCE: {
+        "identifier": "prod-rds",
+        "engineVersion": "8.0.39",
+        "autoMinorVersionUpgrade": False,
+        "applyImmediately": True,
         "storageEncrypted": True,
         "kmsKeyId": KEY_ARN,
         "publiclyAccessible": False,

@@ -92,6 +92,7 @@ def good_stack(
         res(
             t.LISTENER,
             "https",
+            loadBalancerArn=LB_ARN,
             defaultActions=[
                 {"type": "forward", "forward": {"targetGroups": [{"arn": TG_ARN, "weight": 100.0}]}}
             ],
@@ -103,6 +104,8 @@ def good_stack(
             vpcZoneIdentifiers=["subnet-priv-a", "subnet-priv-b"],
             targetGroupArns=[TG_ARN],
             launchTemplate={"id": "lt-1", "version": "$Latest"},
+            desiredCapacity=3.0,
+            maxSize=9.0,
         ),
         res(
             t.RDS_SUBNET_GROUP,

@@ -16,6 +16,7 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from tap.components.timeouts import duration_seconds
 from tap.offline.plan import Plan, PlannedResource
 from tap.phases import Phase
 from tap.policies import aws_types as t
@@ -31,9 +32,34 @@ def _struct(props: dict[str, Any]) -> struct_pb2.Struct:
     return json_format.ParseDict(json.loads(json.dumps(props, default=str)), struct_pb2.Struct())
 
 
-def analyze(analyzer: Any, r: PlannedResource, **changes: Any) -> list[Any]:
+def _options(r: PlannedResource) -> Any:
+    """The resource's options as the engine sends them (custom timeouts in seconds)."""
+    t = {op: duration_seconds(text) for op, text in r.custom_timeouts.items()}
+    return proto.AnalyzerResourceOptions(
+        protect=r.protect,
+        customTimeouts=proto.AnalyzerResourceOptions.CustomTimeouts(
+            create=t.get("create", 0.0), update=t.get("update", 0.0), delete=t.get("delete", 0.0)
+        ),
+    )
+
+
+def _provider(plan: Plan | None, r: PlannedResource) -> Any:
+    prov = next((p for p in plan.resources if p.urn == r.provider), None) if plan else None
+    if prov is None:
+        return None
+    return proto.AnalyzerProviderResource(
+        type=prov.type, urn=prov.urn, name=prov.name, properties=_struct(prov.inputs)
+    )
+
+
+def analyze(analyzer: Any, r: PlannedResource, plan: Plan | None = None, **changes: Any) -> list[Any]:
     request = proto.AnalyzeRequest(
-        type=r.type, urn=r.urn, name=r.name, properties=_struct({**r.inputs, **changes})
+        type=r.type,
+        urn=r.urn,
+        name=r.name,
+        properties=_struct({**r.inputs, **changes}),
+        options=_options(r),
+        provider=_provider(plan, r),
     )
     return list(analyzer.Analyze(request, None).diagnostics)
 
@@ -65,7 +91,7 @@ def test_r16_analyzer_passes_every_planned_resource(analyzer: Any, plans: Callab
         (r.name, d.policyName, d.message)
         for r in plan.resources
         if r.custom and not r.read
-        for d in analyze(analyzer, r)
+        for d in analyze(analyzer, r, plan)
     ]
     assert found == []
 

@@ -20,6 +20,7 @@ from pulumi_policy.proxy import (
 from tap.policies import aws_types as t
 from tap.policies.registry import RESOURCE_RULES
 from tap.policies.rules import ANY_TYPE, ResourceRule
+from tests.policy.deployability_examples import OPTION_VIOLATIONS, PROPS_VIOLATIONS
 from tests.policy.examples import (
     APP_POLICY,
     COMPLIANT,
@@ -415,7 +416,8 @@ def test_r17_3_violating_resource_fails_naming_it(
 
 
 def test_r16_every_resource_rule_has_a_violating_case() -> None:
-    assert {r.name for r in RESOURCE_RULES} <= {v[0] for v in VIOLATIONS}
+    covered = {v[0] for v in (*VIOLATIONS, *OPTION_VIOLATIONS, *PROPS_VIOLATIONS)}
+    assert {r.name for r in RESOURCE_RULES} <= covered
 
 
 def test_r4_2_allow_list_is_read_from_iam_documents() -> None:

@@ -14,6 +14,8 @@ BASE = {
     "devAliasDnsName": "dev-alb-1.us-east-1.elb.amazonaws.com",
     "devAliasZoneId": "Z35SXDOTRQ7X7K",
     "devDbInstanceId": "payments-dev-mysql",
+    "dbEngineVersion": "8.0.39",
+    "amiId": "ami-0abcdef1234567890",
 }
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
 
@@ -63,19 +65,20 @@ def test_layout_is_accepted_exactly_when_inside_the_vpc_and_disjoint(
             raise AssertionError(f"accepted an invalid layout {layout}")
 
 
-@given(st.integers(-1000, 1000))
-def test_listener_weight_accepted_only_within_0_to_100(weight: int) -> None:
-    values = {**BASE, "albGreenWeight": str(weight)}
-    if 0 <= weight <= 100:
-        assert parse(values).load_balancer.green_listener_weight == weight
+@given(st.integers(0, 8), st.integers(0, 999))
+def test_engine_version_accepted_only_as_exact_8_0_or_8_4(minor: int, patch: int) -> None:
+    version = f"8.{minor}.{patch}"
+    values = {**BASE, "dbEngineVersion": version}
+    if minor in (0, 4):
+        assert parse(values).database.parameter_group_family == f"mysql8.{minor}"
     else:
         try:
             parse(values)
         except SettingsError as exc:
-            assert exc.keys == ("albGreenWeight",)
-            assert str(weight) in str(exc)
+            assert exc.keys == ("dbEngineVersion",)
+            assert version in str(exc)
         else:
-            raise AssertionError("accepted an out-of-range weight")
+            raise AssertionError(f"accepted engine version {version}")
 
 
 @given(st.text(min_size=1, max_size=24))

@@ -43,7 +43,8 @@ def test_r6_2_launch_template_uses_profile_app_group_imdsv2_and_encrypted_gp3(
     assert disk["ebs"]["encrypted"] == "true" and disk["ebs"]["kmsKeyId"] == key.outputs["arn"]
     assert disk["ebs"]["volumeType"] == "gp3"
     assert t.get("monitoring") == {"enabled": True}
-    assert t.get("imageId") == FAKE_AMI_ID
+    # The pinned setting, not the public parameter's value (the fake answers FAKE_AMI_ID).
+    assert t.get("imageId") == plan.settings.compute.ami_id != FAKE_AMI_ID
     kinds = {s["resourceType"] for s in t.get("tagSpecifications")}
     assert {"instance", "volume"} <= kinds
 

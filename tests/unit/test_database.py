@@ -68,7 +68,10 @@ def test_r5_4_instance_settings(plan: Plan) -> None:
     key_arn = plan.one("aws:kms/key:Key", "prod-kms-pay01").outputs["arn"]
     expected = {
         "engine": "mysql",
-        "engineVersion": "8.0",
+        "engineVersion": plan.settings.database.engine_version,
+        "autoMinorVersionUpgrade": False,
+        "allowMajorVersionUpgrade": False,
+        "applyImmediately": True,
         "instanceClass": "db.r5.large",
         "storageType": "gp3",
         "allocatedStorage": 100,

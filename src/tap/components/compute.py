@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tap.components import timeouts
 from tap.components.context import StackContext
 from tap.phases import Capacity
 
@@ -176,6 +177,9 @@ class Fleet(pulumi.ComponentResource):
             ),
             target_group_arns=[args.target_group_arn],
             health_check_type="ELB",
+            # The provider's default wait is 10m (resourceGroupCreate waits for desired
+            # instances InService); green's boot and first health checks can take longer.
+            wait_for_capacity_timeout=timeouts.ASG_CAPACITY_WAIT.duration,
             health_check_grace_period=300,
             default_instance_warmup=300,
             enabled_metrics=GROUP_METRICS,

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tap.components import timeouts
 from tap.components.context import StackContext
 from tap.errors import TapError
 from tap.iam_documents import service_trust
@@ -83,7 +84,7 @@ class Database(pulumi.ComponentResource):
         self.parameter_group = aws.rds.ParameterGroup(
             ctx.name("mysql-params"),
             name=ctx.name("mysql-params"),
-            family="mysql8.0",
+            family=db.parameter_group_family,
             description="Production MySQL 8.0: TLS required, slow and general logs to CloudWatch",
             parameters=[
                 aws.rds.ParameterGroupParameterArgs(name="require_secure_transport", value="1"),
@@ -143,6 +144,13 @@ class Database(pulumi.ComponentResource):
             )
         self.register_outputs({"endpoint_parameter": self.endpoint_parameter.name})
 
+    def _allocated_storage(self, configured: int) -> pulumi.Input[int]:
+        """Never below dev's: the restore's post-restore modify (resourceInstanceCreate sends
+        allocated_storage in ModifyDBInstance) cannot shrink storage and fails the create."""
+        if self.dev is None:
+            return configured  # dev is gone; storage only ever grew, tap preflight compares
+        return self.dev.allocated_storage.apply(lambda dev: max(configured, int(dev or 0)))
+
     @property
     def master_secret_arn(self) -> pulumi.Output[str]:
         if self.instance is None:
@@ -167,7 +175,9 @@ class Database(pulumi.ComponentResource):
             db_instance_identifier=db.dev_db_instance_id,
             db_snapshot_identifier=ctx.name("dev-final-snapshot"),
             tags={"Name": ctx.name("dev-final-snapshot"), **migration_tags},
-            opts=keep,
+            opts=pulumi.ResourceOptions.merge(
+                keep, pulumi.ResourceOptions(custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT))
+            ),
         )
         self.encrypted_copy = aws.rds.SnapshotCopy(
             ctx.name("dev-final-snapshot-encrypted"),
@@ -176,7 +186,9 @@ class Database(pulumi.ComponentResource):
             kms_key_id=args.kms_key_arn,
             copy_tags=True,
             tags={"Name": ctx.name("dev-final-snapshot-encrypted"), **migration_tags},
-            opts=keep,
+            opts=pulumi.ResourceOptions.merge(
+                keep, pulumi.ResourceOptions(custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT_COPY))
+            ),
         )
         identifier = ctx.name("rds")
         # RDS creates these log groups unencrypted and never-expiring if they do not exist when
@@ -196,10 +208,13 @@ class Database(pulumi.ComponentResource):
             identifier=identifier,
             snapshot_identifier=self.encrypted_copy.target_db_snapshot_identifier,
             engine="mysql",
+            # Exact, equal to dev's: the provider sends engine_version in the post-restore
+            # ModifyDBInstance (resourceInstanceCreate), so "8.0" would upgrade to the default minor.
             engine_version=db.engine_version,
+            allow_major_version_upgrade=False,
             instance_class=db.instance_class,
             storage_type="gp3",
-            allocated_storage=db.allocated_storage_gib,
+            allocated_storage=self._allocated_storage(db.allocated_storage_gib),
             storage_encrypted=True,
             kms_key_id=args.kms_key_arn,
             multi_az=plan.multi_az,
@@ -224,12 +239,19 @@ class Database(pulumi.ComponentResource):
             iam_database_authentication_enabled=True,
             manage_master_user_password=True,
             master_user_secret_kms_key_id=args.kms_key_arn,
-            auto_minor_version_upgrade=True,
+            # No engine change during the migration: a minor upgrade on prod would leave dev
+            # (the fallback replication target) older than its source, which MySQL refuses.
+            auto_minor_version_upgrade=False,
+            # Multi-AZ and every other phase-dependent input change in the phase's own update:
+            # without this resourceInstanceUpdate sends ApplyImmediately=false and RDS waits for
+            # the maintenance window (rule rds-phase-changes-apply-immediately).
+            apply_immediately=True,
             ca_cert_identifier="rds-ca-rsa2048-g1",
             tags={"Name": identifier},
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=True,
                 depends_on=[*log_groups, monitoring_attachment],
+                custom_timeouts=timeouts.for_type(timeouts.RDS_INSTANCE),
             ),
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tap.components import timeouts
 from tap.components.compute import APP_PORT, HEALTH_PATH
 from tap.components.context import StackContext
 from tap.components.storage import ALB_LOG_PREFIX
@@ -48,6 +49,7 @@ class LoadBalancer(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.certificate: aws.acm.Certificate | None = None
+        self.certificate_validation: aws.acm.CertificateValidation | None = None
         self.certificate_arn = self._certificate(ctx, args)
 
         self.target_groups = {
@@ -96,8 +98,22 @@ class LoadBalancer(pulumi.ComponentResource):
             # The ALB verifies at creation that it may write its logs to the bucket.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[args.log_bucket_policy]),
         )
-        green = lb.green_listener_weight
-        self.https_listener = aws.lb.Listener(
+        # None while the zone awaits delegation (settings refuse that once green runs).
+        self.https_listener = self._listener(ctx) if self.certificate_arn is not None else None
+        self.web_acl = self._web_acl(ctx)
+        self.web_acl_association = aws.wafv2.WebAclAssociation(
+            ctx.name("waf-association"),
+            resource_arn=self.alb.arn,
+            web_acl_arn=self.web_acl.arn,
+            opts=child,
+        )
+        self.register_outputs({"alb_arn": self.alb.arn, "alb_dns_name": self.alb.dns_name})
+
+    def _listener(self, ctx: StackContext) -> aws.lb.Listener:
+        """The HTTPS listener; its weights come from the phase machine (target-group capacity)."""
+        lb = ctx.settings.load_balancer
+        weights = ctx.settings.phase_plan.listener_weights
+        return aws.lb.Listener(
             ctx.name("https-listener"),
             load_balancer_arn=self.alb.arn,
             port=443,
@@ -110,10 +126,10 @@ class LoadBalancer(pulumi.ComponentResource):
                     forward=aws.lb.ListenerDefaultActionForwardArgs(
                         target_groups=[
                             aws.lb.ListenerDefaultActionForwardTargetGroupArgs(
-                                arn=self.target_groups["blue"].arn, weight=100 - green
+                                arn=self.target_groups["blue"].arn, weight=weights.blue
                             ),
                             aws.lb.ListenerDefaultActionForwardTargetGroupArgs(
-                                arn=self.target_groups["green"].arn, weight=green
+                                arn=self.target_groups["green"].arn, weight=weights.green
                             ),
                         ],
                         stickiness=aws.lb.ListenerDefaultActionForwardStickinessArgs(
@@ -123,18 +139,17 @@ class LoadBalancer(pulumi.ComponentResource):
                 )
             ],
             tags={"Name": ctx.name("https-listener")},
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        self.web_acl = self._web_acl(ctx)
-        self.web_acl_association = aws.wafv2.WebAclAssociation(
-            ctx.name("waf-association"),
-            resource_arn=self.alb.arn,
-            web_acl_arn=self.web_acl.arn,
-            opts=child,
-        )
-        self.register_outputs({"alb_arn": self.alb.arn, "alb_dns_name": self.alb.dns_name})
 
-    def _certificate(self, ctx: StackContext, args: LoadBalancerArgs) -> pulumi.Output[str]:
+    def _certificate(self, ctx: StackContext, args: LoadBalancerArgs) -> pulumi.Output[str] | None:
+        """The listener's certificate ARN, or None while the zone awaits delegation.
+
+        A DNS-validated certificate in a zone this run creates cannot validate before someone
+        delegates the zone at its parent, so the first run requests the certificate and writes
+        its validation record (both return at once) but declares no CertificateValidation,
+        which would wait 75 minutes and fail (aws_acm_certificate_validation,
+        resourceCertificateValidationCreate -> waitCertificateIssued)."""
         existing = ctx.settings.load_balancer.certificate_arn
         if existing:
             return pulumi.Output.from_input(existing)
@@ -158,11 +173,15 @@ class LoadBalancer(pulumi.ComponentResource):
             allow_overwrite=True,
             opts=child,
         )
+        if ctx.settings.awaiting_delegation:
+            return None
         self.certificate_validation = aws.acm.CertificateValidation(
             ctx.name("certificate-validation"),
             certificate_arn=self.certificate.arn,
             validation_record_fqdns=[record.fqdn],
-            opts=child,
+            opts=pulumi.ResourceOptions(
+                parent=self, custom_timeouts=timeouts.for_type(timeouts.ACM_VALIDATION)
+            ),
         )
         # The listener takes the ARN from the validation, so it waits for an issued certificate.
         return self.certificate_validation.certificate_arn

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tap.components import timeouts
 from tap.components.context import StackContext
 from tap.iam_documents import allow, document, service_trust
 
@@ -96,7 +97,11 @@ class Network(pulumi.ComponentResource):
                 connectivity_type="public",
                 tags={"Name": ctx.name("nat", az)},
                 # A NAT gateway needs the VPC attached to its internet gateway first.
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.internet_gateway]),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[self.internet_gateway],
+                    custom_timeouts=timeouts.for_type(timeouts.NAT_GATEWAY),
+                ),
             )
             # One private route table per AZ, pointing at that AZ's NAT: losing an AZ never
             # takes egress away from the others.

@@ -131,6 +131,7 @@ def read_existing(typ: str, name: str, rid: str, region: str) -> tuple[str, dict
             "resourceId": "db-DEV" + FakeContext(typ, name, {}, region, FAKE_ACCOUNT_ID).h(22).upper(),
             "engine": "mysql",
             "engineVersion": "8.0.39",
+            "allocatedStorage": 100,
             "instanceClass": "db.t3.micro",
             "storageEncrypted": False,
             "multiAz": False,
@@ -143,9 +144,18 @@ def read_existing(typ: str, name: str, rid: str, region: str) -> tuple[str, dict
     raise TapError(f"the offline engine cannot read an existing {typ} ({rid})")
 
 
+def _timeouts(request: Any) -> dict[str, str]:
+    """The custom timeouts a registration carries, as the Go duration strings the SDK sends
+    ({} when none): the deployability rules read them like the analyzer's `custom_timeouts`."""
+    if not request.HasField("customTimeouts"):
+        return {}
+    ct = request.customTimeouts
+    return {op: getattr(ct, op) for op in ("create", "update", "delete") if getattr(ct, op)}
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """The SDK's mock monitor, plus a record of each registration's options (parent, provider,
-    protect, dependencies) that the tests and the plan need."""
+    protect, dependencies, custom timeouts) that the tests and the plan need."""
 
     def __init__(self, cloud: FakeCloud) -> None:
         super().__init__(cloud)
@@ -168,6 +178,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     "retain_on_delete": bool(request.retainOnDelete),
                     "dependencies": tuple(request.dependencies),
                     "ignore_changes": tuple(request.ignoreChanges),
+                    "custom_timeouts": _timeouts(request),
                 }
             )
         return response

@@ -27,6 +27,8 @@ class PlannedResource:
     retain_on_delete: bool
     dependencies: tuple[str, ...]
     ignore_changes: tuple[str, ...] = field(default=())
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
+    """Operation ("create", "update", "delete") -> Go duration string, as registered."""
 
     @property
     def is_component(self) -> bool:

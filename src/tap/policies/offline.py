@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tap.components.timeouts import duration_seconds
 from tap.offline.plan import Plan, PlannedResource
 from tap.policies.registry import RESOURCE_RULES, STACK_RULES
 from tap.policies.rules import ResourceRule, StackRule
@@ -20,13 +21,42 @@ STACK = "(stack)"
 
 
 @dataclass(frozen=True)
-class ResourceArgs:
-    """Mirrors `pulumi_policy.ResourceValidationArgs`."""
+class CustomTimeouts:
+    """Mirrors `pulumi_policy.PolicyCustomTimeouts` (seconds; 0 means the provider default)."""
+
+    create_seconds: float = 0.0
+    update_seconds: float = 0.0
+    delete_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ResourceOptions:
+    """The part of `pulumi_policy.PolicyResourceOptions` the rules read."""
+
+    custom_timeouts: CustomTimeouts = field(default_factory=CustomTimeouts)
+
+
+@dataclass(frozen=True)
+class ProviderResource:
+    """Mirrors `pulumi_policy.PolicyProviderResource` (its props are the provider's inputs)."""
 
     resource_type: str
     props: Mapping[str, Any]
     urn: str
     name: str
+
+
+@dataclass(frozen=True)
+class ResourceArgs:
+    """Mirrors `pulumi_policy.ResourceValidationArgs`. `opts` and `provider` are None where the
+    caller cannot know them (resources read from AWS by `tap verify --live`)."""
+
+    resource_type: str
+    props: Mapping[str, Any]
+    urn: str
+    name: str
+    opts: ResourceOptions | None = None
+    provider: ProviderResource | None = None
 
 
 @dataclass
@@ -93,8 +123,21 @@ class PolicyReport:
         }
 
 
-def resource_args(r: PlannedResource) -> ResourceArgs:
-    return ResourceArgs(resource_type=r.type, props=r.inputs, urn=r.urn, name=r.name)
+def options_of(r: PlannedResource) -> ResourceOptions:
+    t = {op: duration_seconds(text) for op, text in r.custom_timeouts.items()}
+    return ResourceOptions(CustomTimeouts(t.get("create", 0.0), t.get("update", 0.0), t.get("delete", 0.0)))
+
+
+def resource_args(r: PlannedResource, providers: Mapping[str, PlannedResource] | None = None) -> ResourceArgs:
+    prov = (providers or {}).get(r.provider)
+    provider = (
+        ProviderResource(resource_type=prov.type, props=prov.inputs, urn=prov.urn, name=prov.name)
+        if prov is not None
+        else None
+    )
+    return ResourceArgs(
+        resource_type=r.type, props=r.inputs, urn=r.urn, name=r.name, opts=options_of(r), provider=provider
+    )
 
 
 def stack_args(resources: Iterable[PlannedResource]) -> StackArgs:
@@ -167,7 +210,8 @@ def check_plan(
     stack_rules: Sequence[StackRule] = STACK_RULES,
 ) -> PolicyReport:
     """Every rule on a rendered plan."""
-    findings = run_resource_rules((resource_args(r) for r in analysed(plan)), resource_rules)
+    providers = {r.urn: r for r in plan.resources if r.is_provider}
+    findings = run_resource_rules((resource_args(r, providers) for r in analysed(plan)), resource_rules)
     findings += run_stack_rules(stack_args(plan.resources), stack_rules)
     names = tuple(r.name for r in resource_rules) + tuple(s.name for s in stack_rules)
     return PolicyReport(findings=tuple(findings), rules=names)

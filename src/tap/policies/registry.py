@@ -6,11 +6,14 @@ from __future__ import annotations
 from tap.policies import (
     compute,
     database,
+    deployability,
+    deployability_stack,
     dns,
     encryption,
     iam,
     load_balancer,
     monitoring,
+    names,
     network,
     relationships,
     secrets,
@@ -29,6 +32,8 @@ RESOURCE_RULES: tuple[ResourceRule, ...] = (
     *dns.RULES,
     *monitoring.RULES,
     *secrets.RULES,
+    *deployability.RULES,
+    *names.RULES,
 )
 
 STACK_RULES: tuple[StackRule, ...] = (
@@ -38,6 +43,7 @@ STACK_RULES: tuple[StackRule, ...] = (
     *load_balancer.STACK_RULES,
     *dns.STACK_RULES,
     *relationships.STACK_RULES,
+    *deployability_stack.STACK_RULES,
 )
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (*RESOURCE_RULES, *STACK_RULES)

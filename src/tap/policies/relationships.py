@@ -8,7 +8,7 @@ from typing import Any
 
 from tap.policies import aws_types as t
 from tap.policies.phase import PHASE_PARAMETER_SUFFIX, phase_parameter_name_unknown, stack_phase_plan
-from tap.policies.props import UNKNOWN, flag, is_unknown, items
+from tap.policies.props import UNKNOWN, flag, is_unknown, items, number
 from tap.policies.rules import Report, Resource, Stack, stack_rule
 
 DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
@@ -145,11 +145,16 @@ def target_groups_wired(stack: Stack, report: Report) -> None:
         registered.update(items(asg.get("targetGroupArns")))
     if UNKNOWN in targets or UNKNOWN in registered:
         return
+    # While the created zone awaits delegation there is no listener yet (no validated
+    # certificate for it); that is only acceptable while no fleet has instances to serve.
+    bootstrap = not stack.of_type(*t.LISTENERS) and all(
+        number(asg.get("desiredCapacity")) == 0 for asg in stack.of_type(t.ASG)
+    )
     for tg in stack.of_type(*t.TARGET_GROUPS):
         arn = tg.get("arn")
         if arn is UNKNOWN:
             continue
-        if arn not in targets:
+        if arn not in targets and not bootstrap:
             report(f"{tg.label} is not a target of any listener", tg.urn)
         if arn not in registered:
             report(f"{tg.label} has no Auto Scaling group registering instances into it", tg.urn)

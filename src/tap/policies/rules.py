@@ -77,6 +77,13 @@ class Resource:
     name: str
     urn: str
     props: dict[str, Any]
+    timeouts: Mapping[str, float] | None = None
+    """Custom timeouts in seconds by operation (0: the provider default); None when the caller
+    cannot know the resource's options (a resource read from AWS)."""
+    provider_region: str | None = None
+    """The region of the resource's explicit provider, when the caller knows it."""
+    dependencies: tuple[str, ...] = ()
+    """URNs of the resources this one depends on (stack rules only)."""
 
     def get(self, *path: str | int) -> Any:
         return value(self.props, *path)
@@ -96,6 +103,23 @@ class Resource:
         return frozenset(found)
 
 
+def _timeouts(args: Any) -> dict[str, float] | None:
+    timeouts = getattr(getattr(args, "opts", None), "custom_timeouts", None)
+    if timeouts is None:
+        return None
+    return {
+        op: float(getattr(timeouts, f"{op}_seconds", 0.0) or 0.0) for op in ("create", "update", "delete")
+    }
+
+
+def _provider_region(args: Any) -> str | None:
+    provider = getattr(args, "provider", None)
+    if provider is None:
+        return None
+    region = value(getattr(provider, "props", None), "region")
+    return region if isinstance(region, str) and region else None
+
+
 def as_resource(args: Any) -> Resource:
     props = plain(args.props)
     return Resource(
@@ -103,6 +127,9 @@ def as_resource(args: Any) -> Resource:
         name=str(args.name),
         urn=str(args.urn),
         props=props if isinstance(props, dict) else {},
+        timeouts=_timeouts(args),
+        provider_region=_provider_region(args),
+        dependencies=tuple(str(d.urn) for d in getattr(args, "dependencies", None) or ()),
     )
 
 

@@ -1,0 +1,113 @@
+"""SPEC R20 on the rendered stack: the defects issue 11 found, each checked on what the program
+declares (these failed before the fixes: no timeouts, deferred Multi-AZ, a 75-minute wait on
+an undelegated zone, storage below dev's, weight on an empty blue group)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tap.components import timeouts
+from tap.offline.config_file import load_values
+from tap.offline.engine import render
+from tap.offline.plan import Plan
+from tap.phases import PHASES, Phase
+from tap.policies import aws_types as t
+from tap.policies.deployability import PHASE_DEPENDENT_RDS_INPUTS
+from tap.policies.offline import check_plan
+from tests.conftest import EXAMPLE
+
+
+def _prod_instance(plan: Plan) -> object:
+    (i,) = [r for r in plan.of_type(t.RDS_INSTANCE) if not r.read and "seed" not in r.name]
+    return i
+
+
+@pytest.fixture(scope="module")
+def bootstrap() -> Plan:
+    """The first `pulumi up`: the stack creates the zone, nobody has delegated it yet."""
+    return render({**load_values(EXAMPLE), "migrationPhase": "initial", "zoneDelegated": False})
+
+
+def test_r20_first_run_never_waits_on_an_undelegated_zone(bootstrap: Plan) -> None:
+    assert bootstrap.settings.awaiting_delegation
+    assert bootstrap.of_type(t.ACM_VALIDATION) == []  # the 75-minute wait is not declared
+    assert bootstrap.of_type(t.LISTENER) == []  # and nothing uses the pending certificate
+    (cert,) = bootstrap.of_type(t.ACM_CERTIFICATE)  # requested now, so it validates right after delegation
+    (zone,) = bootstrap.of_type("aws:route53/zone:Zone")
+    assert bootstrap.outputs["hosted_zone_name_servers"] == zone.outputs["nameServers"]
+    assert bootstrap.outputs["https_listener_arn"] is None
+    assert cert.get("validationMethod") == "DNS"
+    assert check_plan(bootstrap).ok, check_plan(bootstrap).violations
+
+
+def test_r20_once_delegated_the_listener_waits_for_the_validation(plan: Plan) -> None:
+    (validation,) = plan.of_type(t.ACM_VALIDATION)
+    (listener,) = plan.of_type(t.LISTENER)
+    assert validation.urn in listener.dependencies
+    assert listener.get("certificateArn") == validation.outputs["certificateArn"]
+    assert validation.custom_timeouts == {"create": timeouts.CERTIFICATE_VALIDATION_CREATE.duration}
+
+
+def test_r20_long_operations_carry_their_timeouts(plan: Plan) -> None:
+    seen = set()
+    for r in plan.resources:
+        needed = timeouts.REQUIRED_TIMEOUTS.get(r.type)
+        if needed is None or r.read:
+            continue
+        seen.add(r.type)
+        for op, tmo in needed.items():
+            assert timeouts.duration_seconds(r.custom_timeouts.get(op, "")) >= tmo.seconds, (r.name, op)
+    assert seen == set(timeouts.REQUIRED_TIMEOUTS), "a listed type the stack no longer declares"
+    snapshot_copy = plan.one(t.RDS_SNAPSHOT_COPY)
+    assert timeouts.duration_seconds(snapshot_copy.custom_timeouts["create"]) > 20 * 60  # provider default
+
+
+def test_r20_asg_waits_longer_for_capacity_than_the_provider_default(plan: Plan) -> None:
+    for asg in plan.of_type(t.ASG):
+        assert asg.get("waitForCapacityTimeout") == timeouts.ASG_CAPACITY_WAIT.duration
+
+
+def test_r20_phase_dependent_rds_inputs_are_listed_and_applied_immediately(
+    plans: Callable[[Phase], Plan],
+) -> None:
+    """Every input of the prod instance that differs between phases is in
+    PHASE_DEPENDENT_RDS_INPUTS (so the rule knows it), and each phase applies it immediately."""
+    instances = {p: _prod_instance(plans(p)) for p in PHASES if plans(p).settings.phase_plan.prod_database}
+    keys = set().union(*(i.inputs for i in instances.values()))  # type: ignore[attr-defined]
+    changing = {k for k in keys if len({repr(i.inputs.get(k)) for i in instances.values()}) > 1}  # type: ignore[attr-defined]
+    assert changing and changing <= set(PHASE_DEPENDENT_RDS_INPUTS)
+    assert all(i.get("applyImmediately") is True for i in instances.values())  # type: ignore[attr-defined]
+
+
+def test_r20_storage_never_below_devs(example_values: dict[str, object]) -> None:
+    plan = render({**example_values, "migrationPhase": "snapshot", "dbAllocatedStorageGib": 50})
+    dev = next(r for r in plan.of_type(t.RDS_INSTANCE) if r.read)
+    assert _prod_instance(plan).get("allocatedStorage") == dev.outputs["allocatedStorage"] == 100  # type: ignore[attr-defined]
+
+
+def test_r20_parameter_group_family_follows_the_engine_version(example_values: dict[str, object]) -> None:
+    plan = render({**example_values, "migrationPhase": "snapshot", "dbEngineVersion": "8.4.3"})
+    (group,) = plan.of_type(t.RDS_PARAMETER_GROUP)
+    assert group.get("family") == "mysql8.4"
+    assert _prod_instance(plan).get("engineVersion") == "8.4.3"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("phase", PHASES, ids=[p.value for p in PHASES])
+def test_r20_listener_weight_only_on_a_group_with_capacity(
+    plans: Callable[[Phase], Plan], phase: Phase
+) -> None:
+    plan = plans(phase)
+    (listener,) = plan.of_type(t.LISTENER)
+    groups = {tg.outputs["arn"]: tg.name for tg in plan.of_type(t.TARGET_GROUP)}
+    weights = {
+        groups[g["arn"]]: g["weight"] for g in listener.get("defaultActions")[0]["forward"]["targetGroups"]
+    }
+    capacity = {
+        groups[asg.get("targetGroupArns")[0]]: asg.get("desiredCapacity") for asg in plan.of_type(t.ASG)
+    }
+    expected = plan.settings.phase_plan.listener_weights
+    assert weights == {"prod-tg-blue-pay01": expected.blue, "prod-tg-green-pay01": expected.green}
+    if any(capacity.values()):
+        assert all(capacity[g] > 0 for g, w in weights.items() if w > 0), (weights, capacity)
