@@ -111,3 +111,20 @@ def test_r20_listener_weight_only_on_a_group_with_capacity(
     assert weights == {"prod-tg-blue-pay01": expected.blue, "prod-tg-green-pay01": expected.green}
     if any(capacity.values()):
         assert all(capacity[g] > 0 for g, w in weights.items() if w > 0), (weights, capacity)
+
+
+def test_r20_autoscaling_role_exists_before_the_key_that_names_it(plan: Plan) -> None:
+    (role,) = plan.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")
+    key = plan.one("aws:kms/key:Key", "prod-kms-pay01")
+    assert role.get("awsServiceName") == "autoscaling.amazonaws.com"
+    assert role.urn in key.dependencies
+    # Account-wide, used by every ASG in the account: never deleted with this stack.
+    assert role.protect and role.retain_on_delete
+    assert "AWSServiceRoleForAutoScaling" in key.get("policy")
+
+
+def test_r20_an_account_that_has_the_role_adopts_it(example_values: dict[str, object]) -> None:
+    plan = render({**example_values, "createAutoScalingServiceLinkedRole": False})
+    assert plan.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole") == []
+    key = plan.one("aws:kms/key:Key", "prod-kms-pay01")
+    assert "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" in key.get("policy")

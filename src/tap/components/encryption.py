@@ -10,6 +10,9 @@ import pulumi_aws as aws
 from tap.components.context import StackContext
 from tap.iam_documents import ANY_RESOURCE
 
+ASG_SERVICE = "autoscaling.amazonaws.com"
+ASG_SLR_NAME = "AWSServiceRoleForAutoScaling"
+ASG_SLR_PATH = f"aws-service-role/{ASG_SERVICE}/"
 KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
 
 
@@ -24,13 +27,10 @@ def key_policy(ctx: StackContext) -> pulumi.Output[str]:
     root = pulumi.Output.concat("arn:aws:iam::", account, ":root")
     # The Auto Scaling service-linked role launches the fleets' encrypted EBS volumes. Its
     # permissions cannot be edited, so only the key policy can let it use this key; without
-    # this statement every launch fails with "Client.InternalError". The role must exist before
-    # the key policy names it (see docs/runbook.md, prerequisites).
-    asg_role = pulumi.Output.concat(
-        "arn:aws:iam::",
-        account,
-        ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
-    )
+    # this statement every launch fails with "Client.InternalError". KMS refuses a policy naming
+    # a principal that does not exist, so the role exists first: the stack creates it
+    # (createAutoScalingServiceLinkedRole) or the account already has it (tap preflight says).
+    asg_role = pulumi.Output.concat("arn:aws:iam::", account, f":role/{ASG_SLR_PATH}{ASG_SLR_NAME}")
     statements = [
         {
             # Delegates to IAM: without it the key can become unmanageable by anyone.
@@ -89,6 +89,8 @@ class Encryption(pulumi.ComponentResource):
         super().__init__("tap:components:Encryption", name, None, opts)
         ctx = args.ctx
         child = pulumi.ResourceOptions(parent=self)
+        self.autoscaling_role = self._autoscaling_role(ctx)
+        key_deps: list[pulumi.Resource] = [self.autoscaling_role] if self.autoscaling_role else []
         self.key = aws.kms.Key(
             ctx.name("kms"),
             description=f"tap production encryption key ({ctx.settings.core.environment_suffix})",
@@ -100,7 +102,9 @@ class Encryption(pulumi.ComponentResource):
             policy=key_policy(ctx),
             tags={"Name": ctx.name("kms")},
             # Destroying the key makes every snapshot and backup it encrypted unreadable.
-            opts=pulumi.ResourceOptions(parent=self, protect=True),
+            # resourceKeyCreate retries CreateKey on MalformedPolicyDocumentException while a
+            # new principal propagates (waitIAMPropagation), so a role created just before is fine.
+            opts=pulumi.ResourceOptions(parent=self, protect=True, depends_on=key_deps),
         )
         self.alias = aws.kms.Alias(
             ctx.name("kms-alias"),
@@ -109,3 +113,19 @@ class Encryption(pulumi.ComponentResource):
             opts=child,
         )
         self.register_outputs({"key_arn": self.key.arn, "alias": self.alias.name})
+
+    def _autoscaling_role(self, ctx: StackContext) -> aws.iam.ServiceLinkedRole | None:
+        """The Auto Scaling service-linked role, when the account does not have it yet.
+
+        Creating it where it exists fails at once ("InvalidInput: Service role name
+        AWSServiceRoleForAutoScaling has been taken"), which is loud and harmless; `tap
+        preflight` reads the account and says which setting to use. The role is account-wide
+        and other Auto Scaling groups rely on it: kept if the stack is destroyed."""
+        if not ctx.settings.compute.create_autoscaling_slr:
+            return None
+        return aws.iam.ServiceLinkedRole(
+            ctx.name("autoscaling-slr"),
+            aws_service_name=ASG_SERVICE,
+            description="Auto Scaling launches the fleets' EBS volumes encrypted with the tap key",
+            opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True),
+        )
