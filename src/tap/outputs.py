@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 import pulumi
 
 from tap.components.dns import record_weight
+from tap.components.route53_alarms import ROUTE53_METRICS_REGION
 from tap.stack import TapStack
 
 
@@ -115,6 +116,8 @@ class StackOutputs(TypedDict):
     # monitoring
     alarm_topic_arn: str
     alarm_names: list[str]
+    route53_alarm_names: list[str]
+    route53_alarm_region: str
     alarm_green_5xx_name: str
     alarm_green_p99_name: str
     alarm_unhealthy_hosts_name: str
@@ -139,6 +142,7 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
     net, sec, kms, mig = stack.network, stack.security, stack.encryption, stack.migration
     db, st, ident = stack.database, stack.storage, stack.identity
     lb, rec, mon = stack.load_balancer, stack.records, stack.monitoring
+    hc = stack.health_check_alarms
     blue, green = stack.fleets["blue"], stack.fleets["green"]
     tg_blue, tg_green = lb.target_groups["blue"], lb.target_groups["green"]
     doc = mig.phase_parameter.insecure_value.apply(json.loads)
@@ -230,7 +234,12 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "traffic_weight_blue": record_weight(rec.dev_record) if rec.dev_record else None,
         "traffic_weight_green": record_weight(rec.green_record),
         "alarm_topic_arn": mon.topic.arn,
-        "alarm_names": [a.name for a in mon.alarms.values()],
+        # Alarms the controller reads in the stack's region; Route53 health-check alarms are
+        # among them only when that region is us-east-1 (route53_alarm_* say where they are).
+        "alarm_names": [a.name for a in mon.alarms.values()]
+        + ([a.name for a in hc.alarms.values()] if hc.topic is None else []),
+        "route53_alarm_names": [a.name for a in hc.alarms.values()],
+        "route53_alarm_region": ROUTE53_METRICS_REGION,
         "alarm_green_5xx_name": mon.alarms["green-5xx-rate"].name,
         "alarm_green_p99_name": mon.alarms["green-p99-latency"].name,
         "alarm_unhealthy_hosts_name": mon.alarms["green-unhealthy-hosts"].name,

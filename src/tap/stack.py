@@ -15,6 +15,7 @@ from tap.components.load_balancer import LoadBalancer, LoadBalancerArgs
 from tap.components.migration_state import MigrationState, MigrationStateArgs
 from tap.components.monitoring import Monitoring, MonitoringArgs
 from tap.components.network import Network, NetworkArgs
+from tap.components.route53_alarms import ROUTE53_METRICS_REGION, HealthCheckAlarms, HealthCheckAlarmsArgs
 from tap.components.security import SecurityArgs, SecurityGroups
 from tap.components.storage import Storage, StorageArgs
 from tap.naming import Namer, default_tags
@@ -167,7 +168,29 @@ class TapStack(pulumi.ComponentResource):
                 },
                 asg_names={c: f.group.name for c, f in self.fleets.items()},
                 db_instance_identifier=db.instance.identifier if db.instance else None,
+            ),
+            child,
+        )
+        # Route53 publishes health-check metrics in us-east-1 only: the alarms live there.
+        in_us_east_1 = core.region == ROUTE53_METRICS_REGION
+        metrics_provider = (
+            self.primary_provider
+            if in_us_east_1
+            else aws.Provider(
+                f"aws-{ROUTE53_METRICS_REGION}-route53-metrics",
+                region=ROUTE53_METRICS_REGION,
+                default_tags=tags,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        )
+        self.health_check_alarms = HealthCheckAlarms(
+            "health-check-alarms",
+            HealthCheckAlarmsArgs(
+                ctx=ctx,
                 health_check_ids=health_checks,
+                provider=metrics_provider,
+                topic_arn=self.monitoring.topic.arn if in_us_east_1 else None,
+                alarm_emails=settings.monitoring.alarm_emails,
             ),
             child,
         )

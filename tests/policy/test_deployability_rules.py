@@ -101,3 +101,13 @@ def test_r20_every_deployability_stack_rule_has_a_broken_case() -> None:
     names = {"traffic-only-to-capacity", "listener-certificate-validated"}
     assert names <= {r.name for r in STACK_RULES}
     assert names <= {b[0] for b in STACK_BROKEN}
+
+
+def test_r20_live_alarm_is_judged_by_the_region_in_its_arn() -> None:
+    """`tap verify --live` has no provider: the alarm's ARN says where it is."""
+    live = {
+        **compliant_with(t.METRIC_ALARM, namespace="AWS/Route53"),
+        "arn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:prod-green-health-check-alarm",
+    }
+    found = option_violations("route53-alarms-in-us-east-1", t.METRIC_ALARM, live, None, None)
+    assert any("eu-west-1" in m for m in found), found

@@ -128,3 +128,41 @@ def test_r20_an_account_that_has_the_role_adopts_it(example_values: dict[str, ob
     assert plan.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole") == []
     key = plan.one("aws:kms/key:Key", "prod-kms-pay01")
     assert "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" in key.get("policy")
+
+
+def _provider_region(plan: Plan, r: object) -> str:
+    return plan.by_urn(r.provider).inputs["region"]  # type: ignore[attr-defined]
+
+
+def test_r20_route53_alarms_in_us_east_1_whatever_the_region(example_values: dict[str, object]) -> None:
+    plan = render(
+        {
+            **example_values,
+            "migrationPhase": "traffic-shift-10",
+            "region": "eu-west-1",
+            "availabilityZones": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+            "dnssecEnabled": False,
+            "queryLoggingEnabled": False,
+        }
+    )
+    alarms = [a for a in plan.of_type(t.METRIC_ALARM) if a.get("namespace") == "AWS/Route53"]
+    assert {a.name for a in alarms} == {
+        "prod-green-health-check-alarm-pay01",
+        "prod-dev-health-check-alarm-pay01",
+    }
+    (topic,) = [tp for tp in plan.of_type(t.SNS_TOPIC) if _provider_region(plan, tp) == "us-east-1"]
+    for alarm in alarms:
+        assert _provider_region(plan, alarm) == "us-east-1"
+        assert alarm.get("alarmActions") == alarm.get("okActions") == [topic.outputs["arn"]]
+    others = [a for a in plan.of_type(t.METRIC_ALARM) if a not in alarms]
+    assert others and all(_provider_region(plan, a) == "eu-west-1" for a in others)
+    assert plan.outputs["route53_alarm_region"] == "us-east-1"
+    assert set(plan.outputs["route53_alarm_names"]).isdisjoint(plan.outputs["alarm_names"])
+    assert check_plan(plan).ok, check_plan(plan).violations
+
+
+def test_r20_in_us_east_1_route53_alarms_share_the_stack_topic(plan: Plan) -> None:
+    alarms = [a for a in plan.of_type(t.METRIC_ALARM) if a.get("namespace") == "AWS/Route53"]
+    (topic,) = plan.of_type(t.SNS_TOPIC)
+    assert alarms and all(a.get("alarmActions") == [topic.outputs["arn"]] for a in alarms)
+    assert set(plan.outputs["route53_alarm_names"]) <= set(plan.outputs["alarm_names"])

@@ -28,7 +28,6 @@ class MonitoringArgs:
     target_group_arn_suffixes: Mapping[str, pulumi.Input[str]]
     asg_names: Mapping[str, pulumi.Input[str]]
     db_instance_identifier: pulumi.Input[str] | None
-    health_check_ids: Mapping[str, pulumi.Input[str]]
 
 
 class Monitoring(pulumi.ComponentResource):
@@ -168,22 +167,7 @@ class Monitoring(pulumi.ComponentResource):
                 comparison_operator="LessThanThreshold",
             )
 
-        # Route53 publishes health-check status in us-east-1 only (the stack's region).
-        for side, check_id in args.health_check_ids.items():
-            self._alarm(
-                ctx,
-                f"{side}-health-check",
-                f"Route53 health check of {side} failing",
-                "breaching",
-                namespace="AWS/Route53",
-                metric_name="HealthCheckStatus",
-                dimensions={"HealthCheckId": check_id},
-                statistic="Minimum",
-                period=60,
-                evaluation_periods=2,
-                threshold=1,
-                comparison_operator="LessThanThreshold",
-            )
+        # Route53 health-check alarms live in tap.components.route53_alarms: us-east-1 only.
 
         self.dashboard = aws.cloudwatch.Dashboard(
             ctx.name("cutover-dashboard"),

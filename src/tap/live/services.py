@@ -210,6 +210,9 @@ def alarm_resources(state: ServiceState) -> list[ResourceArgs]:
                 "okActions": a.get("OKActions", []),
                 "actionsEnabled": a.get("ActionsEnabled"),
                 "treatMissingData": a.get("TreatMissingData"),
+                # route53-alarms-in-us-east-1 reads the region from the ARN.
+                "namespace": a.get("Namespace"),
+                "arn": a.get("AlarmArn"),
             },
         )
         for a in state.alarms

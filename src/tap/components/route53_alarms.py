@@ -1,0 +1,121 @@
+"""Alarms on Route53 health checks, in us-east-1 whatever the stack's region (SPEC R10, R20).
+
+Route53 publishes health-check metrics (AWS/Route53 HealthCheckStatus) in us-east-1 only. An
+alarm in another region gets no data, and since a silent health check is treated as failing
+(`breaching`), it would block the alarm gate forever. A CloudWatch alarm can only notify an
+SNS topic in its own region, and an SNS topic can only use a KMS key in its own region: so
+outside us-east-1 the alarms get a topic and a customer key of their own there, with the same
+subscribers (each confirms that subscription too). In us-east-1 they share the stack's topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from tap.components.context import StackContext
+from tap.iam_documents import ANY_RESOURCE
+
+ROUTE53_METRICS_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class HealthCheckAlarmsArgs:
+    ctx: StackContext
+    health_check_ids: Mapping[str, pulumi.Input[str]]
+    provider: aws.Provider
+    """A provider for us-east-1 (the primary one when the stack runs there)."""
+    topic_arn: pulumi.Input[str] | None
+    """The stack's alarm topic, usable only when the stack runs in us-east-1."""
+    alarm_emails: Sequence[str]
+
+
+def _topic_key_policy(ctx: StackContext) -> pulumi.Output[str]:
+    root = pulumi.Output.concat("arn:aws:iam::", ctx.account_id, ":root")
+    return pulumi.Output.json_dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountAdministersKeyThroughIam",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": root},
+                    "Action": "kms:*",
+                    "Resource": ANY_RESOURCE,
+                },
+                {
+                    # Alarms publish to the encrypted topic as the CloudWatch service.
+                    "Sid": "CloudWatchAlarmsPublishToEncryptedTopic",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": ANY_RESOURCE,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
+                },
+            ],
+        }
+    )
+
+
+class HealthCheckAlarms(pulumi.ComponentResource):
+    alarms: dict[str, aws.cloudwatch.MetricAlarm]
+    topic: aws.sns.Topic | None
+
+    def __init__(self, name: str, args: HealthCheckAlarmsArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("tap:components:HealthCheckAlarms", name, None, opts)
+        ctx = args.ctx
+        here = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        self.topic = None
+        topic_arn = args.topic_arn
+        if topic_arn is None:
+            key = aws.kms.Key(
+                ctx.name("route53-alarms-kms"),
+                description="Encrypts the us-east-1 topic of the Route53 health-check alarms",
+                enable_key_rotation=True,
+                deletion_window_in_days=30,
+                policy=_topic_key_policy(ctx),
+                tags={"Name": ctx.name("route53-alarms-kms")},
+                opts=here,
+            )
+            self.topic = aws.sns.Topic(
+                ctx.name("route53-alarms"),
+                name=ctx.name("route53-alarms"),
+                kms_master_key_id=key.arn,
+                tags={"Name": ctx.name("route53-alarms")},
+                opts=here,
+            )
+            for i, email in enumerate(args.alarm_emails):
+                aws.sns.TopicSubscription(
+                    ctx.name(f"route53-alarms-email-{i}"),
+                    topic=self.topic.arn,
+                    protocol="email",
+                    endpoint=email,
+                    opts=here,
+                )
+            topic_arn = self.topic.arn
+        self.alarms = {}
+        for side, check_id in args.health_check_ids.items():
+            service = f"{side}-health-check"
+            self.alarms[service] = aws.cloudwatch.MetricAlarm(
+                ctx.name(f"{service}-alarm"),
+                name=ctx.name(f"{service}-alarm"),
+                alarm_description=f"Route53 health check of {side} failing",
+                alarm_actions=[topic_arn],
+                ok_actions=[topic_arn],
+                # A health check that stops reporting is treated as failing: silence is not health.
+                treat_missing_data="breaching",
+                namespace="AWS/Route53",
+                metric_name="HealthCheckStatus",
+                dimensions={"HealthCheckId": check_id},
+                statistic="Minimum",
+                period=60,
+                evaluation_periods=2,
+                threshold=1,
+                comparison_operator="LessThanThreshold",
+                tags={"Name": ctx.name(f"{service}-alarm")},
+                opts=here,
+            )
+        self.register_outputs({"alarm_names": [a.name for a in self.alarms.values()]})
