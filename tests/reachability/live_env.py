@@ -211,6 +211,7 @@ def build(clients: AwsClients, broken: str = GOOD) -> dict[str, str]:
         DBInstanceIdentifier="prod-rds",
         Engine="mysql",
         EngineVersion="8.0.39",
+        AutoMinorVersionUpgrade=False,  # pinned for the migration (rds-engine-version-pinned)
         DBInstanceClass="db.r5.large",
         AllocatedStorage=100,
         MasterUsername="admin",

@@ -130,3 +130,13 @@ def test_r12_2_flat_outputs_decode_json_encoded_values() -> None:
     assert out.strings("private_subnet_ids") == ["a", "b"]
     assert out.optional("db_instance_identifier") is None
     assert out.require("vpc_id") == "vpc-1"
+
+
+def test_r20_live_verify_catches_an_unpinned_database(clean: AwsClients) -> None:
+    """The engine-version rule reads what describe_db_instances reports."""
+    outputs = parse_outputs(env.build(clean, env.GOOD))
+    clean.client("rds").modify_db_instance(
+        DBInstanceIdentifier="prod-rds", AutoMinorVersionUpgrade=True, ApplyImmediately=True
+    )
+    result = verify_outputs(clean, outputs)
+    assert any("autoMinorVersionUpgrade" in f.message for f in result.report.violations)

@@ -104,6 +104,7 @@ def launch_templates(d: Described) -> list[ResourceArgs]:
                 for n in data.get("NetworkInterfaces", [])
             ],
             "userData": data.get("UserData"),
+            "imageId": data.get("ImageId"),
         }
         found.append(_args(t.LAUNCH_TEMPLATE, lt_id, props))
     return found
@@ -135,6 +136,10 @@ def db_instance(d: Described) -> list[ResourceArgs]:
         "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
         "manageMasterUserPassword": bool(secret),
         "masterUserSecretKmsKeyId": secret.get("KmsKeyId"),
+        "engineVersion": db.get("EngineVersion"),
+        "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
+        # A request parameter of ModifyDBInstance, not state: AWS cannot report it.
+        "applyImmediately": UNKNOWN,
     }
     return [_args(t.RDS_INSTANCE, db["DBInstanceIdentifier"], props)]
 
