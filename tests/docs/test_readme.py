@@ -45,7 +45,9 @@ def test_r18_runbook_has_a_section_for_every_phase(phase: Phase) -> None:
 @pytest.mark.parametrize(
     "must_say",
     [
-        "aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com",
+        # The stack creates the role now; the runbook says when to adopt an existing one.
+        "tap:createAutoScalingServiceLinkedRole",
+        "pulumi config set tap:zoneDelegated true",
         "aws route53 change-resource-record-sets",
         "tap migrate rollback",
         "pulumi config set tap:migrationPhase",
