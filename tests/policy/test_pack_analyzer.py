@@ -122,3 +122,26 @@ def test_r16_analyzer_stack_policy_names_the_resource(analyzer: Any, plans: Call
     db = next(r for r in plan.of_type(t.RDS_INSTANCE) if not r.read)
     found = analyze_stack(analyzer, plan, lambda r: {"multiAz": False} if r is db else {})
     assert [(d.policyName, d.urn) for d in found] == [("rds-multi-az-per-phase", db.urn)]
+
+
+def test_r20_analyzer_sees_custom_timeouts_and_the_provider_region(
+    analyzer: Any, plans: Callable[[Phase], Plan]
+) -> None:
+    """The options-based rules read what the engine sends: a snapshot copy registered without
+    its custom timeout, or a Route53 alarm under a eu-west-1 provider, fails in the real pack."""
+    import dataclasses
+
+    plan = plans(Phase.TRAFFIC_SHIFT_10)
+    copy = plan.one(t.RDS_SNAPSHOT_COPY)
+    bare = dataclasses.replace(copy, custom_timeouts={})
+    assert any(d.policyName == "long-operations-carry-timeouts" for d in analyze(analyzer, bare, plan))
+    assert analyze(analyzer, copy, plan) == []
+
+    alarm = next(a for a in plan.of_type(t.METRIC_ALARM) if a.get("namespace") == "AWS/Route53")
+    provider = plan.by_urn(alarm.provider)
+    elsewhere = dataclasses.replace(provider, inputs={**provider.inputs, "region": "eu-west-1"})
+    moved = Plan(
+        plan.settings, tuple(elsewhere if r is provider else r for r in plan.resources), plan.outputs
+    )
+    found = analyze(analyzer, alarm, moved)
+    assert [d.policyName for d in found] == ["route53-alarms-in-us-east-1"]
