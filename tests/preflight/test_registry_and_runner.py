@@ -87,3 +87,14 @@ def test_missing_credentials_is_a_message(monkeypatch: pytest.MonkeyPatch, tmp_p
     first, second, _ = _run_two_aws_and_one_local(clients)
     assert "no usable AWS credentials" in first.message
     assert second.message.startswith("not attempted: no usable AWS credentials")
+
+
+def test_every_aws_check_declares_its_read_only_iam_actions() -> None:
+    """The runbook's permissions table is generated from these."""
+    writes = ("Create", "Put", "Delete", "Update", "Modify", "Set", "Request")
+    for check in CHECKS:
+        assert check.permissions, check.name
+        if check.uses_aws:
+            for action in check.permissions:
+                service, _, name = action.partition(":")
+                assert service and name and not name.startswith(writes), (check.name, action)

@@ -73,5 +73,6 @@ CHECKS = (
         "certificate",
         "tap:certificateArn (if set): same region as the ALB, ISSUED, covers app.{domain}, valid >= 30 days.",
         certificate,
+        permissions=("acm:DescribeCertificate",),
     ),
 )

@@ -107,5 +107,6 @@ CHECKS = (
         "Public DNS (via --resolver, default the system's) answers NS/SOA of the domain with the "
         "hosted zone's own name servers.",
         zone_delegation,
+        permissions=("route53:ListHostedZonesByName", "route53:GetHostedZone"),
     ),
 )

@@ -175,23 +175,27 @@ CHECKS = (
         "Dev's MySQL exists and is 'available' (no failover or maintenance).",
         status,
         WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances",),
     ),
     Check(
         "dev-db-engine-version",
         "Prod's tap:dbEngineVersion equals dev's exact engine version.",
         engine_version,
         WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances",),
     ),
     Check(
         "dev-db-storage",
         "Dev's allocated storage is at most prod's tap:dbAllocatedStorageGib.",
         storage,
         WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances",),
     ),
     Check(
         "dev-db-backups",
         "Dev keeps automated backups (needed for a read replica and binlogs).",
         backups,
         WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances",),
     ),
 )

@@ -106,5 +106,6 @@ CHECKS = (
         dev_endpoint,
         WHILE_DEV_IS_ROUTED,
         uses_aws=False,
+        permissions=("none: HTTPS to dev's endpoint",),
     ),
 )

@@ -134,11 +134,13 @@ CHECKS = (
         "Dev's VPC exists and its CIDRs do not overlap prod's tap:vpcCidr.",
         dev_vpc,
         WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances", "ec2:DescribeVpcs"),
     ),
     Check(
         "dev-vpc-members",
         "The dev route tables and security groups named in settings exist in dev's VPC.",
         dev_vpc_members,
         WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups"),
     ),
 )

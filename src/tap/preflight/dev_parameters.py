@@ -154,6 +154,7 @@ CHECKS = (
         "Dev has a custom parameter group with binlog_format=ROW, applied (else: the one booked reboot).",
         binlog_format,
         WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances", "rds:DescribeDBParameters"),
     ),
     Check(
         "dev-db-replication-parameters",
@@ -161,5 +162,6 @@ CHECKS = (
         "max_allowed_packet equal prod's parameter group.",
         replication_parameters,
         WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances", "rds:DescribeDBParameters", "rds:DescribeDBParameterGroups"),
     ),
 )

@@ -70,5 +70,6 @@ CHECKS = (
         "pinned-ami",
         "The fleets' AMI (pinned, else tap:amiParameter) exists, is available, not deprecated.",
         pinned_ami,
+        permissions=("ssm:GetParameter (until the AMI is pinned)", "ec2:DescribeImages"),
     ),
 )

@@ -80,13 +80,28 @@ class Quota:
     quota_code: str
     need: Callable[[PreflightContext], tuple[int, int]]
     """(planned by this stack, in use by anything else)."""
+    in_use_actions: tuple[str, ...]
 
 
 QUOTAS = (
-    Quota("quota-elastic-ips", "EC2-VPC Elastic IPs", "ec2", "L-0263D0A3", eips),
-    Quota("quota-nat-gateways", "NAT gateways per Availability Zone", "vpc", "L-FE5A380F", nat_per_az),
-    Quota("quota-albs", "Application Load Balancers per Region", "elasticloadbalancing", "L-53DA6B97", albs),
-    Quota("quota-vpcs", "VPCs per Region", "vpc", "L-F678F1CE", vpcs),
+    Quota("quota-elastic-ips", "EC2-VPC Elastic IPs", "ec2", "L-0263D0A3", eips, ("ec2:DescribeAddresses",)),
+    Quota(
+        "quota-nat-gateways",
+        "NAT gateways per Availability Zone",
+        "vpc",
+        "L-FE5A380F",
+        nat_per_az,
+        ("ec2:DescribeNatGateways", "ec2:DescribeSubnets"),
+    ),
+    Quota(
+        "quota-albs",
+        "Application Load Balancers per Region",
+        "elasticloadbalancing",
+        "L-53DA6B97",
+        albs,
+        ("elasticloadbalancing:DescribeLoadBalancers",),
+    ),
+    Quota("quota-vpcs", "VPCs per Region", "vpc", "L-F678F1CE", vpcs, ("ec2:DescribeVpcs",)),
 )
 
 
@@ -126,6 +141,11 @@ CHECKS = tuple(
         q.name,
         f"Service Quotas: {q.title} hold what the plan needs plus current use.",
         partial(check_quota, q),
+        permissions=(
+            "servicequotas:GetServiceQuota",
+            "servicequotas:GetAWSDefaultServiceQuota",
+            *q.in_use_actions,
+        ),
     )
     for q in QUOTAS
 )

@@ -28,4 +28,11 @@ def release_bundle(ctx: PreflightContext) -> CheckResult:
     return passed(read, f"{size} bytes, last modified {head.get('LastModified'):%Y-%m-%d %H:%M} UTC")
 
 
-CHECKS = (Check("release-bundle", "The release bundle object at tap:appArtifactUri exists.", release_bundle),)
+CHECKS = (
+    Check(
+        "release-bundle",
+        "The release bundle object at tap:appArtifactUri exists.",
+        release_bundle,
+        permissions=("s3:GetObject (HeadObject)",),
+    ),
+)

@@ -100,6 +100,8 @@ class Check:
     summary: str
     run: Callable[[PreflightContext], CheckResult]
     need: Need = ALWAYS
+    permissions: tuple[str, ...] = ()
+    """The read-only IAM actions it calls (the runbook's permissions table is generated from these)."""
     uses_aws: bool = True
     """When AWS cannot be reached at all, later AWS checks are not attempted (each would wait
     for its own retries); checks that only talk to DNS or dev's endpoint still run."""

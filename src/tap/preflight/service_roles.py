@@ -53,5 +53,6 @@ CHECKS = (
         "autoscaling-service-role",
         f"{ROLE_NAME} exists (the KMS key policy names it), or the stack creates it first.",
         autoscaling_role,
+        permissions=("iam:GetRole",),
     ),
 )
