@@ -43,10 +43,22 @@ def context(
     return ctx
 
 
+@pytest.fixture(scope="session")
+def shared_clients(moto_endpoint: str) -> AwsClients:
+    return AwsClients(region="us-east-1", endpoint_url=moto_endpoint)
+
+
 @pytest.fixture
-def make_ctx(moto_clients: AwsClients) -> MakeCtx:
+def aws(moto_clients: AwsClients, shared_clients: AwsClients) -> AwsClients:
+    """A freshly reset emulator (through `moto_clients`), reached through clients shared by the
+    session: building boto3 clients (parsing their service models) costs more than most tests."""
+    return shared_clients
+
+
+@pytest.fixture
+def make_ctx(aws: AwsClients) -> MakeCtx:
     def make(**kwargs: Any) -> PreflightContext:
-        return context(moto_clients, **kwargs)
+        return context(aws, **kwargs)
 
     return make
 

@@ -29,41 +29,39 @@ def _import(
 
 
 def test_issued_certificate_for_app_name_passes(
-    moto_clients: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
+    aws: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
 ) -> None:
-    arn = _import(moto_clients, ca, tmp_path, ["*.payments.example.com"], 200)
+    arn = _import(aws, ca, tmp_path, ["*.payments.example.com"], 200)
     result = certificate.certificate(make_ctx(overrides={"certificateArn": arn}))
     assert result.status is Status.PASS, result.message
 
 
 def test_certificate_for_another_name_fails(
-    moto_clients: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
+    aws: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
 ) -> None:
-    arn = _import(moto_clients, ca, tmp_path, ["www.example.org"], 200)
+    arn = _import(aws, ca, tmp_path, ["www.example.org"], 200)
     result = certificate.certificate(make_ctx(overrides={"certificateArn": arn}))
     assert result.status is Status.FAIL and f"not {APP}" in result.message
 
 
 def test_certificate_expiring_within_30_days_fails(
-    moto_clients: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
+    aws: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
 ) -> None:
-    arn = _import(moto_clients, ca, tmp_path, [APP], 10)
+    arn = _import(aws, ca, tmp_path, [APP], 10)
     result = certificate.certificate(make_ctx(overrides={"certificateArn": arn}))
     assert result.status is Status.FAIL and "less than 30 days" in result.message
 
 
 def test_certificate_in_another_region_fails(
-    moto_clients: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
+    aws: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
 ) -> None:
-    arn = _import(moto_clients, ca, tmp_path, [APP], 200, region="us-west-2")
+    arn = _import(aws, ca, tmp_path, [APP], 200, region="us-west-2")
     result = certificate.certificate(make_ctx(overrides={"certificateArn": arn}))
     assert result.status is Status.FAIL and "us-west-2" in result.message
 
 
-def test_pending_certificate_fails(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    arn = moto_clients.client("acm").request_certificate(DomainName=APP, ValidationMethod="DNS")[
-        "CertificateArn"
-    ]
+def test_pending_certificate_fails(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    arn = aws.client("acm").request_certificate(DomainName=APP, ValidationMethod="DNS")["CertificateArn"]
     result = certificate.certificate(make_ctx(overrides={"certificateArn": arn}))
     assert result.status is Status.FAIL and "PENDING_VALIDATION" in result.message
 

@@ -110,9 +110,8 @@ def test_table_output_shows_results_and_summary(account: Account) -> None:
     assert "dev-endpoint" in result.stdout and "SKIP" in result.stdout
 
 
-def test_unreachable_aws_exits_6_without_a_traceback(
-    monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
-) -> None:
+def test_a_failure_outranks_could_not_check(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> None:
+    """AWS down (every AWS check: error) and dev down (dev-endpoint: fail) -> exit 1."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         dead = f"127.0.0.1:{s.getsockname()[1]}"
@@ -120,11 +119,11 @@ def test_unreachable_aws_exits_6_without_a_traceback(
     result = runner.invoke(
         app, ["preflight", "--json", "--resolver", dead, "--dev-endpoint", dead, "--timeout", "0.5"]
     )
-    assert result.exit_code in (1, EXIT_UNCHECKED), result.output
+    assert result.exit_code == 1, result.output
     statuses = _statuses(result.stdout)
-    aws = [c.name for c in CHECKS if c.uses_aws]
-    assert all(statuses[n] in ("error", "skip") for n in aws)
-    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert statuses["dev-endpoint"] == "fail"
+    assert all(statuses[c.name] in ("error", "skip") for c in CHECKS if c.uses_aws)
+    assert json.loads(result.stdout)["summary"]["fail"] == 1
 
 
 def test_unreachable_aws_alone_exits_6(monkeypatch: pytest.MonkeyPatch, account: Account) -> None:

@@ -29,8 +29,8 @@ def _ctx(make_ctx: MakeCtx, port: int):  # type: ignore[no-untyped-def]
     return make_ctx(resolvers=(Address("127.0.0.1", port),), timeout_seconds=1.0)
 
 
-def test_delegated_zone_passes(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    servers = seed.zone(moto_clients)
+def test_delegated_zone_passes(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    servers = seed.zone(aws)
     records = {(seed.DOMAIN, "NS"): [f"{s}." for s in servers], (seed.DOMAIN, "SOA"): _soa(f"{servers[0]}.")}
     with dns_server(records) as dns:
         result = delegation.zone_delegation(_ctx(make_ctx, dns.port))
@@ -39,10 +39,8 @@ def test_delegated_zone_passes(moto_clients: AwsClients, make_ctx: MakeCtx) -> N
     assert servers[0] in result.message
 
 
-def test_undelegated_zone_fails_and_lists_the_name_servers_to_set(
-    moto_clients: AwsClients, make_ctx: MakeCtx
-) -> None:
-    servers = seed.zone(moto_clients)
+def test_undelegated_zone_fails_and_lists_the_name_servers_to_set(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    servers = seed.zone(aws)
     with dns_server({("example.com", "NS"): ["a.iana-servers.net."]}) as dns:
         result = delegation.zone_delegation(_ctx(make_ctx, dns.port))
     assert result.status is Status.FAIL
@@ -50,8 +48,8 @@ def test_undelegated_zone_fails_and_lists_the_name_servers_to_set(
     assert all(s in result.action for s in servers)
 
 
-def test_wrong_name_servers_fail(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    seed.zone(moto_clients)
+def test_wrong_name_servers_fail(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    seed.zone(aws)
     records = {(seed.DOMAIN, "NS"): OTHER, (seed.DOMAIN, "SOA"): _soa(OTHER[0])}
     with dns_server(records) as dns:
         result = delegation.zone_delegation(_ctx(make_ctx, dns.port))
@@ -59,8 +57,8 @@ def test_wrong_name_servers_fail(moto_clients: AwsClients, make_ctx: MakeCtx) ->
     assert "ns1.other-dns.example.net" in result.message
 
 
-def test_soa_from_another_provider_fails(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    servers = seed.zone(moto_clients)
+def test_soa_from_another_provider_fails(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    servers = seed.zone(aws)
     records = {(seed.DOMAIN, "NS"): [f"{s}." for s in servers], (seed.DOMAIN, "SOA"): _soa(OTHER[0])}
     with dns_server(records) as dns:
         result = delegation.zone_delegation(_ctx(make_ctx, dns.port))
@@ -72,8 +70,8 @@ def test_no_zone_yet_warns_before_the_first_up(make_ctx: MakeCtx) -> None:
     assert result.status is Status.WARN and "first `pulumi up` creates it" in result.action
 
 
-def test_silent_resolver_is_could_not_check(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    seed.zone(moto_clients)
+def test_silent_resolver_is_could_not_check(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    seed.zone(aws)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:  # bound, never answers
         silent.bind(("127.0.0.1", 0))
         ctx = make_ctx(resolvers=(Address("127.0.0.1", silent.getsockname()[1]),), timeout_seconds=0.3)

@@ -16,15 +16,15 @@ from tests.preflight.conftest import MakeCtx
 pytestmark = pytest.mark.moto
 
 
-def test_dev_vpc_apart_from_prod_passes(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    net = seed.dev_database(moto_clients, cidr="10.20.0.0/16")
+def test_dev_vpc_apart_from_prod_passes(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    net = seed.dev_database(aws, cidr="10.20.0.0/16")
     result = dev_network.dev_vpc(make_ctx())
     assert result.status is Status.PASS
     assert net["vpc"] in result.message and "10.20.0.0/16" in result.message
 
 
-def test_dev_vpc_overlapping_prod_fails(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    seed.dev_database(moto_clients, cidr="10.0.0.0/16")  # the example's prod vpcCidr
+def test_dev_vpc_overlapping_prod_fails(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    seed.dev_database(aws, cidr="10.0.0.0/16")  # the example's prod vpcCidr
     result = dev_network.dev_vpc(make_ctx())
     assert result.status is Status.FAIL
     assert "overlaps prod's vpcCidr 10.0.0.0/16" in result.message
@@ -43,8 +43,8 @@ def _with_dev_network(make_ctx: MakeCtx, **fields: object):  # type: ignore[no-u
     return ctx
 
 
-def test_members_in_dev_vpc_pass_and_foreign_ones_fail(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    net = seed.dev_database(moto_clients)
+def test_members_in_dev_vpc_pass_and_foreign_ones_fail(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    net = seed.dev_database(aws)
     good = _with_dev_network(
         make_ctx,
         vpc_id=net["vpc"],
@@ -54,8 +54,8 @@ def test_members_in_dev_vpc_pass_and_foreign_ones_fail(moto_clients: AwsClients,
     assert dev_network.dev_vpc_members(good).status is Status.PASS
     assert dev_network.dev_vpc(good).status is Status.PASS
 
-    other = moto_clients.client("ec2").create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
-    stray = moto_clients.client("ec2").create_route_table(VpcId=other)["RouteTable"]["RouteTableId"]
+    other = aws.client("ec2").create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    stray = aws.client("ec2").create_route_table(VpcId=other)["RouteTable"]["RouteTableId"]
     bad = _with_dev_network(make_ctx, route_table_ids=(stray, "rtb-0000000000000dead"))
     result = dev_network.dev_vpc_members(bad)
     assert result.status is Status.FAIL

@@ -23,9 +23,9 @@ def test_unpinned_ami_resolves_the_parameter_and_warns(make_ctx: MakeCtx) -> Non
     assert "ssm:GetParameter" in result.read and "not pinned" in result.message
 
 
-def test_pinned_ami_setting_is_read_when_present(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
+def test_pinned_ami_setting_is_read_when_present(aws: AwsClients, make_ctx: MakeCtx) -> None:
     ctx = make_ctx()
-    image = moto_clients.client("ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = aws.client("ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     object.__setattr__(ctx.settings.compute, "ami_id", image)  # the deploy change adds this setting
     assert images.pinned_ami(ctx).status is Status.PASS
     object.__setattr__(ctx.settings.compute, "ami_id", "ami-0123456789abcdef0")
@@ -48,9 +48,9 @@ def test_image_judgement(image: dict[str, str] | None, status: Status) -> None:
     assert images.judge_image(image, "ami-1", NOW, "read").status is status
 
 
-def test_release_bundle_present_passes_and_missing_fails(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
+def test_release_bundle_present_passes_and_missing_fails(aws: AwsClients, make_ctx: MakeCtx) -> None:
     missing = release_bundle.release_bundle(make_ctx())
     assert missing.status is Status.FAIL and "does not exist" in missing.message
-    seed.bundle(moto_clients)
+    seed.bundle(aws)
     present = release_bundle.release_bundle(make_ctx())
     assert present.status is Status.PASS and "20 bytes" in present.message

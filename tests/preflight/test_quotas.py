@@ -30,19 +30,19 @@ def test_vpc_quotas_from_moto_hold_the_plan(make_ctx: MakeCtx) -> None:
     assert "2 of 5 (1 planned + 1 already in use)" in quotas.check_quota(BY_NAME["quota-vpcs"], ctx).message
 
 
-def test_vpcs_in_use_elsewhere_exhaust_the_quota(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
+def test_vpcs_in_use_elsewhere_exhaust_the_quota(aws: AwsClients, make_ctx: MakeCtx) -> None:
     for i in range(4):
-        moto_clients.client("ec2").create_vpc(CidrBlock=f"10.{50 + i}.0.0/16")
+        aws.client("ec2").create_vpc(CidrBlock=f"10.{50 + i}.0.0/16")
     result = quotas.check_quota(BY_NAME["quota-vpcs"], make_ctx())
     assert result.status is Status.FAIL
     assert "needs 6 (1 planned + 5 already in use), quota is 5" in result.message
     assert "--quota-code L-F678F1CE --desired-value 6" in result.action
 
 
-def test_own_resources_are_not_counted_twice(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
+def test_own_resources_are_not_counted_twice(aws: AwsClients, make_ctx: MakeCtx) -> None:
     ctx = make_ctx()
     mine = [{"Key": k, "Value": v} for k, v in quotas.default_tags(ctx.settings.core).items()]
-    moto_clients.client("ec2").create_vpc(
+    aws.client("ec2").create_vpc(
         CidrBlock="10.0.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": mine}]
     )
     assert "1 planned + 1 already in use" in quotas.check_quota(BY_NAME["quota-vpcs"], ctx).message
@@ -60,9 +60,7 @@ def sq_table(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tu
         yield table, AwsClients(region="us-east-1", config=Config(retries={"max_attempts": 1}))
 
 
-def test_elastic_ips_below_plan_fail(
-    moto_clients: AwsClients, sq_table: tuple[QuotaTable, AwsClients]
-) -> None:
+def test_elastic_ips_below_plan_fail(aws: AwsClients, sq_table: tuple[QuotaTable, AwsClients]) -> None:
     table, clients = sq_table
     table.applied[("ec2", "L-0263D0A3")] = 2.0  # the plan has one NAT gateway, so one EIP, per AZ (3)
     result = quotas.check_quota(BY_NAME["quota-elastic-ips"], context(clients))
@@ -73,7 +71,7 @@ def test_elastic_ips_below_plan_fail(
 
 
 def test_default_quota_is_used_when_none_was_applied(
-    moto_clients: AwsClients, sq_table: tuple[QuotaTable, AwsClients]
+    aws: AwsClients, sq_table: tuple[QuotaTable, AwsClients]
 ) -> None:
     table, clients = sq_table
     table.defaults[("elasticloadbalancing", "L-53DA6B97")] = 50.0
@@ -84,7 +82,7 @@ def test_default_quota_is_used_when_none_was_applied(
 
 
 def test_throttled_quota_call_is_could_not_check(
-    moto_clients: AwsClients, sq_table: tuple[QuotaTable, AwsClients]
+    aws: AwsClients, sq_table: tuple[QuotaTable, AwsClients]
 ) -> None:
     table, clients = sq_table
     table.throttle = True

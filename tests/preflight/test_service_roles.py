@@ -19,7 +19,7 @@ def test_missing_role_fails_with_the_create_command(make_ctx: MakeCtx) -> None:
     assert "create-service-linked-role --aws-service-name autoscaling.amazonaws.com" in result.action
 
 
-def test_existing_role_passes(moto_clients: AwsClients, make_ctx: MakeCtx) -> None:
-    seed.service_role(moto_clients)
+def test_existing_role_passes(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    seed.service_role(aws)
     result = service_roles.autoscaling_role(make_ctx())
     assert result.status is Status.PASS and "AWSServiceRoleForAutoScaling" in result.message

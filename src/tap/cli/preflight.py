@@ -88,12 +88,12 @@ def _show(report: Report) -> None:
     table = Table(
         title=f"preflight before phase {report.phase}", title_justify="left", show_edge=False, pad_edge=False
     )
-    for col in ("check", "result", "found", "what to do"):
+    for col in ("check", "result", "found", "what to do", "read"):
         table.add_column(col, overflow="fold")
     for r in report.results:
-        table.add_row(r.name, f"[{STYLE[r.status]}]{r.status.value.upper()}[/]", r.message, r.action)
+        status = f"[{STYLE[r.status]}]{r.status.value.upper()}[/]"
+        table.add_row(r.name, status, r.message, r.action, f"[dim]{r.read}[/]")
     out.print(table)
-    out.print("[dim]read: " + "; ".join(f"{r.name}: {r.read}" for r in report.results if r.read) + "[/]")
     out.print(f"[bold]{report.summary()}[/]")
 
 
@@ -131,7 +131,13 @@ def preflight_command(
 
         report = run_checks(CHECKS, ctx, started)
     if as_json:
-        print_json({"phase": report.phase, "results": [r.as_json() for r in report.results]})
+        print_json(
+            {
+                "phase": report.phase,
+                "summary": {s.value: report.count(s) for s in Status},
+                "results": [r.as_json() for r in report.results],
+            }
+        )
     else:
         _show(report)
     if report.failed:

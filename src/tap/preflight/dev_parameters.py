@@ -55,6 +55,15 @@ def binlog_format(ctx: PreflightContext) -> CheckResult:
         group, apply_status = dev_group(ctx)
     except DevMissing as exc:
         return missing(ctx, exc)
+    value = None
+    if not group.startswith("default."):
+        value = dev_parameters(ctx, group).get("binlog_format", {}).get("ParameterValue")
+    return judge_binlog(require_dev(ctx)["DBInstanceIdentifier"], group, apply_status, value)
+
+
+def judge_binlog(instance: str, group: str, apply_status: str, value: str | None) -> CheckResult:
+    """Pure: dev's group, its apply status and its binlog_format, judged. (The emulator always
+    reports 'in-sync', so the pending-reboot case is tested here directly.)"""
     read = f"rds:DescribeDBInstances + rds:DescribeDBParameters {group} binlog_format"
     if group.startswith("default."):
         return failed(
@@ -62,7 +71,6 @@ def binlog_format(ctx: PreflightContext) -> CheckResult:
             f"dev uses the default group {group}, which cannot be changed (binlog_format stays MIXED)",
             f"create a custom group of the same family with binlog_format=ROW, attach it to dev, {BOOKED}",
         )
-    value = dev_parameters(ctx, group).get("binlog_format", {}).get("ParameterValue")
     if value != "ROW":
         shown = value or "not set (RDS 8.0's default is MIXED)"
         return failed(
@@ -76,8 +84,7 @@ def binlog_format(ctx: PreflightContext) -> CheckResult:
             read,
             f"binlog_format is ROW in {group}, but dev's parameter status is {apply_status!r}: "
             "dev still writes the old format",
-            f"aws rds reboot-db-instance --db-instance-identifier {require_dev(ctx)['DBInstanceIdentifier']}"
-            f"; {BOOKED.removeprefix('then ')}",
+            f"aws rds reboot-db-instance --db-instance-identifier {instance}; {BOOKED.removeprefix('then ')}",
         )
     return passed(
         read,
