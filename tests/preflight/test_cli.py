@@ -108,6 +108,7 @@ def test_table_output_shows_results_and_summary(account: Account) -> None:
     assert result.exit_code == 0, result.output
     assert "preflight before phase complete" in result.stdout
     assert "dev-endpoint" in result.stdout and "SKIP" in result.stdout
+    assert "0 fail" in result.stdout and "0 could not check" in result.stdout
 
 
 def test_a_failure_outranks_could_not_check(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> None:

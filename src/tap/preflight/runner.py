@@ -58,7 +58,8 @@ class Report:
         return self.count(Status.ERROR) > 0
 
     def summary(self) -> str:
-        return ", ".join(f"{self.count(s)} {s.value}" for s in Status)
+        label = {Status.ERROR: "could not check"}
+        return ", ".join(f"{self.count(s)} {label.get(s, s.value)}" for s in Status)
 
 
 def explain(exc: Exception) -> str:
