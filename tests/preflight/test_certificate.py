@@ -81,3 +81,9 @@ def test_no_arn_skips(make_ctx: MakeCtx) -> None:
 )
 def test_name_matching_follows_tls_rules(pattern: str, name: str, ok: bool) -> None:
     assert certificate.covers(pattern, name) is ok
+
+
+def test_unknown_certificate_fails(make_ctx: MakeCtx) -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    result = certificate.certificate(make_ctx(overrides={"certificateArn": arn}))
+    assert result.status is Status.FAIL and "no such certificate" in result.message

@@ -79,3 +79,8 @@ def test_silent_resolver_is_could_not_check(aws: AwsClients, make_ctx: MakeCtx) 
         result = run_one(check, ctx)
     assert result.status is Status.ERROR
     assert "gave no usable answer" in result.message
+
+
+def test_configured_zone_that_does_not_exist_fails(make_ctx: MakeCtx) -> None:
+    result = delegation.zone_delegation(make_ctx(overrides={"hostedZoneId": "Z0123456789ABC"}))
+    assert result.status is Status.FAIL and "names no hosted zone" in result.message

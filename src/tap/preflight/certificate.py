@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from botocore.exceptions import ClientError
+
 from tap.preflight.context import PreflightContext
 from tap.preflight.result import Check, CheckResult, failed, passed, skipped
 
@@ -42,7 +44,14 @@ def certificate(ctx: PreflightContext) -> CheckResult:
             "ALB can only use a certificate from its own region",
             f"request or import a certificate for {ctx.app_fqdn} in {ctx.settings.core.region}",
         )
-    cert = ctx.clients.client("acm", region=region).describe_certificate(CertificateArn=arn)["Certificate"]
+    try:
+        cert = ctx.clients.client("acm", region=region).describe_certificate(CertificateArn=arn)[
+            "Certificate"
+        ]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            raise
+        return failed(read, "no such certificate in this account", "fix tap:certificateArn")
     status = cert.get("Status")
     if status != "ISSUED":
         return failed(

@@ -16,6 +16,7 @@ import dns.exception
 import dns.nameserver
 import dns.rdatatype
 import dns.resolver
+from botocore.exceptions import ClientError
 
 from tap.preflight.context import PreflightContext
 from tap.preflight.result import Check, CheckResult, CheckUnavailable, failed, passed, warned
@@ -72,10 +73,23 @@ def zone_delegation(ctx: PreflightContext) -> CheckResult:
             "the first `pulumi up` creates it and prints its name servers: set them as NS records of "
             f"{domain} at the parent zone (registrar), then run `tap preflight` again",
         )
-    expected = sorted(
-        _norm(n)
-        for n in ctx.clients.client("route53").get_hosted_zone(Id=zone_id)["DelegationSet"]["NameServers"]
-    )
+    try:
+        zone = ctx.clients.client("route53").get_hosted_zone(Id=zone_id)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "NoSuchHostedZone":
+            raise
+        return failed(
+            f"route53:GetHostedZone {zone_id}",
+            f"tap:hostedZoneId {zone_id} names no hosted zone",
+            "set tap:hostedZoneId to the public zone of the domain, or leave it empty",
+        )
+    if "DelegationSet" not in zone:  # a private zone has none: nothing public can point at it
+        return failed(
+            f"route53:GetHostedZone {zone_id}",
+            f"{zone_id} is a private hosted zone",
+            f"use the public hosted zone of {domain}",
+        )
+    expected = sorted(_norm(n) for n in zone["DelegationSet"]["NameServers"])
     resolver = resolver_for(ctx)
     servers = ", ".join(str(n) for n in resolver.nameservers)
     read = f"route53:GetHostedZone {zone_id}; DNS NS and SOA of {domain} via {servers}"
