@@ -20,6 +20,8 @@ class AwsClients:
     region: str = "us-east-1"
     endpoint_url: str | None = None
     profile: str | None = None
+    config: Config = RETRY_CONFIG
+    """Retries and timeouts; `tap preflight` passes fewer retries so a dead endpoint fails fast."""
     _session: Any = field(default=None, init=False, repr=False)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
 
@@ -43,6 +45,6 @@ class AwsClients:
             if self._session is None:
                 self._session = boto3.session.Session(profile_name=self.profile)
             self._cache[key] = self._session.client(
-                service, region_name=reg, endpoint_url=self.endpoint_url, config=RETRY_CONFIG
+                service, region_name=reg, endpoint_url=self.endpoint_url, config=self.config
             )
         return self._cache[key]

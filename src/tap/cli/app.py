@@ -10,6 +10,7 @@ from tap.cli.local import local_command
 from tap.cli.migrate import migrate_app
 from tap.cli.outputs import outputs_command
 from tap.cli.plan import plan_command
+from tap.cli.preflight import preflight_command
 from tap.cli.verify import verify_command
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ app.command("cost")(cost_command)
 app.command("diagram")(diagram_command)
 app.add_typer(migrate_app, name="migrate")
 app.command("local")(local_command)
+app.command("preflight")(preflight_command)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from tap.offline.config_file import find_example, load_values
 from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASES, Phase
+from tap.preflight import docs as preflight_docs
 from tap.settings import parse
 
 # The phase the README's diagram shows: both DNS records live, green serving, prod DB restored.
@@ -59,6 +60,7 @@ def runbook_sections_for(plans: PlanSource) -> dict[str, str]:
         "steps": runbook_sections.steps(settings),
         "budget": runbook_sections.budget(settings),
         "emergency-batch": runbook_sections.emergency_batch_markdown(plans(DIAGRAM_PHASE)),
+        "preflight-checks": preflight_docs.checks_table(),
     }
 
 
