@@ -103,6 +103,7 @@ class TapStack(pulumi.ComponentResource):
                 log_bucket_policy=self.storage.log_bucket_policy,
                 zone_id=self.zone.zone_id,
                 app_fqdn=self.zone.app_fqdn,
+                kms_key_arn=key_arn,
             ),
             child,
         )

@@ -20,6 +20,7 @@ from pulumi_policy.proxy import (
 from tap.policies import aws_types as t
 from tap.policies.registry import RESOURCE_RULES
 from tap.policies.rules import ANY_TYPE, ResourceRule
+from tests.policy.compliance_cases import VIOLATIONS as COMPLIANCE_VIOLATIONS
 from tests.policy.examples import (
     APP_POLICY,
     COMPLIANT,
@@ -202,7 +203,13 @@ VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
         {"performanceInsightsKmsKeyId": DELETE},
         "our key",
     ),
-    ("rds-log-exports", t.RDS_INSTANCE, {"enabledCloudwatchLogsExports": ["error"]}, "general, slowquery"),
+    ("rds-log-exports", t.RDS_INSTANCE, {"enabledCloudwatchLogsExports": ["error"]}, "audit, slowquery"),
+    (
+        "rds-log-exports",
+        t.RDS_INSTANCE,
+        {"enabledCloudwatchLogsExports": ["audit", "error", "general", "slowquery"]},
+        "card data",
+    ),
     ("rds-managed-master-password", t.RDS_INSTANCE, {"password": "hunter2hunter2"}, "password"),
     ("rds-managed-master-password", t.RDS_INSTANCE, {"manageMasterUserPassword": DELETE}, "manage"),
     ("rds-own-parameter-and-subnet-group", t.RDS_INSTANCE, {"parameterGroupName": DELETE}, "TLS"),
@@ -395,6 +402,7 @@ VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
         {"userData": "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"},
         "access key",
     ),
+    *COMPLIANCE_VIOLATIONS,
 ]
 
 

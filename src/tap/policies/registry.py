@@ -4,12 +4,14 @@ docs/policies.md all read this list, so a rule added here is enforced everywhere
 from __future__ import annotations
 
 from tap.policies import (
+    audit_logs,
     compute,
     database,
     dns,
     encryption,
     iam,
     load_balancer,
+    log_archive,
     monitoring,
     network,
     relationships,
@@ -29,6 +31,8 @@ RESOURCE_RULES: tuple[ResourceRule, ...] = (
     *dns.RULES,
     *monitoring.RULES,
     *secrets.RULES,
+    *audit_logs.RULES,
+    *log_archive.RULES,
 )
 
 STACK_RULES: tuple[StackRule, ...] = (
@@ -38,6 +42,8 @@ STACK_RULES: tuple[StackRule, ...] = (
     *load_balancer.STACK_RULES,
     *dns.STACK_RULES,
     *relationships.STACK_RULES,
+    *audit_logs.STACK_RULES,
+    *log_archive.STACK_RULES,
 )
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (*RESOURCE_RULES, *STACK_RULES)
