@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from tap.errors import SettingsError
 from tap.offline.plan import Plan
+from tap.settings import parse
 from tests.unit.test_storage import buckets, part
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -82,15 +86,14 @@ def test_r19_log_bucket_access_logs_go_to_the_access_log_bucket(plan: Plan) -> N
 
 
 def test_r19_settings_refuse_audit_retention_below_a_year_and_lock_bounds_that_fail_jobs() -> None:
-    import pytest
-
-    from tap.errors import SettingsError
-    from tap.settings import parse
-
-    base = {"devDbInstanceId": "payments-dev", "devAliasDnsName": "dev.example.com", "devAliasZoneId": "Z35SX"}
-    with pytest.raises(SettingsError, match="auditLogRetentionDays.*12 months"):
+    base = {
+        "devDbInstanceId": "payments-dev",
+        "devAliasDnsName": "dev.example.com",
+        "devAliasZoneId": "Z35SX",
+    }
+    with pytest.raises(SettingsError, match=r"auditLogRetentionDays.*12 months"):
         parse({**base, "auditLogRetentionDays": 90})
-    with pytest.raises(SettingsError, match="backupRetentionDays.*vault lock accepts"):
+    with pytest.raises(SettingsError, match=r"backupRetentionDays.*vault lock accepts"):
         parse({**base, "backupRetentionDays": 500, "backupVaultLockMaxRetentionDays": 400})
-    with pytest.raises(SettingsError, match="dbEngineVersion.*8.0.28"):
+    with pytest.raises(SettingsError, match=r"dbEngineVersion.*8\.0\.28"):
         parse({**base, "dbEngineVersion": "8.0.25"})
