@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from tap.components.backup import Backup, BackupArgs
 from tap.components.compute import Fleet, FleetArgs
 from tap.components.context import StackContext
 from tap.components.database import Database, DatabaseArgs
@@ -17,6 +18,7 @@ from tap.components.monitoring import Monitoring, MonitoringArgs
 from tap.components.network import Network, NetworkArgs
 from tap.components.security import SecurityArgs, SecurityGroups
 from tap.components.storage import Storage, StorageArgs
+from tap.errors import TapError
 from tap.naming import Namer, default_tags
 from tap.settings import Settings
 
@@ -174,6 +176,22 @@ class TapStack(pulumi.ComponentResource):
             ),
             child,
         )
+
+        # ---- backups of the prod database (from the phase the phase machine creates it) ------
+        self.backup: Backup | None = None
+        if plan.prod_database:
+            if db.instance is None:  # the database component follows the same plan field
+                raise TapError("the phase plan has a production database but none was declared")
+            self.backup = Backup(
+                "backup",
+                BackupArgs(
+                    ctx=ctx,
+                    kms_key_arn=key_arn,
+                    db_instance_arn=db.instance.arn,
+                    replica_provider=self.replica_provider,
+                ),
+                child,
+            )
 
         # ---- migration state ----------------------------------------------------------------
         self.migration = MigrationState("migration", MigrationStateArgs(ctx=ctx, kms_key_arn=key_arn), child)

@@ -82,4 +82,9 @@ VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
         },
         "day 180",
     ),
+    ("backup-vault-customer-key", t.BACKUP_VAULT, {"kmsKeyArn": DELETE}, "unset"),
+    ("backup-vault-customer-key", t.BACKUP_VAULT, {"kmsKeyArn": "alias/aws/backup"}, "AWS-managed"),
+    ("backup-vault-lock-bounds", t.BACKUP_VAULT_LOCK, {"minRetentionDays": 1.0}, "at least 7"),
+    ("backup-vault-lock-bounds", t.BACKUP_VAULT_LOCK, {"maxRetentionDays": DELETE}, "forever"),
+    ("backup-vault-lock-bounds", t.BACKUP_VAULT_LOCK, {"changeableForDays": 1.0}, "at least 3"),
 ]

@@ -4,7 +4,12 @@ relationship cut, and the fragment the violation must name."""
 from __future__ import annotations
 
 from tap.policies.offline import StackResource
-from tests.policy.stack_examples import good_stack, replaced, without
+from tests.policy.stack_examples import REPLICA_VAULT_ARN, good_stack, replaced, without
+
+_RULE = {
+    "targetVaultName": "prod-backup-vault",
+    "copyActions": [{"destinationVaultArn": REPLICA_VAULT_ARN, "lifecycle": {"deleteAfter": 35.0}}],
+}
 
 BROKEN: list[tuple[str, list[StackResource], str]] = [
     (
@@ -30,5 +35,27 @@ BROKEN: list[tuple[str, list[StackResource], str]] = [
         "s3-server-access-logging",
         replaced(good_stack(), "logs-access-logging", targetBucket="logs"),
         "into itself",
+    ),
+    ("backup-prod-database", without(good_stack(), "backup-selection"), "prod-rds"),
+    ("backup-prod-database", without(good_stack(), "prod-backup-vault-replica-lock"), "vault-replica"),
+    (
+        "backup-prod-database",
+        replaced(
+            good_stack(),
+            "backup-plan",
+            rules=[
+                {
+                    "targetVaultName": "prod-backup-vault",
+                    "lifecycle": {"deleteAfter": 35.0},
+                    "copyActions": [],
+                }
+            ],
+        ),
+        "another region",
+    ),
+    (
+        "backup-prod-database",
+        replaced(good_stack(), "backup-plan", rules=[{**_RULE, "lifecycle": {"deleteAfter": 500.0}}]),
+        "outside",
     ),
 ]

@@ -16,7 +16,48 @@ LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/p
 TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-tg-green/def"
 ACL_ARN = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/prod-waf/acl-1"
 WAF_LOGS_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-prod"
+DB_ARN = "arn:aws:rds:us-east-1:123456789012:db:prod-rds"
+VAULT_ARN = "arn:aws:backup:us-east-1:123456789012:backup-vault:prod-backup-vault"
+REPLICA_VAULT_ARN = "arn:aws:backup:us-west-2:123456789012:backup-vault:prod-backup-vault-replica"
 FLOW_LOGS_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:/tap/flow"
+
+
+def backup_resources(keep: float = 35.0) -> list[StackResource]:
+    rule = {
+        "ruleName": "daily",
+        "targetVaultName": "prod-backup-vault",
+        "schedule": "cron(0 5 ? * * *)",
+        "lifecycle": {"deleteAfter": keep},
+        "copyActions": [{"destinationVaultArn": REPLICA_VAULT_ARN, "lifecycle": {"deleteAfter": keep}}],
+    }
+    return [
+        res(t.BACKUP_VAULT, "vault", id="prod-backup-vault", name="prod-backup-vault", arn=VAULT_ARN),
+        res(
+            t.BACKUP_VAULT,
+            "vault-replica",
+            id="prod-backup-vault-replica",
+            name="prod-backup-vault-replica",
+            arn=REPLICA_VAULT_ARN,
+        ),
+        *(
+            res(
+                t.BACKUP_VAULT_LOCK,
+                f"{v}-lock",
+                backupVaultName=v,
+                minRetentionDays=7.0,
+                maxRetentionDays=400.0,
+            )
+            for v in ("prod-backup-vault", "prod-backup-vault-replica")
+        ),
+        res(
+            t.BACKUP_PLAN,
+            "backup-plan",
+            id="plan-1",
+            arn="arn:aws:backup:us-east-1:123456789012:backup-plan:plan-1",
+            rules=[rule],
+        ),
+        res(t.BACKUP_SELECTION, "backup-selection", planId="plan-1", resources=[DB_ARN]),
+    ]
 
 
 def phase_doc(phase: str) -> str:
@@ -124,7 +165,9 @@ def good_stack(
             vpcSecurityGroupIds=["sg-db"],
             multiAz=True,
             optionGroupName="prod-mysql-audit",
+            arn=DB_ARN,
         ),
+        *backup_resources(),
         res(
             t.RDS_OPTION_GROUP,
             "mysql-audit",

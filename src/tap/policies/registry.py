@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tap.policies import (
     audit_logs,
+    backup,
     compute,
     database,
     dns,
@@ -33,6 +34,7 @@ RESOURCE_RULES: tuple[ResourceRule, ...] = (
     *secrets.RULES,
     *audit_logs.RULES,
     *log_archive.RULES,
+    *backup.RULES,
 )
 
 STACK_RULES: tuple[StackRule, ...] = (
@@ -44,6 +46,7 @@ STACK_RULES: tuple[StackRule, ...] = (
     *relationships.STACK_RULES,
     *audit_logs.STACK_RULES,
     *log_archive.STACK_RULES,
+    *backup.STACK_RULES,
 )
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (*RESOURCE_RULES, *STACK_RULES)
