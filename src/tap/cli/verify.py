@@ -12,6 +12,8 @@ from tap.cli.common import EXIT_FAILED, ConfigOption, err, handles_errors, out, 
 from tap.live.errors import LiveReadError
 from tap.offline.engine import render
 from tap.phases import PHASE_NAMES, parse_phase
+from tap.policies.evidence import build_report
+from tap.policies.evidence_files import write_report
 from tap.policies.registry import STACK_RULES
 from tap.policies.verify import Verification, verify_plan
 
@@ -72,6 +74,12 @@ OutputsOption = typer.Option(
     dir_okay=False,
 )
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
+ReportOption = typer.Option(
+    None,
+    "--report",
+    help="Also write a control-by-control compliance report (Markdown and JSON) into this directory.",
+    file_okay=False,
+)
 
 
 @handles_errors
@@ -81,8 +89,12 @@ def verify_command(
     outputs: Path = OutputsOption,
     as_json: bool = JsonOption,
     config: Path = ConfigOption,
+    report: Path = ReportOption,
 ) -> None:
-    """Check every policy rule and the network reachability matrix (SPEC R14.2, R16)."""
+    """Check every policy rule and the network reachability matrix (SPEC R14.2, R16); with
+    --report, write the compliance evidence per FSBP control and PCI DSS requirement (R19)."""
+    history: list[dict[str, object]] = []
+    note = ""
     if live:
         from tap.aws_clients import AwsClients
         from tap.live.verify import verify_live
@@ -98,12 +110,21 @@ def verify_command(
                 "(written by `tap outputs --flat` or `pulumi stack output --json`)"
             )
         with err.status("Reading the deployed stack through the AWS APIs..."):
-            result = verify_live(AwsClients.from_environment(), outputs)
+            clients = AwsClients.from_environment()
+            result = verify_live(clients, outputs)
+            if report is not None:
+                from tap.live.change_evidence import migration_history
+                from tap.live.outputs import load_outputs
+
+                history, note = migration_history(clients, load_outputs(outputs))
     else:
         if phase is not None:
             parse_phase(phase)
         with err.status("Rendering the plan offline and checking it..."):
             result = verify_plan(render(settings_values(config, phase)))
+    if report is not None:
+        written = write_report(build_report(result.report, result.source, history, note), report)
+        err.print(f"compliance report: {written[0]} and {written[1]}")
     if as_json:
         print_json(result.as_json())
     else:

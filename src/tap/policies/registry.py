@@ -19,6 +19,7 @@ from tap.policies import (
     secrets,
     storage,
 )
+from tap.policies.controls import DEVIATIONS
 from tap.policies.rules import ResourceRule, StackRule
 
 RESOURCE_RULES: tuple[ResourceRule, ...] = (
@@ -59,6 +60,10 @@ def rule_named(name: str) -> ResourceRule | StackRule:
     raise KeyError(name)
 
 
+def _controls(rule: ResourceRule | StackRule) -> str:
+    return ", ".join(c.id for c in rule.controls)
+
+
 def reference_markdown() -> str:
     """docs/policies.md, generated from the registry (a test keeps the file in step)."""
     lines = [
@@ -72,13 +77,21 @@ def reference_markdown() -> str:
         "",
         "## Resource rules",
         "",
-        "| rule | spec | applies to | what it requires |",
-        "| --- | --- | --- | --- |",
+        "| rule | spec | applies to | what it requires | evidences (tap.policies.controls) |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for r in RESOURCE_RULES:
         types = ", ".join(sorted(x.rsplit(":", 1)[-1] if x != "*" else "every resource" for x in r.types))
-        lines.append(f"| `{r.name}` | {r.spec} | {types} | {r.description} |")
-    lines += ["", "## Stack rules", "", "| rule | spec | what it requires |", "| --- | --- | --- |"]
+        lines.append(f"| `{r.name}` | {r.spec} | {types} | {r.description} | {_controls(r)} |")
+    lines += [
+        "",
+        "## Stack rules",
+        "",
+        "| rule | spec | what it requires | evidences |",
+        "| --- | --- | --- | --- |",
+    ]
     for s in STACK_RULES:
-        lines.append(f"| `{s.name}` | {s.spec} | {s.description} |")
+        lines.append(f"| `{s.name}` | {s.spec} | {s.description} | {_controls(s)} |")
+    lines += ["", "## Deliberate deviations", "", "| deviation | controls | why |", "| --- | --- | --- |"]
+    lines += [f"| {d.what} | {', '.join(d.controls)} | {d.reason} |" for d in DEVIATIONS]
     return "\n".join(lines) + "\n"
