@@ -49,6 +49,18 @@ def show_matrix(v: Verification) -> None:
     out.print(table)
 
 
+def show_baseline(v: Verification) -> None:
+    if not v.baseline:
+        return
+    table = Table(title="account baseline", title_justify="left", show_edge=False, pad_edge=False)
+    for col in ("check", "status", "what was read"):
+        table.add_column(col, overflow="fold")
+    for b in v.baseline:
+        colour = "green" if b.ok else "red"
+        table.add_row(b.check, f"[{colour}]{b.status.value}[/]", b.detail)
+    out.print(table)
+
+
 def summary(v: Verification) -> str:
     r = v.report
     checks_failed = len(r.violations)
@@ -56,6 +68,11 @@ def summary(v: Verification) -> str:
         f"{len(r.rules)} rules, {len(r.findings) - checks_failed} checks passed, {checks_failed} failed "
         f"({len(r.failed_rules())} rule(s)); reachability {len(v.cells) - len(v.wrong_cells)}/"
         f"{len(v.cells)} cells as expected"
+        + (
+            f"; account baseline {sum(b.ok for b in v.baseline)}/{len(v.baseline)} present"
+            if v.baseline
+            else ""
+        )
     )
 
 
@@ -123,13 +140,17 @@ def verify_command(
         with err.status("Rendering the plan offline and checking it..."):
             result = verify_plan(render(settings_values(config, phase)))
     if report is not None:
-        written = write_report(build_report(result.report, result.source, history, note), report)
+        evidence = build_report(
+            result.report, result.source, history, note, [b.as_json() for b in result.baseline]
+        )
+        written = write_report(evidence, report)
         err.print(f"compliance report: {written[0]} and {written[1]}")
     if as_json:
         print_json(result.as_json())
     else:
         show_policy(result)
         show_matrix(result)
+        show_baseline(result)
         colour = "green" if result.ok else "red"
         out.print(f"[bold {colour}]{'PASS' if result.ok else 'FAIL'}[/]: {summary(result)}")
     if not result.ok:

@@ -45,6 +45,8 @@ class ComplianceReport:
     history: tuple[dict[str, Any], ...] = ()
     history_note: str = ""
     out_of_scope: tuple[tuple[str, str], ...] = field(default=OUT_OF_SCOPE)
+    # The account baseline as `--live` read it (CloudTrail, GuardDuty, Config, Security Hub).
+    baseline: tuple[dict[str, Any], ...] = ()
 
     def control(self, cid: str) -> ControlEvidence:
         for c in self.controls:
@@ -87,6 +89,7 @@ class ComplianceReport:
             ],
             "out_of_scope": [{"controls": c, "why": why} for c, why in self.out_of_scope],
             "change_evidence": {"migration_history": list(self.history), "note": self.history_note},
+            "account_baseline": list(self.baseline),
         }
 
 
@@ -109,6 +112,7 @@ def build_report(
     source: str,
     history: Sequence[dict[str, Any]] = (),
     history_note: str = "",
+    baseline: Sequence[dict[str, Any]] = (),
 ) -> ComplianceReport:
     """One entry per control the table names, from the rules that ran in `report`."""
     ran = set(report.rules)
@@ -129,4 +133,6 @@ def build_report(
                 deviations=deviations,
             )
         )
-    return ComplianceReport(source, tuple(controls), tuple(history), history_note)
+    return ComplianceReport(
+        source, tuple(controls), tuple(history), history_note, OUT_OF_SCOPE, tuple(baseline)
+    )

@@ -54,6 +54,10 @@ def markdown(report: ComplianceReport) -> str:
     lines += [f"| `{d.id}` | {', '.join(d.controls)} | {d.what} | {d.reason} |" for d in DEVIATIONS]
     lines += ["", "## Out of scope for an application stack", ""]
     lines += [f"- {controls}: {why}" for controls, why in report.out_of_scope]
+    if report.baseline:
+        lines += ["", "## Account baseline (read live)", "", "| check | status | what was read |"]
+        lines += ["| --- | --- | --- |"]
+        lines += [f"| {b['check']} | {b['status']} | {b['detail']} |" for b in report.baseline]
     lines += ["", "## Change evidence: migration history", ""]
     if report.history:
         lines += ["| # | time | from | to | outcome | reason |", "| --- | --- | --- | --- | --- | --- |"]
