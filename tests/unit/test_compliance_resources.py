@@ -97,3 +97,16 @@ def test_r19_settings_refuse_audit_retention_below_a_year_and_lock_bounds_that_f
         parse({**base, "backupRetentionDays": 500, "backupVaultLockMaxRetentionDays": 400})
     with pytest.raises(SettingsError, match=r"dbEngineVersion.*8\.0\.28"):
         parse({**base, "dbEngineVersion": "8.0.25"})
+
+
+def test_r7_4_key_policy_lets_cloudwatch_logs_encrypt_the_waf_log_group(plan: Plan) -> None:
+    """The WAF log group is under the prod key: the key's logs statement must cover its ARN."""
+    import fnmatch
+
+    key = plan.one("aws:kms/key:Key", "prod-kms-pay01")
+    group = plan.one(LOG_GROUP, "prod-waf-logs-pay01")
+    (st,) = [s for s in json.loads(key.get("policy"))["Statement"] if s["Sid"] == "CloudWatchLogsUsesKey"]
+    assert st["Principal"] == {"Service": f"logs.{plan.settings.core.region}.amazonaws.com"}
+    pattern = st["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+    assert fnmatch.fnmatchcase(group.outputs["arn"], pattern)
+    assert group.get("kmsKeyId") == key.outputs["arn"]
