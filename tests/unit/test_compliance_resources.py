@@ -4,11 +4,13 @@ and audit retention, checked as relationships between the resources the program 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
 from tap.errors import SettingsError
 from tap.offline.plan import Plan
+from tap.phases import Phase
 from tap.settings import parse
 from tests.unit.test_storage import buckets, part
 
@@ -110,3 +112,18 @@ def test_r7_4_key_policy_lets_cloudwatch_logs_encrypt_the_waf_log_group(plan: Pl
     pattern = st["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert fnmatch.fnmatchcase(group.outputs["arn"], pattern)
     assert group.get("kmsKeyId") == key.outputs["arn"]
+
+
+def test_r12_compliance_outputs_name_the_resources_they_describe(plan: Plan) -> None:
+    out = plan.outputs
+    assert plan.by_arn(out["waf_log_group_arn"]).get("name") == out["waf_log_group_name"]
+    assert plan.by_arn(out["access_log_bucket_arn"]).get("bucket") == out["access_log_bucket_name"]
+    assert plan.by_arn(out["backup_vault_arn"]).type == "aws:backup/vault:Vault"
+    assert out["backup_replica_vault_arn"].split(":")[3] == plan.settings.core.replica_region
+    assert plan.by_id(out["backup_plan_id"]).type == "aws:backup/plan:Plan"
+
+
+def test_r12_backup_outputs_are_null_before_the_database_exists(plans: Callable[[Phase], Plan]) -> None:
+    out = plans(Phase.INITIAL).outputs
+    keys = ("backup_vault_arn", "backup_plan_id", "backup_replica_kms_key_arn")
+    assert [out[k] for k in keys] == [None] * 3
