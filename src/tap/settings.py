@@ -173,7 +173,8 @@ class NetworkSettings:
         "logRetentionDays",
         90,
         IntChoice(LOG_RETENTION_DAYS),
-        "Retention of every CloudWatch log group the stack creates.",
+        "Retention of the operational CloudWatch log groups (RDS error and slow-query "
+        "exports); audit-relevant groups keep auditLogRetentionDays.",
     )
 
 
