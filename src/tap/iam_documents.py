@@ -31,6 +31,9 @@ ALLOWED_MANAGED_POLICIES: dict[str, str] = {
     "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole": (
         "RDS enhanced monitoring writes OS metrics to the RDSOSMetrics log group."
     ),
+    "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup": (
+        "AWS Backup snapshots and copies the database; AWS maintains the RDS actions it needs."
+    ),
 }
 
 # The namespace the app fleets publish custom metrics to (the PutMetricData condition).

@@ -131,11 +131,38 @@ class StackOutputs(TypedDict):
     migration_phase_parameter_name: str
     migration_state_table_name: str
     migration_state_table_arn: str
+    # compliance (R19): audit logging, access logs, backups
+    db_option_group_name: str
+    waf_log_group_name: str
+    waf_log_group_arn: str
+    access_log_bucket_name: str
+    access_log_bucket_arn: str
+    backup_vault_name: str | None
+    backup_vault_arn: str | None
+    backup_replica_vault_arn: str | None
+    backup_plan_id: str | None
+    backup_replica_kms_key_arn: str | None
 
 
 def _maybe(resource: pulumi.Resource | None, attr: str) -> Any:
     """An attribute of a resource that exists only in some phases (None otherwise)."""
     return getattr(resource, attr) if resource is not None else None
+
+
+def compliance_outputs(stack: TapStack) -> dict[str, Any]:
+    backup, waf_logs = stack.backup, stack.load_balancer.waf_logging.log_group
+    return {
+        "db_option_group_name": stack.database.option_group.name,
+        "waf_log_group_name": waf_logs.name,
+        "waf_log_group_arn": waf_logs.arn,
+        "access_log_bucket_name": stack.storage.access_log_bucket.bucket,
+        "access_log_bucket_arn": stack.storage.access_log_bucket.arn,
+        "backup_vault_name": _maybe(backup and backup.vault, "name"),
+        "backup_vault_arn": _maybe(backup and backup.vault, "arn"),
+        "backup_replica_vault_arn": _maybe(backup and backup.replica_vault, "arn"),
+        "backup_plan_id": _maybe(backup and backup.plan, "id"),
+        "backup_replica_kms_key_arn": _maybe(backup and backup.replica_key, "arn"),
+    }
 
 
 def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
@@ -252,6 +279,7 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "migration_phase_parameter_name": mig.phase_parameter.name,
         "migration_state_table_name": mig.table.name,
         "migration_state_table_arn": mig.table.arn,
+        **compliance_outputs(stack),
     }
     missing = set(StackOutputs.__annotations__) ^ set(out)
     if missing:  # a programming error, caught by the first render in the test suite

@@ -25,6 +25,7 @@ from tap.phases import (
     PhasePlan,
     plan_for,
 )
+from tap.rds_audit import audit_plugin_problem
 from tap.settings_types import (
     Boolean,
     Choice,
@@ -172,7 +173,8 @@ class NetworkSettings:
         "logRetentionDays",
         90,
         IntChoice(LOG_RETENTION_DAYS),
-        "Retention of every CloudWatch log group the stack creates.",
+        "Retention of the operational CloudWatch log groups (RDS error and slow-query "
+        "exports); audit-relevant groups keep auditLogRetentionDays.",
     )
 
 
@@ -446,6 +448,56 @@ class MigrationSettings:
     )
 
 
+# PCI DSS 10.5.1: audit logs kept at least 12 months, the last 3 immediately available.
+AUDIT_RETENTION_MIN_DAYS = 365
+
+
+@dataclass(frozen=True)
+class ComplianceSettings:
+    audit_log_retention_days: int = setting(
+        "auditLogRetentionDays",
+        365,
+        IntChoice(
+            tuple(d for d in LOG_RETENTION_DAYS if d >= AUDIT_RETENTION_MIN_DAYS),
+            "CloudWatch Logs retention periods of at least 12 months, as PCI DSS 10.5.1 requires",
+        ),
+        "Retention of the audit-relevant log groups (flow logs, WAF, DNS query logs, database "
+        "audit): at least 365 days (PCI DSS 10.5.1 keeps 12 months).",
+    )
+    backup_retention_days: int = setting(
+        "backupRetentionDays",
+        35,
+        Integer(7, 36500),
+        "Days AWS Backup keeps each daily recovery point of the prod database, in both vaults.",
+    )
+    backup_vault_lock_mode: str = setting(
+        "backupVaultLockMode",
+        "governance",
+        Choice(("governance", "compliance")),
+        "Vault lock mode: governance (privileged IAM users can still remove it) or compliance "
+        "(immutable once the grace period ends: see the runbook's warning).",
+    )
+    backup_vault_lock_grace_days: int = setting(
+        "backupVaultLockGraceDays",
+        3,
+        Integer(3, 36500),
+        "Compliance mode only: days the lock can still be removed after it is set "
+        "(changeable_for_days; AWS's minimum is 3).",
+    )
+    backup_vault_lock_min_retention_days: int = setting(
+        "backupVaultLockMinRetentionDays",
+        7,
+        Integer(1, 36500),
+        "Shortest retention the vault lock accepts for a recovery point.",
+    )
+    backup_vault_lock_max_retention_days: int = setting(
+        "backupVaultLockMaxRetentionDays",
+        400,
+        Integer(1, 36500),
+        "Longest retention the vault lock accepts for a recovery point.",
+    )
+
+
 GROUPS: dict[str, type] = {
     "core": CoreSettings,
     "network": NetworkSettings,
@@ -455,6 +507,7 @@ GROUPS: dict[str, type] = {
     "dns": DnsSettings,
     "monitoring": MonitoringSettings,
     "migration": MigrationSettings,
+    "compliance": ComplianceSettings,
 }
 
 
@@ -468,6 +521,7 @@ class Settings:
     dns: DnsSettings = field(default_factory=DnsSettings)
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     migration: MigrationSettings = field(default_factory=MigrationSettings)
+    compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
 
     @property
     def fleet_sizes(self) -> FleetSizes:
@@ -666,6 +720,7 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
             f"at least twice dnsTtlSeconds ({2 * d.record_ttl}): resolvers may keep the "
             "old answer for one TTL",
         )
+    yield from _compliance_checks(s.compliance, s.database.engine_version)
 
 
 def _deployability_checks(s: Settings) -> Iterator[Problem]:
@@ -690,4 +745,26 @@ def _deployability_checks(s: Settings) -> Iterator[Problem]:
             "true before green runs (phase "
             f"{s.core.migration_phase.value!r}): the HTTPS listener needs the certificate, which "
             "validates only once the zone is delegated; `tap preflight` checks the delegation",
+        )
+
+
+def _compliance_checks(c: ComplianceSettings, engine_version: str) -> Iterator[Problem]:
+    """The audit option must exist for the pinned engine version, and a recovery point whose
+    retention the vault lock refuses fails its backup job."""
+    why = audit_plugin_problem(engine_version)
+    if why:
+        yield Problem("dbEngineVersion", engine_version, why + " (the database audit log needs it)")
+    lo, hi = c.backup_vault_lock_min_retention_days, c.backup_vault_lock_max_retention_days
+    if lo > hi:
+        yield Problem(
+            "backupVaultLockMinRetentionDays",
+            lo,
+            f"at most backupVaultLockMaxRetentionDays ({hi})",
+        )
+    elif not lo <= c.backup_retention_days <= hi:
+        yield Problem(
+            "backupRetentionDays",
+            c.backup_retention_days,
+            f"a value the vault lock accepts: from backupVaultLockMinRetentionDays ({lo}) to "
+            f"backupVaultLockMaxRetentionDays ({hi}); AWS Backup fails jobs outside those bounds",
         )

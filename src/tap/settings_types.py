@@ -177,13 +177,19 @@ class ListOf(Converter[tuple[Any, ...]]):
 @dataclass(frozen=True)
 class IntChoice(Converter[int]):
     choices: tuple[int, ...]
+    # Why the choices are what they are, when that is more than a service's list.
+    reason: str = ""
 
     @property
     def allowed(self) -> str:
-        return "one of: " + ", ".join(str(c) for c in self.choices)
+        listed = "one of: " + ", ".join(str(c) for c in self.choices)
+        return f"{listed} ({self.reason})" if self.reason else listed
 
     def __call__(self, raw: object) -> int:
-        value = Integer(min(self.choices), max(self.choices))(raw) if not isinstance(raw, bool) else None
+        try:
+            value = Integer(min(self.choices), max(self.choices))(raw) if not isinstance(raw, bool) else None
+        except ValueError:
+            raise ValueError(self.allowed) from None
         if value not in self.choices:
             raise ValueError(self.allowed)
         return value

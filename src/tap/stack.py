@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from tap.components.backup import Backup, BackupArgs
 from tap.components.compute import Fleet, FleetArgs
 from tap.components.context import StackContext
 from tap.components.database import Database, DatabaseArgs
@@ -18,6 +19,7 @@ from tap.components.network import Network, NetworkArgs
 from tap.components.route53_alarms import ROUTE53_METRICS_REGION, HealthCheckAlarms, HealthCheckAlarmsArgs
 from tap.components.security import SecurityArgs, SecurityGroups
 from tap.components.storage import Storage, StorageArgs
+from tap.errors import TapError
 from tap.naming import Namer, default_tags
 from tap.settings import Settings
 
@@ -104,6 +106,7 @@ class TapStack(pulumi.ComponentResource):
                 log_bucket_policy=self.storage.log_bucket_policy,
                 zone_id=self.zone.zone_id,
                 app_fqdn=self.zone.app_fqdn,
+                kms_key_arn=key_arn,
             ),
             child,
         )
@@ -194,6 +197,22 @@ class TapStack(pulumi.ComponentResource):
             ),
             child,
         )
+
+        # ---- backups of the prod database (from the phase the phase machine creates it) ------
+        self.backup: Backup | None = None
+        if plan.prod_database:
+            if db.instance is None:  # the database component follows the same plan field
+                raise TapError("the phase plan has a production database but none was declared")
+            self.backup = Backup(
+                "backup",
+                BackupArgs(
+                    ctx=ctx,
+                    kms_key_arn=key_arn,
+                    db_instance_arn=db.instance.arn,
+                    replica_provider=self.replica_provider,
+                ),
+                child,
+            )
 
         # ---- migration state ----------------------------------------------------------------
         self.migration = MigrationState("migration", MigrationStateArgs(ctx=ctx, kms_key_arn=key_arn), child)

@@ -13,6 +13,7 @@ from tap.policies import aws_types as t
 from tap.policies.offline import ResourceArgs, StackArgs, StackResource
 from tap.policies.registry import rule_named
 from tap.policies.rules import ResourceRule, StackRule
+from tests.policy.compliance_examples import COMPLIANT as COMPLIANCE_EXAMPLES
 
 SUBJECT = "subject-res"
 ACCOUNT = "123456789012"
@@ -174,7 +175,8 @@ COMPLIANT: dict[str, dict[str, Any]] = {
         "iamDatabaseAuthenticationEnabled": True,
         "performanceInsightsEnabled": True,
         "performanceInsightsKmsKeyId": KEY_ARN,
-        "enabledCloudwatchLogsExports": ["error", "general", "slowquery"],
+        "enabledCloudwatchLogsExports": ["audit", "error", "slowquery"],
+        "optionGroupName": "prod-mysql-audit",
         "parameterGroupName": "prod-mysql80",
         "dbSubnetGroupName": "prod-db-subnets",
         "vpcSecurityGroupIds": ["sg-db"],
@@ -330,3 +332,6 @@ def res(typ: str, name: str, /, **props: Any) -> StackResource:
     return StackResource(
         resource_type=typ, props=props, urn=f"urn:pulumi:test::tap::{typ}::{name}", name=name, provider=""
     )
+
+
+COMPLIANT.update(COMPLIANCE_EXAMPLES)

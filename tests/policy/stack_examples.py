@@ -14,6 +14,50 @@ PHASE_NAME = "/tap/pay01/migration/phase"
 LB_DNS = "prod-alb-pay01-123.us-east-1.elb.amazonaws.com"
 LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod-alb/abc"
 TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-tg-green/def"
+ACL_ARN = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/prod-waf/acl-1"
+WAF_LOGS_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-prod"
+DB_ARN = "arn:aws:rds:us-east-1:123456789012:db:prod-rds"
+VAULT_ARN = "arn:aws:backup:us-east-1:123456789012:backup-vault:prod-backup-vault"
+REPLICA_VAULT_ARN = "arn:aws:backup:us-west-2:123456789012:backup-vault:prod-backup-vault-replica"
+FLOW_LOGS_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:/tap/flow"
+
+
+def backup_resources(keep: float = 35.0) -> list[StackResource]:
+    rule = {
+        "ruleName": "daily",
+        "targetVaultName": "prod-backup-vault",
+        "schedule": "cron(0 5 ? * * *)",
+        "lifecycle": {"deleteAfter": keep},
+        "copyActions": [{"destinationVaultArn": REPLICA_VAULT_ARN, "lifecycle": {"deleteAfter": keep}}],
+    }
+    return [
+        res(t.BACKUP_VAULT, "vault", id="prod-backup-vault", name="prod-backup-vault", arn=VAULT_ARN),
+        res(
+            t.BACKUP_VAULT,
+            "vault-replica",
+            id="prod-backup-vault-replica",
+            name="prod-backup-vault-replica",
+            arn=REPLICA_VAULT_ARN,
+        ),
+        *(
+            res(
+                t.BACKUP_VAULT_LOCK,
+                f"{v}-lock",
+                backupVaultName=v,
+                minRetentionDays=7.0,
+                maxRetentionDays=400.0,
+            )
+            for v in ("prod-backup-vault", "prod-backup-vault-replica")
+        ),
+        res(
+            t.BACKUP_PLAN,
+            "backup-plan",
+            id="plan-1",
+            arn="arn:aws:backup:us-east-1:123456789012:backup-plan:plan-1",
+            rules=[rule],
+        ),
+        res(t.BACKUP_SELECTION, "backup-selection", planId="plan-1", resources=[DB_ARN]),
+    ]
 
 
 def phase_doc(phase: str) -> str:
@@ -26,7 +70,9 @@ def good_stack(
     rs: list[StackResource] = [
         res(t.SSM_PARAMETER, "phase", name=PHASE_NAME, insecureValue=phase_doc(phase), id=PHASE_NAME),
         res(t.VPC, "vpc", id="vpc-1", cidrBlock="10.0.0.0/16"),
-        res(t.FLOW_LOG, "flow-log", id="fl-1", vpcId="vpc-1", trafficType="ALL"),
+        res(
+            t.FLOW_LOG, "flow-log", id="fl-1", vpcId="vpc-1", trafficType="ALL", logDestination=FLOW_LOGS_ARN
+        ),
         res(t.INTERNET_GATEWAY, "igw", id="igw-1"),
         res(t.SUBNET, "public-a", id="subnet-pub-a", cidrBlock="10.0.1.0/24"),
         res(t.SUBNET, "public-b", id="subnet-pub-b", cidrBlock="10.0.2.0/24"),
@@ -121,11 +167,74 @@ def good_stack(
             dbSubnetGroupName="prod-db-subnets",
             vpcSecurityGroupIds=["sg-db"],
             multiAz=True,
+            optionGroupName="prod-mysql-audit",
+            arn=DB_ARN,
+        ),
+        *backup_resources(),
+        res(
+            t.RDS_OPTION_GROUP,
+            "mysql-audit",
+            id="prod-mysql-audit",
+            name="prod-mysql-audit",
+            engineName="mysql",
+            options=[
+                {
+                    "optionName": "MARIADB_AUDIT_PLUGIN",
+                    "optionSettings": [
+                        {"name": "SERVER_AUDIT_EVENTS", "value": "CONNECT,QUERY_DDL,QUERY_DCL"}
+                    ],
+                }
+            ],
+        ),
+        res(t.WEB_ACL, "waf", id="acl-1", arn=ACL_ARN, name="prod-waf"),
+        res(
+            t.WAF_LOGGING,
+            "waf-logging",
+            resourceArn=ACL_ARN,
+            logDestinationConfigs=[WAF_LOGS_ARN],
+            redactedFields=[
+                {"singleHeader": {"name": "authorization"}},
+                {"singleHeader": {"name": "cookie"}},
+            ],
+        ),
+        res(
+            t.LOG_GROUP,
+            "waf-logs",
+            id="aws-waf-logs-prod",
+            name="aws-waf-logs-prod",
+            arn=WAF_LOGS_ARN,
+            retentionInDays=365.0,
+        ),
+        res(
+            t.LOG_GROUP,
+            "flow-logs",
+            id="/tap/flow",
+            name="/tap/flow",
+            arn=FLOW_LOGS_ARN,
+            retentionInDays=365.0,
+        ),
+        res(
+            t.LOG_GROUP,
+            "rds-audit-logs",
+            id="/aws/rds/instance/prod-rds/audit",
+            name="/aws/rds/instance/prod-rds/audit",
+            retentionInDays=365.0,
+        ),
+        res(
+            t.LOG_GROUP,
+            "rds-error-logs",
+            id="/aws/rds/instance/prod-rds/error",
+            name="/aws/rds/instance/prod-rds/error",
+            retentionInDays=90.0,
         ),
         # dev's database, read with Instance.get: in no subnet group of this stack.
         res(t.RDS_INSTANCE, "dev-rds", id="dev-rds", dbSubnetGroupName="dev-subnets", multiAz=False),
     ]
-    for name, arn in (("logs", "arn:aws:s3:::logs"), ("replica", "arn:aws:s3:::replica")):
+    for name, arn in (
+        ("logs", "arn:aws:s3:::logs"),
+        ("replica", "arn:aws:s3:::replica"),
+        ("access-logs", "arn:aws:s3:::access-logs"),
+    ):
         rs += [
             res(t.S3_BUCKET, name, id=name, bucket=name, arn=arn),
             res(t.S3_PUBLIC_ACCESS_BLOCK, f"{name}-pab", bucket=name),
@@ -149,6 +258,7 @@ def good_stack(
             rules=[{"status": "Enabled", "destination": {"bucket": "arn:aws:s3:::replica"}}],
         )
     )
+    rs.append(res(t.S3_LOGGING, "logs-access-logging", bucket="logs", targetBucket="access-logs"))
     green_record: dict[str, Any] = {
         "name": "app.payments.example.com",
         "type": "A",

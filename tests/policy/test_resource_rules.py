@@ -20,6 +20,7 @@ from pulumi_policy.proxy import (
 from tap.policies import aws_types as t
 from tap.policies.registry import RESOURCE_RULES
 from tap.policies.rules import ANY_TYPE, ResourceRule
+from tests.policy.compliance_cases import VIOLATIONS as COMPLIANCE_VIOLATIONS
 from tests.policy.deployability_examples import OPTION_VIOLATIONS, PROPS_VIOLATIONS
 from tests.policy.examples import (
     APP_POLICY,
@@ -203,7 +204,13 @@ VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
         {"performanceInsightsKmsKeyId": DELETE},
         "our key",
     ),
-    ("rds-log-exports", t.RDS_INSTANCE, {"enabledCloudwatchLogsExports": ["error"]}, "general, slowquery"),
+    ("rds-log-exports", t.RDS_INSTANCE, {"enabledCloudwatchLogsExports": ["error"]}, "audit, slowquery"),
+    (
+        "rds-log-exports",
+        t.RDS_INSTANCE,
+        {"enabledCloudwatchLogsExports": ["audit", "error", "general", "slowquery"]},
+        "card data",
+    ),
     ("rds-managed-master-password", t.RDS_INSTANCE, {"password": "hunter2hunter2"}, "password"),
     ("rds-managed-master-password", t.RDS_INSTANCE, {"manageMasterUserPassword": DELETE}, "manage"),
     ("rds-own-parameter-and-subnet-group", t.RDS_INSTANCE, {"parameterGroupName": DELETE}, "TLS"),
@@ -396,6 +403,7 @@ VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
         {"userData": "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"},
         "access key",
     ),
+    *COMPLIANCE_VIOLATIONS,
 ]
 
 

@@ -9,6 +9,7 @@ from tap.phases import PHASES
 from tap.policies import aws_types as t
 from tap.policies.offline import StackResource
 from tap.policies.registry import STACK_RULES
+from tests.policy.compliance_stack_cases import BROKEN as COMPLIANCE_BROKEN
 from tests.policy.deployability_examples import STACK_BROKEN
 from tests.policy.examples import res, stack_violations
 from tests.policy.stack_examples import PHASE_NAME, good_stack, phase_doc, replaced, without
@@ -99,6 +100,7 @@ BROKEN: list[tuple[str, list[StackResource], str]] = [
         replaced(good_stack(), "phase", insecureValue='{"phase": "traffic-shift-25"}'),
         "traffic-shift-25",
     ),
+    *COMPLIANCE_BROKEN,
 ]
 
 

@@ -229,7 +229,7 @@ def build(clients: AwsClients, broken: str = GOOD) -> dict[str, str]:
         EnableIAMDatabaseAuthentication=True,
         EnablePerformanceInsights=True,
         PerformanceInsightsKMSKeyId=key,
-        EnableCloudwatchLogsExports=["error", "general", "slowquery"],
+        EnableCloudwatchLogsExports=["audit", "error", "slowquery"],
     )
     services = _services(clients, broken, key, lb["DNSName"], lb["CanonicalHostedZoneId"])
     return _flat(

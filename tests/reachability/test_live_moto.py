@@ -108,9 +108,18 @@ def test_r14_5_cli_verify_live_reads_outputs_file(
     monkeypatch.setenv("TAP_AWS_ENDPOINT_URL", moto_endpoint)
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     result = CliRunner().invoke(app, ["verify", "--live", "--outputs", str(outputs), "--json"])
-    assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["ok"] is True and data["source"].startswith("live stack")
+    assert data["source"].startswith("live stack")
+    assert data["policy"]["ok"] is True and all(c["ok"] for c in data["reachability"])
+    # The emulated account has no CloudTrail, GuardDuty, Config or Security Hub (R19): the stack
+    # is fine, the account is not, and verify says so with its failure exit code.
+    assert {b["check"]: b["status"] for b in data["baseline"]} == {
+        "cloudtrail": "absent",
+        "guardduty": "absent",
+        "config": "absent",
+        "securityhub": "absent",
+    }
+    assert data["ok"] is False and result.exit_code == 1, result.output
 
 
 def test_r14_5_live_outputs_without_vpc_id_name_the_key(clean: AwsClients) -> None:

@@ -93,7 +93,7 @@ def test_r5_4_instance_settings(plan: Plan) -> None:
         "copyTagsToSnapshot": True,
     }
     assert {k: i.get(k) for k in expected} == expected
-    assert sorted(i.get("enabledCloudwatchLogsExports")) == ["error", "general", "slowquery"]
+    assert sorted(i.get("enabledCloudwatchLogsExports")) == ["audit", "error", "slowquery"]
     assert i.get("finalSnapshotIdentifier")
 
 
@@ -139,9 +139,12 @@ def test_r5_4_exported_log_groups_exist_first_encrypted_with_retention(plan: Pla
         for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup")
         if g.get("name").startswith("/aws/rds/instance/prod-rds-pay01/")
     ]
-    assert sorted(g.get("name").rsplit("/", 1)[1] for g in groups) == ["error", "general", "slowquery"]
+    assert sorted(g.get("name").rsplit("/", 1)[1] for g in groups) == ["audit", "error", "slowquery"]
     for g in groups:
-        assert g.get("kmsKeyId") == key_arn and g.get("retentionInDays") == 90
+        # The audit export is audit evidence (12 months, R19); the others follow logRetentionDays.
+        kind = g.get("name").rsplit("/", 1)[1]
+        assert g.get("kmsKeyId") == key_arn
+        assert g.get("retentionInDays") == (365 if kind == "audit" else 90)
         assert g.urn in i.dependencies
 
 

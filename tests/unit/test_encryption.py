@@ -14,7 +14,10 @@ def test_r3_1_key_rotates_and_is_protected(plan: Plan) -> None:
 
 
 def test_r3_1_alias_names_the_key(plan: Plan) -> None:
-    key, alias = plan.one("aws:kms/key:Key", "prod-kms-pay01"), plan.one("aws:kms/alias:Alias")
+    key, alias = (
+        plan.one("aws:kms/key:Key", "prod-kms-pay01"),
+        plan.one("aws:kms/alias:Alias", "prod-kms-alias-pay01"),
+    )
     assert alias.get("name") == "alias/prod-encryption-pay01"
     assert alias.get("targetKeyId") == key.outputs["keyId"]
 

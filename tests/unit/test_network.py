@@ -88,7 +88,7 @@ def test_r1_3_flow_logs_go_to_an_encrypted_log_group_with_retention(plan: Plan) 
     group = plan.by_arn(flow.get("logDestination"))
     assert flow.get("vpcId") == vpc.id and flow.get("trafficType") == "ALL"
     assert group.get("kmsKeyId") == key.outputs["arn"]
-    assert group.get("retentionInDays") == 90
+    assert group.get("retentionInDays") == 365  # audit evidence: auditLogRetentionDays (R19)
     role = plan.by_arn(flow.get("iamRoleArn"))
     assert "vpc-flow-logs.amazonaws.com" in role.get("assumeRolePolicy")
 

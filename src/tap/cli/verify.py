@@ -12,6 +12,8 @@ from tap.cli.common import EXIT_FAILED, ConfigOption, err, handles_errors, out, 
 from tap.live.errors import LiveReadError
 from tap.offline.engine import render
 from tap.phases import PHASE_NAMES, parse_phase
+from tap.policies.evidence import build_report
+from tap.policies.evidence_files import write_report
 from tap.policies.registry import STACK_RULES
 from tap.policies.verify import Verification, verify_plan
 
@@ -47,6 +49,18 @@ def show_matrix(v: Verification) -> None:
     out.print(table)
 
 
+def show_baseline(v: Verification) -> None:
+    if not v.baseline:
+        return
+    table = Table(title="account baseline", title_justify="left", show_edge=False, pad_edge=False)
+    for col in ("check", "status", "what was read"):
+        table.add_column(col, overflow="fold")
+    for b in v.baseline:
+        colour = "green" if b.ok else "red"
+        table.add_row(b.check, f"[{colour}]{b.status.value}[/]", b.detail)
+    out.print(table)
+
+
 def summary(v: Verification) -> str:
     r = v.report
     checks_failed = len(r.violations)
@@ -54,6 +68,11 @@ def summary(v: Verification) -> str:
         f"{len(r.rules)} rules, {len(r.findings) - checks_failed} checks passed, {checks_failed} failed "
         f"({len(r.failed_rules())} rule(s)); reachability {len(v.cells) - len(v.wrong_cells)}/"
         f"{len(v.cells)} cells as expected"
+        + (
+            f"; account baseline {sum(b.ok for b in v.baseline)}/{len(v.baseline)} present"
+            if v.baseline
+            else ""
+        )
     )
 
 
@@ -72,6 +91,12 @@ OutputsOption = typer.Option(
     dir_okay=False,
 )
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
+ReportOption = typer.Option(
+    None,
+    "--report",
+    help="Also write a control-by-control compliance report (Markdown and JSON) into this directory.",
+    file_okay=False,
+)
 
 
 @handles_errors
@@ -81,8 +106,12 @@ def verify_command(
     outputs: Path = OutputsOption,
     as_json: bool = JsonOption,
     config: Path = ConfigOption,
+    report: Path = ReportOption,
 ) -> None:
-    """Check every policy rule and the network reachability matrix (SPEC R14.2, R16)."""
+    """Check every policy rule and the network reachability matrix (SPEC R14.2, R16); with
+    --report, write the compliance evidence per FSBP control and PCI DSS requirement (R19)."""
+    history: list[dict[str, object]] = []
+    note = ""
     if live:
         from tap.aws_clients import AwsClients
         from tap.live.verify import verify_live
@@ -98,17 +127,30 @@ def verify_command(
                 "(written by `tap outputs --flat` or `pulumi stack output --json`)"
             )
         with err.status("Reading the deployed stack through the AWS APIs..."):
-            result = verify_live(AwsClients.from_environment(), outputs)
+            clients = AwsClients.from_environment()
+            result = verify_live(clients, outputs)
+            if report is not None:
+                from tap.live.change_evidence import migration_history
+                from tap.live.outputs import load_outputs
+
+                history, note = migration_history(clients, load_outputs(outputs))
     else:
         if phase is not None:
             parse_phase(phase)
         with err.status("Rendering the plan offline and checking it..."):
             result = verify_plan(render(settings_values(config, phase)))
+    if report is not None:
+        evidence = build_report(
+            result.report, result.source, history, note, [b.as_json() for b in result.baseline]
+        )
+        written = write_report(evidence, report)
+        err.print(f"compliance report: {written[0]} and {written[1]}")
     if as_json:
         print_json(result.as_json())
     else:
         show_policy(result)
         show_matrix(result)
+        show_baseline(result)
         colour = "green" if result.ok else "red"
         out.print(f"[bold {colour}]{'PASS' if result.ok else 'FAIL'}[/]: {summary(result)}")
     if not result.ok:

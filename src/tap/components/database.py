@@ -29,12 +29,14 @@ import pulumi_aws as aws
 
 from tap.components import timeouts
 from tap.components.context import StackContext
+from tap.components.database_audit import audit_option_group, export_retention_days
 from tap.errors import TapError
 from tap.iam_documents import service_trust
 from tap.phases import SystemOfRecord, first_phase_with_snapshot_chain
 
 MYSQL_PORT = 3306
-LOG_EXPORTS = ("error", "general", "slowquery")
+# No "general": it would export every statement, card and personal data included (R5.4).
+LOG_EXPORTS = ("audit", "error", "slowquery")
 # One of tap.iam_documents.ALLOWED_MANAGED_POLICIES (the policy checks enforce the list).
 RDS_MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
@@ -85,17 +87,19 @@ class Database(pulumi.ComponentResource):
             ctx.name("mysql-params"),
             name=ctx.name("mysql-params"),
             family=db.parameter_group_family,
+            # The description is ForceNew on a named group the instance uses: left as it was,
+            # although general_log is no longer set (R5.4), rather than replace the group.
             description="Production MySQL 8.0: TLS required, slow and general logs to CloudWatch",
             parameters=[
                 aws.rds.ParameterGroupParameterArgs(name="require_secure_transport", value="1"),
                 aws.rds.ParameterGroupParameterArgs(name="slow_query_log", value="1"),
                 aws.rds.ParameterGroupParameterArgs(name="long_query_time", value="1"),
-                aws.rds.ParameterGroupParameterArgs(name="general_log", value="1"),
                 aws.rds.ParameterGroupParameterArgs(name="log_output", value="FILE"),
             ],
             tags={"Name": ctx.name("mysql-params")},
             opts=child,
         )
+        self.option_group = audit_option_group(ctx, self)
         self.monitoring_role = aws.iam.Role(
             ctx.name("rds-monitoring-role"),
             assume_role_policy=service_trust("monitoring.rds.amazonaws.com", ctx.account_id),
@@ -197,7 +201,7 @@ class Database(pulumi.ComponentResource):
             aws.cloudwatch.LogGroup(
                 ctx.name(f"rds-{kind}-logs"),
                 name=f"/aws/rds/instance/{identifier}/{kind}",
-                retention_in_days=ctx.settings.network.log_retention_days,
+                retention_in_days=export_retention_days(ctx.settings, kind),
                 kms_key_id=args.kms_key_arn,
                 opts=pulumi.ResourceOptions(parent=self),
             )
@@ -223,6 +227,7 @@ class Database(pulumi.ComponentResource):
             publicly_accessible=False,
             port=MYSQL_PORT,
             parameter_group_name=self.parameter_group.name,
+            option_group_name=self.option_group.name,
             backup_retention_period=db.backup_retention_days,
             backup_window="03:00-04:00",
             maintenance_window="Mon:04:00-Mon:05:00",

@@ -102,7 +102,8 @@ class HostedZone(pulumi.ComponentResource):
             self.query_log_group = aws.cloudwatch.LogGroup(
                 ctx.name("dns-query-logs"),
                 name=f"/aws/route53/{d.domain_name}",
-                retention_in_days=ctx.settings.network.log_retention_days,
+                # Audit evidence (PCI DSS 10.2, 10.5.1): kept 12 months.
+                retention_in_days=ctx.settings.compliance.audit_log_retention_days,
                 kms_key_id=args.kms_key_arn,
                 opts=child,
             )

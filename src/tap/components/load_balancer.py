@@ -13,6 +13,7 @@ from tap.components import timeouts
 from tap.components.compute import APP_PORT, HEALTH_PATH
 from tap.components.context import StackContext
 from tap.components.storage import ALB_LOG_PREFIX
+from tap.components.waf_logging import WafLogging, WafLoggingArgs
 
 COLOURS = ("blue", "green")
 # AWS managed rule groups: the baseline PCI DSS 6.4 asks a web application firewall to apply.
@@ -34,6 +35,7 @@ class LoadBalancerArgs:
     log_bucket_policy: pulumi.Resource
     zone_id: pulumi.Input[str]
     app_fqdn: str
+    kms_key_arn: pulumi.Input[str]
 
 
 def visibility(metric: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgs:
@@ -106,6 +108,11 @@ class LoadBalancer(pulumi.ComponentResource):
             resource_arn=self.alb.arn,
             web_acl_arn=self.web_acl.arn,
             opts=child,
+        )
+        self.waf_logging = WafLogging(
+            "waf-logging",
+            WafLoggingArgs(ctx=ctx, web_acl_arn=self.web_acl.arn, kms_key_arn=args.kms_key_arn),
+            child,
         )
         self.register_outputs({"alb_arn": self.alb.arn, "alb_dns_name": self.alb.dns_name})
 

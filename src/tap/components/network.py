@@ -142,7 +142,8 @@ class Network(pulumi.ComponentResource):
         self.flow_log_group = aws.cloudwatch.LogGroup(
             ctx.name("flow-logs"),
             name=f"/tap/vpc-flow-logs/{ctx.name('vpc')}",
-            retention_in_days=n.log_retention_days,
+            # Audit evidence (PCI DSS 10.2, 10.5.1): kept 12 months, not the general retention.
+            retention_in_days=ctx.settings.compliance.audit_log_retention_days,
             kms_key_id=args.kms_key_arn,
             opts=child,
         )

@@ -20,6 +20,8 @@ from tap.iam_documents import allow, document, service_trust
 
 # Where the ALB writes its access logs inside the log bucket.
 ALB_LOG_PREFIX = "alb"
+# Where S3 writes the log bucket's server access logs inside the access-log bucket.
+ACCESS_LOG_PREFIX = "s3-access/logs/"
 
 # Regions launched before August 2022 deliver ALB logs as a regional Elastic Load Balancing
 # account; newer regions use the log-delivery service principal instead.
@@ -76,6 +78,24 @@ def alb_log_delivery(ctx: StackContext, bucket_arn: pulumi.Output[str]) -> dict[
     }
 
 
+def server_access_log_delivery(
+    ctx: StackContext, bucket_arn: pulumi.Output[str], source_arn: pulumi.Output[str]
+) -> dict[str, Any]:
+    """What the S3 logging service may write: objects under the prefix, for the one source
+    bucket of this account (the confused-deputy conditions AWS documents)."""
+    return {
+        "Sid": "S3ServerAccessLogDelivery",
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": pulumi.Output.concat(bucket_arn, f"/{ACCESS_LOG_PREFIX}*"),
+        "Condition": {
+            "ArnLike": {"aws:SourceArn": source_arn},
+            "StringEquals": {"aws:SourceAccount": ctx.account_id},
+        },
+    }
+
+
 class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:Storage", name, None, opts)
@@ -87,6 +107,7 @@ class Storage(pulumi.ComponentResource):
             ctx.name("log-bucket-id"), byte_length=4, opts=pulumi.ResourceOptions(parent=self)
         )
         primary = self._bucket(ctx, "logs", f"prod-logs-{suffix}-", None, alb_logs=True)
+        self._access_logs(ctx, suffix, primary.bucket)
         replica = self._bucket(
             ctx, "logs-replica", f"prod-logs-replica-{suffix}-", args.replica_provider, alb_logs=False
         )
@@ -168,8 +189,34 @@ class Storage(pulumi.ComponentResource):
             {"log_bucket": self.log_bucket.bucket, "replica_bucket": self.replica_bucket.bucket}
         )
 
+    def _access_logs(self, ctx: StackContext, suffix: str, source: aws.s3.Bucket) -> None:
+        """FSBP S3.9: the log bucket's own reads and writes are logged, to a bucket of their own.
+        That bucket is the one documented exception to access logging (logging it into itself
+        would log every log delivery, without end). S3 writes there as logging.s3.amazonaws.com,
+        allowed by the bucket policy (ACLs are off); SSE-S3, because server access logging
+        cannot deliver to a bucket whose default encryption is SSE-KMS."""
+        access = self._bucket(
+            ctx, "access-logs", f"prod-access-logs-{suffix}-", None, alb_logs=False, access_log_source=source
+        )
+        self.access_log_bucket = access.bucket
+        self.access_logging = aws.s3.BucketLogging(
+            ctx.name("logs-access-logging"),
+            bucket=source.id,
+            target_bucket=access.bucket.id,
+            target_prefix=ACCESS_LOG_PREFIX,
+            # S3 checks the target's policy when logging is switched on.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access.policy]),
+        )
+
     def _bucket(
-        self, ctx: StackContext, service: str, prefix: str, provider: aws.Provider | None, *, alb_logs: bool
+        self,
+        ctx: StackContext,
+        service: str,
+        prefix: str,
+        provider: aws.Provider | None,
+        *,
+        alb_logs: bool,
+        access_log_source: aws.s3.Bucket | None = None,
     ) -> ProtectedBucket:
         opts = pulumi.ResourceOptions(parent=self, provider=provider)
         bucket = aws.s3.Bucket(
@@ -215,6 +262,8 @@ class Storage(pulumi.ComponentResource):
         statements = [tls_only(bucket.arn)]
         if alb_logs:
             statements.append(alb_log_delivery(ctx, bucket.arn))
+        if access_log_source is not None:
+            statements.append(server_access_log_delivery(ctx, bucket.arn, access_log_source.arn))
         policy = aws.s3.BucketPolicy(
             ctx.name(f"{service}-policy"),
             bucket=bucket.id,
@@ -234,8 +283,11 @@ class Storage(pulumi.ComponentResource):
                         aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
                             days=30, storage_class="STANDARD_IA"
                         ),
+                        # PCI DSS 10.5.1: the last three months immediately readable. Glacier
+                        # Instant Retrieval reads in milliseconds; GLACIER (Flexible Retrieval)
+                        # needs a restore of minutes to hours, so it is not "immediately available".
                         aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                            days=90, storage_class="GLACIER"
+                            days=90, storage_class="GLACIER_IR"
                         ),
                     ],
                     expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=365),

@@ -46,6 +46,9 @@ class Assumptions:
         100.0, "GiB in the dev database: each kept manual snapshot (final + encrypted copy) stores it"
     )
     state_table_writes_per_month: float = _assume(20_000.0, "migration state table writes/month")
+    backup_daily_change_gib: float = _assume(
+        2.0, "GiB the database changes per day: each AWS Backup recovery point after the first adds it"
+    )
     state_table_reads_per_month: float = _assume(200_000.0, "migration state table reads/month")
 
     def describe(self) -> list[tuple[str, float, str]]:

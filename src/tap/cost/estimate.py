@@ -7,6 +7,7 @@ in the plan (the weighted records), not from the phase name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +126,29 @@ def _root_gib(lt: PlannedResource) -> tuple[float, str]:
         if ebs:
             return _num(ebs.get("volumeSize"), 8.0), str(ebs.get("volumeType") or "gp3")
     return 8.0, "gp3"
+
+
+def _backup_cost(plan: Plan, prices: PriceTable, assume: Assumptions, add: Callable[..., None]) -> None:
+    """AWS Backup (R19): RDS snapshots are incremental, so each vault holds one full copy plus a
+    day's change per retained day; the copy to the replica region moves a day's change daily."""
+    for bp in plan.of_type("aws:backup/plan:Plan"):
+        for rule in bp.get("rules") or []:
+            days = _num((rule.get("lifecycle") or {}).get("deleteAfter"))
+            stored = assume.dev_data_gib + days * assume.backup_daily_change_gib
+            vaults = 1 + len(rule.get("copyActions") or [])
+            add(
+                "database",
+                f"AWS Backup recovery points ({days:g} days, {vaults} vaults)",
+                f"{vaults} x {stored:g} GiB",
+                vaults * stored * prices.price("rds_mysql", "snapshot_per_gb_month"),
+            )
+            moved = 30 * assume.backup_daily_change_gib * (vaults - 1)
+            add(
+                "database",
+                "AWS Backup cross-region copy transfer",
+                f"{moved:g} GB",
+                moved * prices.price("s3", "inter_region_transfer_per_gb"),
+            )
 
 
 def estimate(plan: Plan, prices: PriceTable, assume: Assumptions) -> Estimate:
@@ -260,6 +284,7 @@ def estimate(plan: Plan, prices: PriceTable, assume: Assumptions) -> Estimate:
             f"{len(snaps)} x {assume.dev_data_gib:g} GiB",
             len(snaps) * assume.dev_data_gib * prices.price("rds_mysql", "snapshot_per_gb_month"),
         )
+    _backup_cost(plan, prices, assume, add)
 
     # --- storage ---------------------------------------------------------------------------
     buckets = plan.of_type("aws:s3/bucket:Bucket")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tap.aws_clients import AwsClients
+from tap.live.baseline import account_baseline
 from tap.live.describe import describe
 from tap.live.network import network_model
 from tap.live.outputs import FlatOutputs, load_outputs
@@ -43,6 +44,7 @@ def verify_outputs(clients: AwsClients, outputs: FlatOutputs) -> Verification:
         source=f"live stack, {outputs.require('vpc_id')} in {clients.region}",
         report=report,
         cells=verify_model(network_model(described), required_endpoints(outputs)),
+        baseline=account_baseline(clients),
     )
 
 

@@ -243,11 +243,40 @@ def _rds_instance(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return identifier, out
 
 
-@fake("aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup")
+@fake(
+    "aws:rds/subnetGroup:SubnetGroup",
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/optionGroup:OptionGroup",
+)
 def _rds_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
-    kind = "subgrp" if "subnetGroup" in c.typ else "pg"
+    kind = {"subnetGroup": "subgrp", "parameterGroup": "pg", "optionGroup": "og"}[
+        c.typ.split("/")[1].split(":")[0]
+    ]
     return name, {"name": name, "arn": c.arn("rds", f"{kind}:{name}")}
+
+
+@fake("aws:backup/vault:Vault")
+def _backup_vault(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return name, {"name": name, "arn": c.arn("backup", f"backup-vault:{name}"), "recoveryPoints": 0}
+
+
+@fake("aws:backup/plan:Plan")
+def _backup_plan(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    pid = _uuid(c)
+    return pid, {"arn": c.arn("backup", f"backup-plan:{pid}"), "version": c.h(32, "version")}
+
+
+@fake("aws:backup/selection:Selection")
+def _backup_selection(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    return _uuid(c), {}
+
+
+@fake("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:s3/bucketLogging:BucketLogging")
+def _by_parent_name(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    """Resources whose id is the name of what they configure."""
+    return str(c.inputs.get("backupVaultName") or c.inputs.get("bucket") or c.name), {}
 
 
 @fake("aws:rds/snapshot:Snapshot")

@@ -73,3 +73,15 @@ LISTENERS: Final = (LISTENER, ALB_LISTENER)
 TARGET_GROUPS: Final = (TARGET_GROUP, ALB_TARGET_GROUP)
 BUCKETS: Final = (S3_BUCKET, S3_BUCKET_V2)
 SG_RULES: Final = (INGRESS_RULE, EGRESS_RULE)
+
+# Compliance (SPEC R19): audit logging, backups, access logging.
+RDS_OPTION_GROUP: Final = "aws:rds/optionGroup:OptionGroup"
+WAF_LOGGING: Final = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+LOG_RESOURCE_POLICY: Final = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
+ROUTE53_QUERY_LOG: Final = "aws:route53/queryLog:QueryLog"
+BACKUP_VAULT: Final = "aws:backup/vault:Vault"
+BACKUP_PLAN: Final = "aws:backup/plan:Plan"
+BACKUP_SELECTION: Final = "aws:backup/selection:Selection"
+BACKUP_VAULT_LOCK: Final = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+S3_LOGGING: Final = "aws:s3/bucketLogging:BucketLogging"
+S3_LOGGING_V2: Final = "aws:s3/bucketLoggingV2:BucketLoggingV2"

@@ -15,7 +15,9 @@ from tap.policies.props import UNKNOWN, Unknown, customer_key_problem, flag, num
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 
 MIN_BACKUP_DAYS = 7
-REQUIRED_LOG_EXPORTS = ("error", "general", "slowquery")
+REQUIRED_LOG_EXPORTS = ("audit", "error", "slowquery")
+# Every statement with its literals (card and personal data): never exported (PCI DSS 3.3).
+FORBIDDEN_LOG_EXPORTS = ("general",)
 
 
 def _require_true(r: Resource, report: Report, key: str, why: str) -> None:
@@ -104,7 +106,8 @@ def rds_pi(r: Resource, report: Report) -> None:
 
 @resource_rule(
     "rds-log-exports",
-    "The error, general and slow query logs are exported to CloudWatch.",
+    "The audit, error and slow query logs are exported to CloudWatch; the general log is not "
+    "(it would carry card and personal data).",
     "R5.4",
     t.RDS_INSTANCE,
 )
@@ -118,6 +121,9 @@ def rds_logs(r: Resource, report: Report) -> None:
     missing = [x for x in REQUIRED_LOG_EXPORTS if x not in have]
     if missing:
         report(f"{r.label} does not export the {', '.join(missing)} log(s)")
+    exported = [x for x in FORBIDDEN_LOG_EXPORTS if x in have]
+    if exported:
+        report(f"{r.label} exports the {', '.join(exported)} log: every statement, card data included")
 
 
 @resource_rule(

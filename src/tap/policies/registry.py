@@ -4,6 +4,8 @@ docs/policies.md all read this list, so a rule added here is enforced everywhere
 from __future__ import annotations
 
 from tap.policies import (
+    audit_logs,
+    backup,
     compute,
     database,
     deployability,
@@ -12,6 +14,7 @@ from tap.policies import (
     encryption,
     iam,
     load_balancer,
+    log_archive,
     monitoring,
     names,
     network,
@@ -19,6 +22,7 @@ from tap.policies import (
     secrets,
     storage,
 )
+from tap.policies.controls import DEVIATIONS
 from tap.policies.rules import ResourceRule, StackRule
 
 RESOURCE_RULES: tuple[ResourceRule, ...] = (
@@ -34,6 +38,9 @@ RESOURCE_RULES: tuple[ResourceRule, ...] = (
     *secrets.RULES,
     *deployability.RULES,
     *names.RULES,
+    *audit_logs.RULES,
+    *log_archive.RULES,
+    *backup.RULES,
 )
 
 STACK_RULES: tuple[StackRule, ...] = (
@@ -44,6 +51,9 @@ STACK_RULES: tuple[StackRule, ...] = (
     *dns.STACK_RULES,
     *relationships.STACK_RULES,
     *deployability_stack.STACK_RULES,
+    *audit_logs.STACK_RULES,
+    *log_archive.STACK_RULES,
+    *backup.STACK_RULES,
 )
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (*RESOURCE_RULES, *STACK_RULES)
@@ -54,6 +64,10 @@ def rule_named(name: str) -> ResourceRule | StackRule:
         if rule.name == name:
             return rule
     raise KeyError(name)
+
+
+def _controls(rule: ResourceRule | StackRule) -> str:
+    return ", ".join(c.id for c in rule.controls)
 
 
 def reference_markdown() -> str:
@@ -69,13 +83,21 @@ def reference_markdown() -> str:
         "",
         "## Resource rules",
         "",
-        "| rule | spec | applies to | what it requires |",
-        "| --- | --- | --- | --- |",
+        "| rule | spec | applies to | what it requires | evidences (tap.policies.controls) |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for r in RESOURCE_RULES:
         types = ", ".join(sorted(x.rsplit(":", 1)[-1] if x != "*" else "every resource" for x in r.types))
-        lines.append(f"| `{r.name}` | {r.spec} | {types} | {r.description} |")
-    lines += ["", "## Stack rules", "", "| rule | spec | what it requires |", "| --- | --- | --- |"]
+        lines.append(f"| `{r.name}` | {r.spec} | {types} | {r.description} | {_controls(r)} |")
+    lines += [
+        "",
+        "## Stack rules",
+        "",
+        "| rule | spec | what it requires | evidences |",
+        "| --- | --- | --- | --- |",
+    ]
     for s in STACK_RULES:
-        lines.append(f"| `{s.name}` | {s.spec} | {s.description} |")
+        lines.append(f"| `{s.name}` | {s.spec} | {s.description} | {_controls(s)} |")
+    lines += ["", "## Deliberate deviations", "", "| deviation | controls | why |", "| --- | --- | --- |"]
+    lines += [f"| {d.what} | {', '.join(d.controls)} | {d.reason} |" for d in DEVIATIONS]
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from tap.policies.controls import Control, controls_of
 from tap.policies.props import plain, value
 
 
@@ -169,6 +170,11 @@ class ResourceRule:
     types: frozenset[str]
     check: ResourceCheck
 
+    @property
+    def controls(self) -> tuple[Control, ...]:
+        """The FSBP controls and PCI DSS requirements this rule evidences (tap.policies.controls)."""
+        return controls_of(self.name)
+
     def applies_to(self, resource_type: str) -> bool:
         return ANY_TYPE in self.types or resource_type in self.types
 
@@ -192,6 +198,11 @@ class StackRule:
     description: str
     spec: str
     check: StackCheck
+
+    @property
+    def controls(self) -> tuple[Control, ...]:
+        """The FSBP controls and PCI DSS requirements this rule evidences (tap.policies.controls)."""
+        return controls_of(self.name)
 
     def validate(self, args: StackArgs, report_violation: Callable[..., None]) -> None:
         """pulumi_policy's stack validation callback signature. Violations name the

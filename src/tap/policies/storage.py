@@ -230,7 +230,7 @@ def bucket_configured(stack: Stack, report: Report) -> None:
 @stack_rule(
     "s3-log-bucket-replicated",
     "Every bucket is either replicated (versioned source with an enabled rule and a role) or "
-    "is the destination of a replication.",
+    "is the destination of a replication; the access-log bucket is the documented exception.",
     "R9.3",
 )
 def log_bucket_replicated(stack: Stack, report: Report) -> None:
@@ -251,8 +251,14 @@ def log_bucket_replicated(stack: Stack, report: Report) -> None:
         destinations.update((x.get("destination") or {}).get("bucket") for x in enabled)
     if UNKNOWN in sources or UNKNOWN in destinations:
         return
+    # Server access logs of the log bucket: evidence about the evidence, kept in-region only.
+    access_log_targets = {x.get("targetBucket") for x in stack.of_type(t.S3_LOGGING, t.S3_LOGGING_V2)}
+    if UNKNOWN in access_log_targets:
+        return
     for b in stack.of_type(*t.BUCKETS):
         ids = b.physical_ids
+        if ids & access_log_targets:
+            continue
         if any(b.get(k) is UNKNOWN for k in ("id", "arn", "bucket")):
             continue  # destinations name buckets by ARN, sources by name: both must be known
         if ids and not (ids & sources or ids & destinations):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tap.live.baseline import BaselineResult
 from tap.offline.plan import Plan
 from tap.offline.reachability import ALB, APP, DB, Cell, NetworkModel, from_plan, matrix
 from tap.policies.offline import PolicyReport, check_plan
@@ -18,6 +19,8 @@ class Verification:
     source: str  # "plan (phase ...)" or "live (vpc-...)"
     report: PolicyReport
     cells: tuple[Cell, ...]
+    # The account baseline (tap.live.baseline), read only by `--live`: a plan has no account.
+    baseline: tuple[BaselineResult, ...] = ()
 
     @property
     def wrong_cells(self) -> tuple[Cell, ...]:
@@ -25,7 +28,7 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return self.report.ok and not self.wrong_cells
+        return self.report.ok and not self.wrong_cells and all(b.ok for b in self.baseline)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -33,6 +36,7 @@ class Verification:
             "ok": self.ok,
             "policy": self.report.as_json(),
             "reachability": [c.as_json() for c in self.cells],
+            "baseline": [b.as_json() for b in self.baseline],
         }
 
 
