@@ -46,6 +46,10 @@ def account(
     servers = seed.zone(moto_clients)
     doc = yaml.safe_load(EXAMPLE.read_text())
     doc["config"]["tap:dbEngineVersion"] = "8.0.39"
+    doc["config"]["tap:createAutoScalingServiceLinkedRole"] = False  # the account has it
+    doc["config"]["tap:amiId"] = moto_clients.client("ec2").describe_images(Owners=["amazon"])["Images"][0][
+        "ImageId"
+    ]
     config = tmp_path / "Pulumi.test.yaml"
     config.write_text(yaml.safe_dump(doc))
     now = datetime.now(UTC)
@@ -92,7 +96,7 @@ def test_ready_account_exits_0_with_every_check_reported(account: Account) -> No
     assert (
         statuses["zone-delegation"] == statuses["dev-endpoint"] == statuses["dev-db-binlog-format"] == "pass"
     )
-    assert statuses["pinned-ami"] == "warn"  # the example looks the AMI up: not pinned
+    assert statuses["pinned-ami"] == "pass"  # the pinned image exists in the account
 
 
 def test_a_failed_check_exits_1_and_names_what_to_do(account: Account) -> None:

@@ -32,16 +32,6 @@ def test_engine_8_0_past_end_of_standard_support_warns(aws: AwsClients, make_ctx
     assert "Extended Support" in result.message
 
 
-def test_major_only_engine_version_fails_and_names_dev_exact_version(
-    aws: AwsClients, make_ctx: MakeCtx
-) -> None:
-    seed.dev_database(aws)
-    result = dev_database.engine_version(make_ctx())  # the example's "8.0"
-    assert result.status is Status.FAIL
-    assert "default minor version" in result.message
-    assert result.action == "pulumi config set tap:dbEngineVersion 8.0.39"
-
-
 def test_prod_newer_than_dev_fails(aws: AwsClients, make_ctx: MakeCtx) -> None:
     seed.dev_database(aws, version="8.0.36")
     result = dev_database.engine_version(make_ctx(overrides=PINNED))

@@ -17,19 +17,11 @@ pytestmark = pytest.mark.moto
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
-def test_unpinned_ami_resolves_the_parameter_and_warns(make_ctx: MakeCtx) -> None:
-    result = images.pinned_ami(make_ctx())
-    assert result.status is Status.WARN
-    assert "ssm:GetParameter" in result.read and "not pinned" in result.message
-
-
-def test_pinned_ami_setting_is_read_when_present(aws: AwsClients, make_ctx: MakeCtx) -> None:
-    ctx = make_ctx()
+def test_pinned_ami_is_read_from_the_setting(aws: AwsClients, make_ctx: MakeCtx) -> None:
     image = aws.client("ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-    object.__setattr__(ctx.settings.compute, "ami_id", image)  # the deploy change adds this setting
-    assert images.pinned_ami(ctx).status is Status.PASS
-    object.__setattr__(ctx.settings.compute, "ami_id", "ami-0123456789abcdef0")
-    missing = images.pinned_ami(ctx)
+    result = images.pinned_ami(make_ctx(overrides={"amiId": image}))
+    assert result.status is Status.PASS and image in result.read
+    missing = images.pinned_ami(make_ctx(overrides={"amiId": "ami-0123456789abcdef0"}))
     assert missing.status is Status.FAIL and "does not exist" in missing.message
 
 

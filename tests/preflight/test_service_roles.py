@@ -13,13 +13,29 @@ from tests.preflight.conftest import MakeCtx
 pytestmark = pytest.mark.moto
 
 
-def test_missing_role_fails_with_the_create_command(make_ctx: MakeCtx) -> None:
-    result = service_roles.autoscaling_role(make_ctx())
+NOT_CREATED = {"createAutoScalingServiceLinkedRole": False}
+
+
+def test_missing_role_the_stack_does_not_create_fails_with_the_setting_to_change(make_ctx: MakeCtx) -> None:
+    result = service_roles.autoscaling_role(make_ctx(overrides=NOT_CREATED))
     assert result.status is Status.FAIL
-    assert "create-service-linked-role --aws-service-name autoscaling.amazonaws.com" in result.action
+    assert "tap:createAutoScalingServiceLinkedRole true" in result.action
 
 
-def test_existing_role_passes(aws: AwsClients, make_ctx: MakeCtx) -> None:
+def test_existing_role_the_stack_does_not_create_passes(aws: AwsClients, make_ctx: MakeCtx) -> None:
     seed.service_role(aws)
-    result = service_roles.autoscaling_role(make_ctx())
+    result = service_roles.autoscaling_role(make_ctx(overrides=NOT_CREATED))
     assert result.status is Status.PASS and "AWSServiceRoleForAutoScaling" in result.message
+
+
+def test_missing_role_the_stack_creates_passes(make_ctx: MakeCtx) -> None:
+    assert service_roles.autoscaling_role(make_ctx()).status is Status.PASS
+
+
+def test_existing_role_the_stack_would_create_again_fails_with_the_setting_to_change(
+    aws: AwsClients, make_ctx: MakeCtx
+) -> None:
+    seed.service_role(aws)
+    result = service_roles.autoscaling_role(make_ctx())  # the example creates it
+    assert result.status is Status.FAIL and "has been taken" in result.message
+    assert "tap:createAutoScalingServiceLinkedRole false" in result.action

@@ -2,8 +2,8 @@
 
 Found item 8: an AMI looked up on every run (an SSM "latest" parameter) changes the launch
 template mid-cutover and refreshes green while it carries traffic, so the migration pins one.
-The pinned id comes from the compute settings (`ami_id`) once that setting exists; until then
-the check resolves `tap:amiParameter` the way the stack does, and warns that it is not pinned.
+The pinned id is the required setting `tap:amiId`; `tap.ami.resolve_ami` suggests a newer one
+between migrations.
 """
 
 from __future__ import annotations
@@ -44,32 +44,18 @@ def judge_image(image: dict[str, Any] | None, image_id: str, now: datetime, read
 
 
 def pinned_ami(ctx: PreflightContext) -> CheckResult:
-    ec2 = ctx.clients.client("ec2")
-    pinned = getattr(ctx.settings.compute, "ami_id", "") or ""
-    if pinned:
-        image_id, read, note = pinned, f"ec2:DescribeImages {pinned}", ""
-    else:
-        param = ctx.settings.compute.ami_parameter
-        image_id = ctx.clients.client("ssm").get_parameter(Name=param)["Parameter"]["Value"]
-        read = f"ssm:GetParameter {param} -> ec2:DescribeImages {image_id}"
-        note = "not pinned"
-    images = ec2.describe_images(Filters=[{"Name": "image-id", "Values": [image_id]}])["Images"]
-    result = judge_image(images[0] if images else None, image_id, ctx.now(), read)
-    if note and result.status.value == "pass":
-        return warned(
-            read,
-            f"{result.message}; {note}: the stack looks up {ctx.settings.compute.ami_parameter} on every "
-            "run, so a new image mid-cutover replaces green's launch template",
-            f"pin the AMI for the migration: {image_id}",
-        )
-    return result
+    image_id = ctx.settings.compute.ami_id
+    read = f"ec2:DescribeImages {image_id}"
+    images = ctx.clients.client("ec2").describe_images(Filters=[{"Name": "image-id", "Values": [image_id]}])
+    found = images["Images"]
+    return judge_image(found[0] if found else None, image_id, ctx.now(), read)
 
 
 CHECKS = (
     Check(
         "pinned-ami",
-        "The fleets' AMI (pinned, else tap:amiParameter) exists, is available, not deprecated.",
+        "The pinned AMI (tap:amiId) exists, is available and is not deprecated.",
         pinned_ami,
-        permissions=("ssm:GetParameter (until the AMI is pinned)", "ec2:DescribeImages"),
+        permissions=("ec2:DescribeImages",),
     ),
 )

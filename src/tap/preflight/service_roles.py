@@ -16,11 +16,10 @@ from tap.preflight.result import Check, CheckResult, failed, passed
 
 ROLE_NAME = "AWSServiceRoleForAutoScaling"
 SERVICE = "autoscaling.amazonaws.com"
-SLR_TYPE = "aws:iam/serviceLinkedRole:ServiceLinkedRole"
 
 
 def _stack_creates_role(ctx: PreflightContext) -> bool:
-    return any(r.get("awsServiceName") == SERVICE for r in ctx.plan.of_type(SLR_TYPE))
+    return ctx.settings.compute.create_autoscaling_slr
 
 
 def autoscaling_role(ctx: PreflightContext) -> CheckResult:
@@ -35,15 +34,16 @@ def autoscaling_role(ctx: PreflightContext) -> CheckResult:
         return failed(
             read,
             f"{ROLE_NAME} does not exist: KMS will reject the key policy that names it and `initial` fails",
-            f"create it once per account: aws iam create-service-linked-role --aws-service-name {SERVICE}",
+            "pulumi config set tap:createAutoScalingServiceLinkedRole true (the stack then creates it "
+            "before the key), or once per account: "
+            f"aws iam create-service-linked-role --aws-service-name {SERVICE}",
         )
     if _stack_creates_role(ctx):
         return failed(
             read,
             f"{arn} exists and the stack also declares it: its create fails with "
             "'has been taken in this account'",
-            "import it into the stack (pulumi import aws:iam/serviceLinkedRole:ServiceLinkedRole ...) "
-            "or stop declaring it for this account",
+            "pulumi config set tap:createAutoScalingServiceLinkedRole false (the account already has it)",
         )
     return passed(read, f"exists: {arn}")
 
