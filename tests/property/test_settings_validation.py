@@ -14,6 +14,11 @@ BASE = {
     "devAliasDnsName": "dev-alb-1.us-east-1.elb.amazonaws.com",
     "devAliasZoneId": "Z35SXDOTRQ7X7K",
     "devDbInstanceId": "payments-dev-mysql",
+    "devVpcId": "vpc-0d3e5f7a9b1c2d4e6",
+    "devVpcCidr": "10.20.0.0/16",
+    "devRouteTableIds": '["rtb-0a11b22c33d44e55f"]',
+    "devAppSecurityGroupId": "sg-0a1b2c3d4e5f60718",
+    "devDbSecurityGroupId": "sg-0f9e8d7c6b5a40312",
 }
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
 
