@@ -490,12 +490,28 @@ class SeedSettings:
 
 
 SQL_MODES_80 = (
-    "ALLOW_INVALID_DATES ANSI ANSI_QUOTES ERROR_FOR_DIVISION_BY_ZERO HIGH_NOT_PRECEDENCE "
-    "IGNORE_SPACE NO_AUTO_VALUE_ON_ZERO NO_BACKSLASH_ESCAPES NO_DIR_IN_CREATE "
-    "NO_ENGINE_SUBSTITUTION NO_UNSIGNED_SUBTRACTION NO_ZERO_DATE NO_ZERO_IN_DATE "
-    "ONLY_FULL_GROUP_BY PAD_CHAR_TO_FULL_LENGTH PIPES_AS_CONCAT REAL_AS_FLOAT "
-    "STRICT_ALL_TABLES STRICT_TRANS_TABLES TIME_TRUNCATE_FRACTIONAL TRADITIONAL"
-).split()
+    "ALLOW_INVALID_DATES",
+    "ANSI",
+    "ANSI_QUOTES",
+    "ERROR_FOR_DIVISION_BY_ZERO",
+    "HIGH_NOT_PRECEDENCE",
+    "IGNORE_SPACE",
+    "NO_AUTO_VALUE_ON_ZERO",
+    "NO_BACKSLASH_ESCAPES",
+    "NO_DIR_IN_CREATE",
+    "NO_ENGINE_SUBSTITUTION",
+    "NO_UNSIGNED_SUBTRACTION",
+    "NO_ZERO_DATE",
+    "NO_ZERO_IN_DATE",
+    "ONLY_FULL_GROUP_BY",
+    "PAD_CHAR_TO_FULL_LENGTH",
+    "PIPES_AS_CONCAT",
+    "REAL_AS_FLOAT",
+    "STRICT_ALL_TABLES",
+    "STRICT_TRANS_TABLES",
+    "TIME_TRUNCATE_FRACTIONAL",
+    "TRADITIONAL",
+)
 _SQL_MODE = "(" + "|".join(SQL_MODES_80) + ")"
 
 
@@ -534,7 +550,9 @@ class DbParameterSettings:
     collation: str = setting(
         "dbCollation",
         "",
-        Pattern(r"[a-z0-9]{2,32}_[a-z0-9_]{2,64}", "a collation name such as utf8mb4_0900_ai_ci", optional=True),
+        Pattern(
+            r"[a-z0-9]{2,32}_[a-z0-9_]{2,64}", "a collation name such as utf8mb4_0900_ai_ci", optional=True
+        ),
         "collation_server, as on dev (empty: the engine default, utf8mb4_0900_ai_ci).",
     )
     lower_case_table_names: str = setting(
@@ -548,8 +566,7 @@ class DbParameterSettings:
         "dbMaxAllowedPacketBytes",
         0,
         Integer(0, 1_073_741_824),
-        "max_allowed_packet in bytes, a multiple of 1024 and at least dev's (0: the engine "
-        "default, 64 MiB).",
+        "max_allowed_packet in bytes, a multiple of 1024 and at least dev's (0: the engine default, 64 MiB).",
     )
 
 
@@ -826,5 +843,7 @@ def _data_tier_checks(s: Settings) -> Iterator[Problem]:
         )
     if p.collation and p.character_set and not p.collation.startswith(p.character_set + "_"):
         yield Problem(
-            "dbCollation", p.collation, f"a collation of dbCharacterSet {p.character_set} ({p.character_set}_...)"
+            "dbCollation",
+            p.collation,
+            f"a collation of dbCharacterSet {p.character_set} ({p.character_set}_...)",
         )

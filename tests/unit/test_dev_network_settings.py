@@ -44,7 +44,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("key", "value", "extra", "words"), BAD, ids=[f"{k}={v!s:.30}" for k, v, _, _ in BAD])
+@pytest.mark.parametrize(
+    ("key", "value", "extra", "words"), BAD, ids=[f"{k}={v!s:.30}" for k, v, _, _ in BAD]
+)
 def test_bad_dev_network_or_seed_value_names_key_value_and_what_is_allowed(
     example_values: dict[str, object], key: str, value: str, extra: dict[str, str], words: str
 ) -> None:
