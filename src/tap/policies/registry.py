@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tap.policies import (
     compute,
+    data_tier,
     database,
     dns,
     encryption,
@@ -21,7 +22,9 @@ from tap.policies.rules import ResourceRule, StackRule
 RESOURCE_RULES: tuple[ResourceRule, ...] = (
     *network.RULES,
     *compute.RULES,
-    *database.RULES,
+    # The production database's rules do not apply to the seed replica (see data_tier).
+    *(data_tier.production_only(r) for r in database.RULES),
+    *data_tier.RULES,
     *storage.RULES,
     *iam.RULES,
     *encryption.RULES,
@@ -38,6 +41,7 @@ STACK_RULES: tuple[StackRule, ...] = (
     *load_balancer.STACK_RULES,
     *dns.STACK_RULES,
     *relationships.STACK_RULES,
+    *data_tier.STACK_RULES,
 )
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (*RESOURCE_RULES, *STACK_RULES)
