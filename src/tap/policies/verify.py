@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tap.offline.plan import Plan
-from tap.offline.reachability import ALB, APP, DB, Cell, NetworkModel, from_plan, matrix
+from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB, Cell, NetworkModel, from_plan, matrix
 from tap.policies.offline import PolicyReport, check_plan
 
 
@@ -42,6 +42,8 @@ def required_endpoints(plan: Plan) -> tuple[str, ...]:
     needed = [ALB, APP]
     if plan.settings.phase_plan.prod_database:
         needed.append(DB)
+    if plan.settings.phase_plan.dev_link:
+        needed += [DEV_APP, DEV_DB]
     return tuple(needed)
 
 
