@@ -130,6 +130,9 @@ class StackOutputs(TypedDict):
     # data tier: the path from dev, the writer name, the seed, the replication secret
     dev_vpc_id: str | None
     dev_vpc_cidr_block: str | None
+    dev_route_table_ids: list[str] | None
+    dev_app_security_group_id: str | None
+    dev_db_security_group_id: str | None
     vpc_peering_connection_id: str | None
     writer_zone_id: str
     writer_zone_name: str
@@ -269,6 +272,12 @@ def _data_tier(stack: TapStack) -> dict[str, Any]:
         "dev_vpc_cidr_block": link.prod_routes[0].destination_cidr_block
         if link and link.prod_routes
         else None,
+        # Dev's tables and groups, as the routes and rules this stack added to them name them.
+        "dev_route_table_ids": [r.route_table_id for r in link.dev_routes[:: link.routes_per_table]]
+        if link
+        else None,
+        "dev_app_security_group_id": link.rules["dev-app-to-db"].security_group_id if link else None,
+        "dev_db_security_group_id": link.rules["dev-db-to-db"].security_group_id if link else None,
         "vpc_peering_connection_id": _maybe(link.peering if link else None, "id"),
         "writer_zone_id": writer.zone.zone_id,
         "writer_zone_name": writer.zone.name,

@@ -52,7 +52,7 @@ class DevLink(pulumi.ComponentResource):
     peering: aws.ec2.VpcPeeringConnection
     prod_routes: list[aws.ec2.Route]
     dev_routes: list[aws.ec2.Route]
-    rules: dict[str, pulumi.CustomResource]
+    rules: dict[str, aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule]
 
     def __init__(self, name: str, args: DevLinkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:DevLink", name, None, opts)
@@ -85,6 +85,8 @@ class DevLink(pulumi.ComponentResource):
             )
             for i, table in enumerate(args.private_route_table_ids)
         ]
+        # One route per production private subnet in each listed dev table, table by table.
+        self.routes_per_table = len(args.private_subnet_cidrs)
         self.dev_routes = [
             aws.ec2.Route(
                 ctx.name("dev-to-prod-route", f"{table}-{j + 1}"),

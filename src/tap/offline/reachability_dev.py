@@ -30,8 +30,10 @@ def add_dev(
     app_group: str,
     db_group: str,
     peerings: set[str],
+    egress_known: bool = False,
 ) -> None:
-    """Place dev's fleet and database (their routes and rules are already in the model)."""
+    """Place dev's fleet and database (their routes and rules are already in the model).
+    Without dev's own egress rules (offline), dev's groups are taken to allow all egress."""
     subnets = tuple(dev_subnet(rt) for rt in route_tables)
     for rt, subnet in zip(route_tables, subnets, strict=True):
         model.subnet_cidrs[subnet] = vpc_cidr
@@ -40,7 +42,8 @@ def add_dev(
         if not any(r.target == Target.LOCAL for r in routes):
             routes.insert(0, Route(vpc_cidr, Target.LOCAL))
     model.peerings |= peerings
-    model.open_egress |= {app_group, db_group}
+    if not egress_known:
+        model.open_egress |= {app_group, db_group}
     model.placements[DEV_APP] = [Placement("dev-app", subnets, (app_group,), False)]
     model.placements[DEV_DB] = [Placement("dev-db", subnets, (db_group,), False)]
 
