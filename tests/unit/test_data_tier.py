@@ -186,3 +186,12 @@ def test_lower_case_table_names_waits_for_a_reboot_when_set(example_values: dict
         "applyMethod": "pending-reboot",
     }
     assert params["sql_mode"]["value"] == "STRICT_TRANS_TABLES"
+
+
+def test_phase_document_tells_the_database_gate_whether_the_switch_is_required(any_phase_plan: Plan) -> None:
+    import json
+
+    doc = json.loads(
+        any_phase_plan.one("aws:ssm/parameter:Parameter", "prod-phase-param-pay01").get("insecureValue")
+    )
+    assert doc["requiresWriterSwitch"] is any_phase_plan.settings.phase_plan.requires_writer_switch
