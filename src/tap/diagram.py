@@ -38,6 +38,9 @@ RDS = "aws:rds/instance:Instance"
 DB_SUBNETS = "aws:rds/subnetGroup:SubnetGroup"
 SNAPSHOT = "aws:rds/snapshot:Snapshot"
 SNAPSHOT_COPY = "aws:rds/snapshotCopy:SnapshotCopy"
+PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
+PARAMETER = "aws:ssm/parameter:Parameter"
+WRITER_EDGE = "MySQL 3306 via the writer name (SSM)"
 BUCKET = "aws:s3/bucket:Bucket"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 ZONE = "aws:route53/zone:Zone"
@@ -151,6 +154,7 @@ def _region_of(plan: Plan, r: PlannedResource) -> str:
 
 
 def build(plan: Plan) -> Graph:
+    phase_plan = plan.settings.phase_plan
     """The component graph of one phase's plan."""
     g = Graph()
     idx = _Index(plan.resources)
@@ -237,15 +241,20 @@ def build(plan: Plan) -> Graph:
         for tg in idx.targets(asg.get("targetGroupArns"), TG):
             g.add_edge(node_id(tg), node_id(asg), "HTTP 8080 /health")
 
-    # --- data: dev DB (read), snapshot chain, prod DB --------------------------------------
-    prod_dbs = [r for r in plan.of_type(RDS) if not r.read]
+    # --- data: dev DB (read), seed replica, snapshot chain, prod DB -----------------------
+    prod_dbs = [r for r in plan.of_type(RDS) if not r.read and not r.get("replicateSourceDb")]
+    replicas = [r for r in plan.of_type(RDS) if not r.read and r.get("replicateSourceDb")]
     dev_dbs = [r for r in plan.of_type(RDS) if r.read]
     for db in dev_dbs:
         g.nodes.append(Node(node_id(db), f"dev MySQL {db.id}<br/>(read only, never managed)", "", "db"))
+    for rep in replicas:
+        g.nodes.append(Node(node_id(rep), f"seed replica of dev {rep.get('instanceClass', '')}", "", "db"))
+        for db in idx.targets(rep.get("replicateSourceDb"), RDS):
+            g.add_edge(node_id(db), node_id(rep), "read replica")
     for snap in plan.of_type(SNAPSHOT):
-        g.nodes.append(Node(node_id(snap), "final dev snapshot", "", "round"))
+        g.nodes.append(Node(node_id(snap), "seed snapshot at recorded binlog position", "", "round"))
         for db in idx.targets(snap.get("dbInstanceIdentifier"), RDS):
-            g.add_edge(node_id(db), node_id(snap), "after write freeze")
+            g.add_edge(node_id(db), node_id(snap), "replication stopped")
     for copy in plan.of_type(SNAPSHOT_COPY):
         g.nodes.append(Node(node_id(copy), "snapshot copy, KMS-encrypted", "", "round"))
         for snap in idx.targets(copy.get("sourceDbSnapshotIdentifier"), SNAPSHOT):
@@ -262,6 +271,13 @@ def build(plan: Plan) -> Graph:
         )
         for copy in idx.targets(db.get("snapshotIdentifier"), SNAPSHOT_COPY):
             g.add_edge(node_id(copy), node_id(db), "restore")
+        for dev in dev_dbs:
+            if phase_plan.replicates_from_dev:
+                g.add_edge(node_id(dev), node_id(db), "binlog replication over TLS (tap db sync)")
+            elif phase_plan.requires_writer_switch and phase_plan.dev_link:
+                g.add_edge(node_id(db), node_id(dev), "reverse replication (tap db fallback)", dashed=True)
+    for pcx in plan.of_type(PEERING):
+        g.nodes.append(Node(node_id(pcx), "VPC peering with dev (MySQL 3306 only)", "", "round"))
 
     # --- DNS -------------------------------------------------------------------------------
     for zone in plan.of_type(ZONE):
@@ -297,17 +313,26 @@ def build(plan: Plan) -> Graph:
                     )
                 )
             g.add_edge(node_id(rec), dev_node, "alias" if aliases else "records")
-    # Which database the fleets write to: the one whose address the SSM parameter holds
-    # (both fleets read it), so the arrow moves from dev to prod when the program moves it.
-    addresses = {
-        str(r.get("insecureValue") or r.get("value") or "")
-        for r in plan.of_type("aws:ssm/parameter:Parameter")
-    }
-    writers = [db for db in plan.of_type(RDS) if db.outputs.get("address") in addresses]
+    # Which database the fleets write to: both read the writer name from SSM; the record names
+    # dev until `tap db cutover` moves it, and the phase machine requires the move from
+    # `blue-green` on, so from then the arrow goes to prod (Pulumi never moves the record).
+    names = {str(r.get("insecureValue") or r.get("value") or "") for r in plan.of_type(PARAMETER)}
+    writer_records = [r for r in plan.of_type(RECORD) if r.outputs.get("fqdn") in names]
     fleets = [node_id(a) for a in plan.of_type(ASG)] + ([dev_node] if dev_node else [])
-    for db in writers:
-        for fleet in fleets:
-            g.add_edge(fleet, node_id(db), "MySQL 3306, address from SSM")
+    for rec in writer_records:
+        zone_cluster = next((node_id(z) for z in idx.targets(rec.get("zoneId"), ZONE)), "")
+        g.nodes.append(
+            Node(node_id(rec), f"{rec.get('name', '')} CNAME TTL {rec.get('ttl', '')}", zone_cluster)
+        )
+        targets = (
+            prod_dbs
+            if phase_plan.requires_writer_switch
+            else [db for db in plan.of_type(RDS) if db.outputs.get("address") in (rec.get("records") or [])]
+        )
+        for db in targets:
+            g.add_edge(node_id(rec), node_id(db), "CNAME (moved by tap db)")
+            for fleet in fleets:
+                g.add_edge(fleet, node_id(db), WRITER_EDGE)
 
     # --- logs: bucket -> replica in the replica region ------------------------------------
     for bucket in plan.of_type(BUCKET):

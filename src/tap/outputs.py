@@ -142,6 +142,20 @@ class StackOutputs(TypedDict):
     backup_replica_vault_arn: str | None
     backup_plan_id: str | None
     backup_replica_kms_key_arn: str | None
+    # data tier: the path from dev, the writer name, the seed, the replication secret
+    dev_vpc_id: str | None
+    dev_vpc_cidr_block: str | None
+    dev_route_table_ids: list[str] | None
+    dev_app_security_group_id: str | None
+    dev_db_security_group_id: str | None
+    vpc_peering_connection_id: str | None
+    writer_zone_id: str
+    writer_zone_name: str
+    writer_record_fqdn: str
+    dev_db_address: str | None
+    dev_db_port: int | None
+    seed_replica_identifier: str | None
+    replication_secret_arn: str
 
 
 def _maybe(resource: pulumi.Resource | None, attr: str) -> Any:
@@ -280,11 +294,37 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "migration_state_table_name": mig.table.name,
         "migration_state_table_arn": mig.table.arn,
         **compliance_outputs(stack),
+        **_data_tier(stack),
     }
     missing = set(StackOutputs.__annotations__) ^ set(out)
     if missing:  # a programming error, caught by the first render in the test suite
         raise KeyError(f"outputs and StackOutputs disagree on: {sorted(missing)}")
     return {k: pulumi.Output.from_input(v) for k, v in out.items()}
+
+
+def _data_tier(stack: TapStack) -> dict[str, Any]:
+    link, writer, db = stack.dev_link, stack.writer_zone, stack.database
+    return {
+        "dev_vpc_id": _maybe(link.peering if link else None, "peer_vpc_id"),
+        # The range the production routes send over the peering (the route owns it).
+        "dev_vpc_cidr_block": link.prod_routes[0].destination_cidr_block
+        if link and link.prod_routes
+        else None,
+        # Dev's tables and groups, as the routes and rules this stack added to them name them.
+        "dev_route_table_ids": [r.route_table_id for r in link.dev_routes[:: link.routes_per_table]]
+        if link
+        else None,
+        "dev_app_security_group_id": link.rules["dev-app-to-db"].security_group_id if link else None,
+        "dev_db_security_group_id": link.rules["dev-db-to-db"].security_group_id if link else None,
+        "vpc_peering_connection_id": _maybe(link.peering if link else None, "id"),
+        "writer_zone_id": writer.zone.zone_id,
+        "writer_zone_name": writer.zone.name,
+        "writer_record_fqdn": writer.record.fqdn,
+        "dev_db_address": _maybe(db.dev, "address"),
+        "dev_db_port": _maybe(db.dev, "port"),
+        "seed_replica_identifier": _maybe(db.seed_replica, "identifier"),
+        "replication_secret_arn": stack.replication_secret.secret.arn,
+    }
 
 
 def flatten(outputs: dict[str, Any]) -> dict[str, str]:

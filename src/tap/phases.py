@@ -5,8 +5,14 @@ checks and the controller asks `plan_for(phase, ...)`; nothing else branches on 
 
 Phases, in order::
 
-    initial -> snapshot -> blue-green -> traffic-shift-10 -> traffic-shift-50
-            -> traffic-shift-100 -> complete
+    initial -> seed -> snapshot -> replicate -> blue-green -> traffic-shift-10
+            -> traffic-shift-50 -> traffic-shift-100 -> complete
+
+The data tier moves without a write freeze: `seed` adds a read replica of dev (`tap db seed`
+stops its replication and records the binlog coordinates); `snapshot` snapshots that stopped
+replica, copies the snapshot with the production key and restores production from the copy;
+`replicate` has production replicate from dev until `tap db cutover` moves the writer; only
+then may `blue-green` start (the controller's database gate asks `requires_writer_switch`).
 
 "blue" in DNS is the development environment (record `blue-development`); "green" is the new
 production fleet behind the prod ALB (record `green-production`).
@@ -22,7 +28,9 @@ from tap.errors import PhaseError
 
 class Phase(StrEnum):
     INITIAL = "initial"
+    SEED = "seed"
     SNAPSHOT = "snapshot"
+    REPLICATE = "replicate"
     BLUE_GREEN = "blue-green"
     TRAFFIC_SHIFT_10 = "traffic-shift-10"
     TRAFFIC_SHIFT_50 = "traffic-shift-50"
@@ -41,7 +49,9 @@ PHASE_NAMES: tuple[str, ...] = tuple(p.value for p in PHASES)
 # first shift sends 0 % to green; `complete` removes the development record altogether.
 _GREEN_WEIGHT: dict[Phase, int] = {
     Phase.INITIAL: 0,
+    Phase.SEED: 0,
     Phase.SNAPSHOT: 0,
+    Phase.REPLICATE: 0,
     Phase.BLUE_GREEN: 0,
     Phase.TRAFFIC_SHIFT_10: 10,
     Phase.TRAFFIC_SHIFT_50: 50,
@@ -50,8 +60,9 @@ _GREEN_WEIGHT: dict[Phase, int] = {
 }
 
 # Phases in which both DNS records exist and the controller may move weights. A rollback may
-# only land on one of these: going back to `snapshot` or `initial` would mean un-restoring the
-# production database, which this program never does.
+# only land on one of these: going back to `replicate` or earlier would mean handing the writer
+# back to dev (that is `tap db fallback`, never a phase change) or un-restoring the production
+# database, which this program never does.
 TRAFFIC_PHASES: tuple[Phase, ...] = (
     Phase.BLUE_GREEN,
     Phase.TRAFFIC_SHIFT_10,
@@ -65,12 +76,15 @@ class SystemOfRecord(StrEnum):
 
     Two writable databases at once means two diverging ledgers: a payment written to one is
     missing from the other, and nothing reconciles them. So the order is strict: dev takes
-    writes until the write freeze; the freeze holds while the final snapshot is taken, copied
-    and restored; then both fleets are pointed at prod before any traffic reaches green.
+    writes while the seed replica, the snapshot and the restore happen (no freeze: production
+    catches up by replication); during `replicate` the writer is `switching`: `tap db cutover`
+    fences dev, waits for production to apply dev's position and flips the writer record, so
+    at any instant exactly one side accepts app writes; from `blue-green` on prod is the
+    system of record. No `pulumi up` changes which database is writable: that is `tap db`'s.
     """
 
     DEV = "dev"
-    FROZEN = "frozen"
+    SWITCHING = "switching"
     PROD = "prod"
 
 
@@ -125,6 +139,16 @@ class PhasePlan:
     """Final dev snapshot, its encrypted copy and the prod instance restored from it."""
     multi_az: bool
     """Multi-AZ is switched on after the first restore, so the restore itself is quicker."""
+    dev_link: bool
+    """Peering with dev's VPC, its routes and cross-VPC rules, and the writer zone's dev
+    association: while dev's fleet or database may still take part (gone at `complete`)."""
+    seed_replica: bool
+    """The disposable read replica of dev that the seed snapshot is taken from."""
+    replicates_from_dev: bool
+    """Production is expected to replicate from dev (`tap db sync`) until the writer switch."""
+    requires_writer_switch: bool
+    """The controller's database gate must see the switch done before any step of this phase:
+    the writer record names prod, dev is fenced and prod no longer replicates from dev."""
     green_capacity: Capacity
     blue_capacity: Capacity
     system_of_record: SystemOfRecord
@@ -153,6 +177,12 @@ class PhasePlan:
 
     @property
     def prod_database(self) -> bool:
+        return self.snapshot_chain
+
+    @property
+    def needs_seed_coordinates(self) -> bool:
+        """The seed snapshot exists and is tagged with the binlog coordinates `tap db seed`
+        recorded, so the settings must carry them."""
         return self.snapshot_chain
 
     @property
@@ -220,9 +250,17 @@ def path_to(current: Phase, target: Phase) -> tuple[Phase, ...]:
 
 
 def has_snapshot_chain(phase: Phase) -> bool:
-    """From `snapshot` on, the dev snapshot, its encrypted copy and the prod instance exist
+    """From `snapshot` on, the seed snapshot, its encrypted copy and the prod instance exist
     (and stay: removing them would replace the production database)."""
     return phase.order >= Phase.SNAPSHOT.order
+
+
+def has_seed_replica(phase: Phase) -> bool:
+    """The read replica of dev exists while it is seeded and snapshotted. From `replicate` on
+    production replicates from dev itself, so the replica goes: it is a disposable copy (not
+    protected, no final snapshot) and nothing protected depends on it; the snapshot names it
+    by identifier, not by reference, so removing it changes no protected resource."""
+    return Phase.SEED.order <= phase.order <= Phase.SNAPSHOT.order
 
 
 def first_phase_with_snapshot_chain() -> Phase:
@@ -231,10 +269,10 @@ def first_phase_with_snapshot_chain() -> Phase:
 
 
 def _system_of_record(phase: Phase) -> SystemOfRecord:
-    if phase == Phase.INITIAL:
+    if phase.order < Phase.REPLICATE.order:
         return SystemOfRecord.DEV
-    if phase == Phase.SNAPSHOT:
-        return SystemOfRecord.FROZEN
+    if phase == Phase.REPLICATE:
+        return SystemOfRecord.SWITCHING
     return SystemOfRecord.PROD
 
 
@@ -265,7 +303,13 @@ def plan_for(phase: Phase, sizes: FleetSizes) -> PhasePlan:
         else Weights(blue=0, green=100),
         dev_record=phase != Phase.COMPLETE,
         snapshot_chain=has_prod_db,
-        multi_az=phase.order >= Phase.BLUE_GREEN.order,
+        # From `replicate` on: production is about to become the writer, and it must survive
+        # the loss of an AZ before it does.
+        multi_az=phase.order >= Phase.REPLICATE.order,
+        dev_link=phase != Phase.COMPLETE,
+        seed_replica=has_seed_replica(phase),
+        replicates_from_dev=phase == Phase.REPLICATE,
+        requires_writer_switch=phase.order >= Phase.BLUE_GREEN.order,
         green_capacity=green_capacity,
         blue_capacity=standby,
         system_of_record=_system_of_record(phase),

@@ -498,6 +498,161 @@ class ComplianceSettings:
     )
 
 
+def _hex_id(prefix: str, what: str, example: str) -> Pattern:
+    """EC2 ids are the prefix and 8 (older) or 17 lowercase hex digits."""
+    return Pattern(
+        rf"{prefix}-([0-9a-f]{{8}}|[0-9a-f]{{17}})",
+        f"{what}: {prefix}- and 8 or 17 lowercase hex digits, e.g. {example}",
+        optional=True,
+    )
+
+
+VPC_ID = _hex_id("vpc", "a VPC id", "vpc-0a1b2c3d4e5f60718")
+ROUTE_TABLE_ID = _hex_id("rtb", "a route table id", "rtb-0a1b2c3d4e5f60718")
+SECURITY_GROUP_ID = _hex_id("sg", "a security group id", "sg-0a1b2c3d4e5f60718")
+
+
+@dataclass(frozen=True)
+class DevNetworkSettings:
+    """Dev's network, read from settings and never owned: the peering, the routes into dev's
+    tables and the rules on dev's groups are additive resources this stack can remove again."""
+
+    dev_vpc_id: str = setting(
+        "devVpcId", "", VPC_ID, "Dev's VPC, peered with production (same account and region). Required."
+    )
+    dev_vpc_cidr: str = setting(
+        "devVpcCidr",
+        "",
+        Cidr(optional=True),
+        "Dev's VPC range; must not overlap vpcCidr (peered VPCs cannot). Required.",
+    )
+    dev_route_table_ids: tuple[str, ...] = setting(
+        "devRouteTableIds",
+        (),
+        ListOf(ROUTE_TABLE_ID, 0, 20),
+        "Dev route tables that get routes to production's private subnets (those of dev's app "
+        "and database subnets). Required.",
+    )
+    dev_app_security_group_id: str = setting(
+        "devAppSecurityGroupId",
+        "",
+        SECURITY_GROUP_ID,
+        "Dev app fleet's group: admitted to the production MySQL on 3306. Required.",
+    )
+    dev_db_security_group_id: str = setting(
+        "devDbSecurityGroupId",
+        "",
+        SECURITY_GROUP_ID,
+        "Dev MySQL's group: the replication pair with production on 3306. Required.",
+    )
+
+
+@dataclass(frozen=True)
+class SeedSettings:
+    """Where the seed snapshot stopped replicating: printed by `tap db seed`, tagged on the
+    snapshot, and where production's replication from dev starts."""
+
+    seed_binlog_file: str = setting(
+        "seedBinlogFile",
+        "",
+        Pattern(
+            r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.\d{6,}",
+            "a binary log file name as the seed replica reports it, e.g. mysql-bin-changelog.000123",
+            optional=True,
+        ),
+        "Binlog file of dev the seed replica had applied when `tap db seed` stopped it. "
+        "Required from the snapshot phase on.",
+    )
+    seed_binlog_position: int = setting(
+        "seedBinlogPosition",
+        0,
+        Integer(0, 2**63 - 1),
+        "Position in seedBinlogFile (0 = not recorded yet; a real position is at least 4). "
+        "Required from the snapshot phase on.",
+    )
+
+
+SQL_MODES_80 = (
+    "ALLOW_INVALID_DATES",
+    "ANSI",
+    "ANSI_QUOTES",
+    "ERROR_FOR_DIVISION_BY_ZERO",
+    "HIGH_NOT_PRECEDENCE",
+    "IGNORE_SPACE",
+    "NO_AUTO_VALUE_ON_ZERO",
+    "NO_BACKSLASH_ESCAPES",
+    "NO_DIR_IN_CREATE",
+    "NO_ENGINE_SUBSTITUTION",
+    "NO_UNSIGNED_SUBTRACTION",
+    "NO_ZERO_DATE",
+    "NO_ZERO_IN_DATE",
+    "ONLY_FULL_GROUP_BY",
+    "PAD_CHAR_TO_FULL_LENGTH",
+    "PIPES_AS_CONCAT",
+    "REAL_AS_FLOAT",
+    "STRICT_ALL_TABLES",
+    "STRICT_TRANS_TABLES",
+    "TIME_TRUNCATE_FRACTIONAL",
+    "TRADITIONAL",
+)
+_SQL_MODE = "(" + "|".join(SQL_MODES_80) + ")"
+
+
+@dataclass(frozen=True)
+class DbParameterSettings:
+    """Server settings replication depends on: production must match dev (the preflight
+    checks dev's side through the RDS API). Empty means the RDS MySQL 8.0 engine default,
+    which is what dev has on a default parameter group; the parameter is then left unset."""
+
+    sql_mode: str = setting(
+        "dbSqlMode",
+        "",
+        Pattern(
+            rf"{_SQL_MODE}(,{_SQL_MODE})*",
+            "comma-separated MySQL 8.0 SQL modes, e.g. STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION",
+            optional=True,
+        ),
+        "sql_mode, as on dev (empty: the engine default).",
+    )
+    time_zone: str = setting(
+        "dbTimeZone",
+        "",
+        Pattern(
+            r"UTC|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z_+-]+){1,2}",
+            "UTC or a zone name such as Europe/Berlin",
+            optional=True,
+        ),
+        "time_zone, as on dev (empty: the engine default, UTC).",
+    )
+    character_set: str = setting(
+        "dbCharacterSet",
+        "",
+        Pattern(r"[a-z0-9]{2,32}", "a MySQL character set name such as utf8mb4", optional=True),
+        "character_set_server, as on dev (empty: the engine default, utf8mb4).",
+    )
+    collation: str = setting(
+        "dbCollation",
+        "",
+        Pattern(
+            r"[a-z0-9]{2,32}_[a-z0-9_]{2,64}", "a collation name such as utf8mb4_0900_ai_ci", optional=True
+        ),
+        "collation_server, as on dev (empty: the engine default, utf8mb4_0900_ai_ci).",
+    )
+    lower_case_table_names: str = setting(
+        "dbLowerCaseTableNames",
+        "",
+        Choice(("", "0", "1")),
+        "lower_case_table_names, as on dev (empty: the engine default, 0). MySQL 8.0 fixes it "
+        "when the instance is created: it cannot change later.",
+    )
+    max_allowed_packet: int = setting(
+        "dbMaxAllowedPacketBytes",
+        0,
+        Integer(0, 1_073_741_824),
+        "max_allowed_packet in bytes, a multiple of 1024 and at least dev's (0: the engine default, 64 MiB).",
+    )
+
+
 GROUPS: dict[str, type] = {
     "core": CoreSettings,
     "network": NetworkSettings,
@@ -508,6 +663,9 @@ GROUPS: dict[str, type] = {
     "monitoring": MonitoringSettings,
     "migration": MigrationSettings,
     "compliance": ComplianceSettings,
+    "dev_network": DevNetworkSettings,
+    "seed": SeedSettings,
+    "db_parameters": DbParameterSettings,
 }
 
 
@@ -522,6 +680,9 @@ class Settings:
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     migration: MigrationSettings = field(default_factory=MigrationSettings)
     compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
+    dev_network: DevNetworkSettings = field(default_factory=DevNetworkSettings)
+    seed: SeedSettings = field(default_factory=SeedSettings)
+    db_parameters: DbParameterSettings = field(default_factory=DbParameterSettings)
 
     @property
     def fleet_sizes(self) -> FleetSizes:
@@ -721,6 +882,7 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
             "old answer for one TTL",
         )
     yield from _compliance_checks(s.compliance, s.database.engine_version)
+    yield from _data_tier_checks(s)
 
 
 def _deployability_checks(s: Settings) -> Iterator[Problem]:
@@ -751,7 +913,7 @@ def _deployability_checks(s: Settings) -> Iterator[Problem]:
 def _compliance_checks(c: ComplianceSettings, engine_version: str) -> Iterator[Problem]:
     """The audit option must exist for the pinned engine version, and a recovery point whose
     retention the vault lock refuses fails its backup job."""
-    why = audit_plugin_problem(engine_version)
+    why = audit_plugin_problem(engine_version) if engine_version else None  # absent: refused above
     if why:
         yield Problem("dbEngineVersion", engine_version, why + " (the database audit log needs it)")
     lo, hi = c.backup_vault_lock_min_retention_days, c.backup_vault_lock_max_retention_days
@@ -767,4 +929,63 @@ def _compliance_checks(c: ComplianceSettings, engine_version: str) -> Iterator[P
             c.backup_retention_days,
             f"a value the vault lock accepts: from backupVaultLockMinRetentionDays ({lo}) to "
             f"backupVaultLockMaxRetentionDays ({hi}); AWS Backup fails jobs outside those bounds",
+        )
+
+
+def _data_tier_checks(s: Settings) -> Iterator[Problem]:
+    """Dev's network (while the phase links it), the seed coordinates (while the phase tags
+    the snapshot with them) and the server parameters that must match on both sides."""
+    # Only the phase matters here; sizes may be the very thing another check refuses.
+    plan = plan_for(s.core.migration_phase, FleetSizes(Capacity(1, 1, 1), 0))
+    dn = s.dev_network
+    if plan.dev_link:
+        why = f"; phase {s.core.migration_phase.value!r} peers production with dev's VPC"
+        required = (
+            ("devVpcId", dn.dev_vpc_id, "dev's VPC id (e.g. vpc-0a1b2c3d4e5f60718)"),
+            ("devVpcCidr", dn.dev_vpc_cidr, "dev's VPC range (e.g. 10.20.0.0/16)"),
+            ("devAppSecurityGroupId", dn.dev_app_security_group_id, "dev's app security group id"),
+            ("devDbSecurityGroupId", dn.dev_db_security_group_id, "dev's database security group id"),
+        )
+        for key, value, what in required:
+            if not value:
+                yield Problem(key, value, what + why)
+        if not dn.dev_route_table_ids:
+            yield Problem("devRouteTableIds", [], "at least one of dev's route table ids" + why)
+    if dn.dev_vpc_cidr:
+        dev, prod = ipaddress.IPv4Network(dn.dev_vpc_cidr), ipaddress.IPv4Network(s.network.vpc_cidr)
+        if dev.overlaps(prod):
+            yield Problem(
+                "devVpcCidr",
+                dn.dev_vpc_cidr,
+                f"a range that does not overlap vpcCidr {s.network.vpc_cidr} (AWS cannot peer "
+                "overlapping VPCs, and routes could not tell the two apart)",
+            )
+    if dn.dev_app_security_group_id and dn.dev_app_security_group_id == dn.dev_db_security_group_id:
+        yield Problem(
+            "devDbSecurityGroupId",
+            dn.dev_db_security_group_id,
+            "a group other than devAppSecurityGroupId: the replication rules would open the "
+            "production database to dev's app fleet on more than the app's own rule",
+        )
+    seed = s.seed
+    if plan.needs_seed_coordinates:
+        why = f"; phase {s.core.migration_phase.value!r} tags the seed snapshot with it (see `tap db seed`)"
+        if not seed.seed_binlog_file:
+            yield Problem("seedBinlogFile", "", "the binlog file `tap db seed` printed" + why)
+        if seed.seed_binlog_position < 4:
+            yield Problem(
+                "seedBinlogPosition",
+                seed.seed_binlog_position,
+                "the position `tap db seed` printed (at least 4)" + why,
+            )
+    p = s.db_parameters
+    if p.max_allowed_packet and (p.max_allowed_packet < 1024 or p.max_allowed_packet % 1024):
+        yield Problem(
+            "dbMaxAllowedPacketBytes", p.max_allowed_packet, "0 or a multiple of 1024, at least 1024"
+        )
+    if p.collation and p.character_set and not p.collation.startswith(p.character_set + "_"):
+        yield Problem(
+            "dbCollation",
+            p.collation,
+            f"a collation of dbCharacterSet {p.character_set} ({p.character_set}_...)",
         )

@@ -125,13 +125,18 @@ class Pattern(Converter[str]):
 
 @dataclass(frozen=True)
 class Cidr(Converter[str]):
+    optional: bool = False
+
     @property
     def allowed(self) -> str:
-        return "an IPv4 CIDR block in canonical form with a prefix of /16 to /28, e.g. 10.0.0.0/16"
+        text = "an IPv4 CIDR block in canonical form with a prefix of /16 to /28, e.g. 10.0.0.0/16"
+        return text + (" (or empty)" if self.optional else "")
 
     def __call__(self, raw: object) -> str:
         if not isinstance(raw, str):
             raise ValueError(self.allowed)
+        if self.optional and raw == "":
+            return raw
         try:
             net = ipaddress.IPv4Network(raw, strict=True)
         except ValueError:

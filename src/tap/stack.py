@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pulumi
 import pulumi_aws as aws
 
@@ -9,6 +11,7 @@ from tap.components.backup import Backup, BackupArgs
 from tap.components.compute import Fleet, FleetArgs
 from tap.components.context import StackContext
 from tap.components.database import Database, DatabaseArgs
+from tap.components.dev_link import DevLink, DevLinkArgs
 from tap.components.dns import HostedZone, HostedZoneArgs, WeightedRecords, WeightedRecordsArgs
 from tap.components.encryption import Encryption, EncryptionArgs
 from tap.components.iam import AppIdentity, AppIdentityArgs
@@ -16,9 +19,11 @@ from tap.components.load_balancer import LoadBalancer, LoadBalancerArgs
 from tap.components.migration_state import MigrationState, MigrationStateArgs
 from tap.components.monitoring import Monitoring, MonitoringArgs
 from tap.components.network import Network, NetworkArgs
+from tap.components.replication_secret import ReplicationSecret, ReplicationSecretArgs
 from tap.components.route53_alarms import ROUTE53_METRICS_REGION, HealthCheckAlarms, HealthCheckAlarmsArgs
 from tap.components.security import SecurityArgs, SecurityGroups
 from tap.components.storage import Storage, StorageArgs
+from tap.components.writer_zone import WriterZone, WriterZoneArgs
 from tap.errors import TapError
 from tap.naming import Namer, default_tags
 from tap.settings import Settings
@@ -64,6 +69,11 @@ class TapStack(pulumi.ComponentResource):
 
         # ---- storage, database, the app's identity --------------------------------------------
         self.storage = Storage("storage", StorageArgs(ctx=ctx, replica_provider=self.replica_provider), child)
+        # The endpoint parameter (in Database) holds the writer record's name, and the record's
+        # first target is dev's address (read in Database): the name is resolved once the
+        # writer zone exists, below.
+        deferred: tuple[pulumi.Output[str], Callable[[pulumi.Output[str]], None]] = pulumi.deferred_output()
+        writer_fqdn, resolve_writer_fqdn = deferred
         self.database = Database(
             "database",
             DatabaseArgs(
@@ -71,10 +81,13 @@ class TapStack(pulumi.ComponentResource):
                 kms_key_arn=key_arn,
                 private_subnet_ids=[s.id for s in self.network.private_subnets],
                 db_security_group_id=self.security.db.id,
+                writer_fqdn=writer_fqdn,
             ),
             child,
         )
         db = self.database
+        self._data_tier(ctx, key_arn, child)
+        resolve_writer_fqdn(self.writer_zone.record.fqdn)
         parameters = [db.endpoint_parameter, db.port_parameter]
         if db.secret_parameter is not None:
             parameters.append(db.secret_parameter)
@@ -218,3 +231,41 @@ class TapStack(pulumi.ComponentResource):
         self.migration = MigrationState("migration", MigrationStateArgs(ctx=ctx, kms_key_arn=key_arn), child)
 
         self.register_outputs({})
+
+    def _data_tier(
+        self, ctx: StackContext, key_arn: pulumi.Output[str], child: pulumi.ResourceOptions
+    ) -> None:
+        """The path from dev (peering, routes, cross-VPC rules), the writer name both fleets
+        use, and the replication user's secret container (issue 10)."""
+        plan, net, db = self.settings.phase_plan, self.network, self.database
+        self.dev_link: DevLink | None = None
+        if plan.dev_link:
+            self.dev_link = DevLink(
+                "dev-link",
+                DevLinkArgs(
+                    ctx=ctx,
+                    vpc_id=net.vpc.id,
+                    private_route_table_ids=[rt.id for rt in net.private_route_tables],
+                    private_subnet_cidrs=self.settings.network.private_subnet_cidrs,
+                    db_security_group_id=self.security.db.id,
+                ),
+                child,
+            )
+        # Where Pulumi first points the writer: dev (the record is `tap db`'s from then on).
+        # Once dev is decommissioned it is no longer read; the record has long named prod.
+        first = db.dev or db.instance
+        if first is None:  # settings refuse this combination; kept as a guard for refactors
+            raise TapError("no database for the writer record: check devDecommissioned")
+        self.writer_zone = WriterZone(
+            "writer-zone",
+            WriterZoneArgs(
+                ctx=ctx,
+                vpc_id=net.vpc.id,
+                dev_vpc_id=self.settings.dev_network.dev_vpc_id if plan.dev_link else None,
+                initial_target=first.address,
+            ),
+            child,
+        )
+        self.replication_secret = ReplicationSecret(
+            "replication-secret", ReplicationSecretArgs(ctx=ctx, kms_key_arn=key_arn), child
+        )

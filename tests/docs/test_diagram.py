@@ -35,9 +35,23 @@ def test_r1_2_r18_each_private_subnet_egresses_through_the_nat_of_its_own_az(
 def test_r5_r18_snapshot_chain_appears_from_the_snapshot_phase(plans: Callable[[Phase], Plan]) -> None:
     before = diagram.build(plans(Phase.INITIAL))
     after = diagram.build(plans(Phase.SNAPSHOT))
+    chain = {"read replica", "replication stopped", "copy + encrypt", "restore"}
     labels = {e.label for e in after.edges}
-    assert {"after write freeze", "copy + encrypt", "restore"} <= labels
-    assert not {"after write freeze", "copy + encrypt", "restore"} & {e.label for e in before.edges}
+    assert chain <= labels
+    assert not chain & {e.label for e in before.edges}
+    edges = {(e.src, e.dst): e.label for e in after.edges}
+    # The snapshot is of the seed replica, never of dev (dev keeps taking writes).
+    assert edges[("prod_seed_replica_pay01", "prod_seed_snapshot_pay01")] == "replication stopped"
+    assert ("prod_dev_db_source_pay01", "prod_seed_snapshot_pay01") not in edges
+
+
+def test_replication_direction_follows_the_phase_machine(plans: Callable[[Phase], Plan]) -> None:
+    forward = {
+        (e.src, e.dst) for e in diagram.build(plans(Phase.REPLICATE)).edges if "replication" in e.label
+    }
+    assert ("prod_dev_db_source_pay01", "prod_rds_pay01") in forward
+    reverse = {(e.src, e.dst) for e in diagram.build(plans(Phase.BLUE_GREEN)).edges if "fallback" in e.label}
+    assert reverse == {("prod_rds_pay01", "prod_dev_db_source_pay01")}
 
 
 def test_r9_r18_log_bucket_replicates_to_the_replica_region(plans: Callable[[Phase], Plan]) -> None:
@@ -77,8 +91,8 @@ def test_r5_6_r18_both_fleets_point_at_the_database_the_ssm_parameter_names(
     phase: Phase, writer: str, plans: Callable[[Phase], Plan]
 ) -> None:
     g = diagram.build(plans(phase))
-    readers = {e.src for e in g.edges if e.label.endswith("address from SSM")}
-    targets = {e.dst for e in g.edges if e.label.endswith("address from SSM")}
+    readers = {e.src for e in g.edges if e.label == diagram.WRITER_EDGE}
+    targets = {e.dst for e in g.edges if e.label == diagram.WRITER_EDGE}
     assert targets == {writer}  # never two databases at once
     assert "dev_environment" in readers
     assert any(r.startswith("prod_asg_green") for r in readers)

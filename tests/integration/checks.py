@@ -169,14 +169,25 @@ def check_r2_r5_database_is_reachable_from_the_app_tier_and_nothing_else(d: Depl
     ingress = [r for r in rules if not r.get("IsEgress")]
     if not ingress:
         problems.append("the DB group has no ingress rule: the app tier cannot reach the database")
+    # Issue 10: while dev is peered, dev's app and database groups (groups in dev's VPC) are
+    # admitted too; a range never is.
+    dev_groups: set[str] = set()
+    if o.has("dev_vpc_id"):
+        dev_groups = {
+            g["GroupId"]
+            for g in d.client("ec2").describe_security_groups(
+                Filters=[{"Name": "vpc-id", "Values": [o.text("dev_vpc_id")]}]
+            )["SecurityGroups"]
+        }
     for r in ingress:
         source = (r.get("ReferencedGroupInfo") or {}).get("GroupId")
         ports = (r.get("FromPort"), r.get("ToPort"))
-        if source != o.text("app_security_group_id") or ports != (3306, 3306):
+        allowed = source == o.text("app_security_group_id") or (source is not None and source in dev_groups)
+        if not allowed or ports != (3306, 3306):
             origin = source or r.get("CidrIpv4") or r.get("CidrIpv6")
             problems.append(
                 f"ingress {r.get('SecurityGroupRuleId')}: from {origin} "
-                f"ports {ports}; only the app group on 3306 is allowed"
+                f"ports {ports}; only the app group (and, while peered, dev's groups) on 3306 is allowed"
             )
     _fail_if(problems, f"database {o.text('db_instance_identifier')}")
 
@@ -513,7 +524,10 @@ def check_r9_log_bucket_replicates_to_an_encrypted_versioned_replica(d: Deployme
     "migration_system_of_record",
     "db_endpoint_parameter_name",
     "db_instance_address",
-    emulator_caveat="moto returns what was stored; this proves the parameters agree with the outputs.",
+    "writer_zone_id",
+    "writer_record_fqdn",
+    emulator_caveat="moto returns what was stored; this proves the parameters and the writer record "
+    "agree with the outputs, not that a resolver in either VPC answers with them.",
 )
 def check_r5_r11_fleets_read_the_phase_and_the_writable_database_from_ssm(d: Deployment) -> None:
     o = d.outputs
@@ -526,11 +540,29 @@ def check_r5_r11_fleets_read_the_phase_and_the_writable_database_from_ssm(d: Dep
         problems.append(
             f"system of record {doc.get('systemOfRecord')} vs {o.text('migration_system_of_record')}"
         )
-    address = ssm.get_parameter(Name=o.text("db_endpoint_parameter_name"))["Parameter"]["Value"]
-    # Once prod is the system of record, both fleets must be pointed at the prod instance.
-    if o.text("migration_system_of_record") == "prod" and address != o.text("db_instance_address"):
+    name = ssm.get_parameter(Name=o.text("db_endpoint_parameter_name"))["Parameter"]["Value"]
+    # Both fleets connect through the writer name in every phase (issue 10)...
+    if name != o.text("writer_record_fqdn"):
         problems.append(
-            f"DB endpoint parameter is {address}, not the prod instance {o.text('db_instance_address')}"
+            f"DB endpoint parameter is {name}, not the writer name {o.text('writer_record_fqdn')}"
+        )
+    # ...and once prod is the system of record, that name resolves to the prod instance.
+    sets = d.client("route53").list_resource_record_sets(
+        HostedZoneId=o.text("writer_zone_id"),
+        StartRecordName=o.text("writer_record_fqdn"),
+        StartRecordType="CNAME",
+    )["ResourceRecordSets"]
+    target = next(
+        (
+            r["ResourceRecords"][0]["Value"].rstrip(".")
+            for r in sets
+            if r["Name"].rstrip(".") == o.text("writer_record_fqdn") and r.get("ResourceRecords")
+        ),
+        None,
+    )
+    if o.text("migration_system_of_record") == "prod" and target != o.text("db_instance_address"):
+        problems.append(
+            f"the writer name points at {target}, not the prod instance {o.text('db_instance_address')}"
         )
     _fail_if(problems, "SSM parameters")
 

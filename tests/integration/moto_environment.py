@@ -73,6 +73,7 @@ class MotoDeployer:
 
     def deploy(self) -> FlatOutputs:
         for step in (
+            self._dev_network,
             self._network,
             self._security_groups,
             self._kms,
@@ -83,14 +84,32 @@ class MotoDeployer:
             self._fleets,
             self._topics,
             self._dns,
+            self._writer_switched,
             self._alarms,
             self._parameters,
+            self._secrets,
         ):
             step()
         flat = flatten(self.plan.outputs)
         return FlatOutputs({k: self.sub.text(v) for k, v in flat.items()}, "moto server (example plan)")
 
     # --- network -------------------------------------------------------------------------
+    def _dev_network(self) -> None:
+        """What dev already has in a real account: its VPC, route tables and two groups (the
+        stack only references them), created here so the peering, routes and rules land."""
+        dev, ec2, s = self.plan.settings.dev_network, self.c.client("ec2"), self.sub
+        if not dev.dev_vpc_id:
+            return
+        vid = ec2.create_vpc(CidrBlock=dev.dev_vpc_cidr)["Vpc"]["VpcId"]
+        s.add(dev.dev_vpc_id, vid)
+        for rt in dev.dev_route_table_ids:
+            s.add(rt, ec2.create_route_table(VpcId=vid)["RouteTable"]["RouteTableId"])
+        for gid, name in (
+            (dev.dev_app_security_group_id, "dev-app"),
+            (dev.dev_db_security_group_id, "dev-db"),
+        ):
+            s.add(gid, ec2.create_security_group(GroupName=name, Description=name, VpcId=vid)["GroupId"])
+
     def _network(self) -> None:
         ec2, s = self.c.client("ec2"), self.sub
         for vpc in self.of("aws:ec2/vpc:Vpc"):
@@ -128,10 +147,20 @@ class MotoDeployer:
             s.add(nat.id, nid)
         for rt in self.of("aws:ec2/routeTable:RouteTable"):
             s.add(rt.id, ec2.create_route_table(VpcId=s.value(rt.get("vpcId")))["RouteTable"]["RouteTableId"])
+        for pcx in self.of("aws:ec2/vpcPeeringConnection:VpcPeeringConnection"):
+            got = ec2.create_vpc_peering_connection(
+                VpcId=s.value(pcx.get("vpcId")), PeerVpcId=s.value(pcx.get("peerVpcId"))
+            )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+            ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=got)  # auto_accept
+            s.add(pcx.id, got)
         for route in self.of("aws:ec2/route:Route"):
             target = {
                 api: s.value(route.get(key))
-                for key, api in (("gatewayId", "GatewayId"), ("natGatewayId", "NatGatewayId"))
+                for key, api in (
+                    ("gatewayId", "GatewayId"),
+                    ("natGatewayId", "NatGatewayId"),
+                    ("vpcPeeringConnectionId", "VpcPeeringConnectionId"),
+                )
                 if route.get(key)
             }
             ec2.create_route(
@@ -284,6 +313,8 @@ class MotoDeployer:
                 SubnetIds=s.value(g.get("subnetIds")),
             )
         for db in self.of("aws:rds/instance:Instance"):
+            if db.get("replicateSourceDb"):
+                continue  # the seed replica needs dev's instance, which moto does not have
             # The real stack restores from the encrypted snapshot copy; moto gets the same
             # instance settings directly (the snapshot chain is covered by unit tests).
             got = rds.create_db_instance(
@@ -420,7 +451,25 @@ class MotoDeployer:
     def _dns(self) -> None:
         r53, s = self.c.client("route53"), self.sub
         for z in self.of("aws:route53/zone:Zone"):
-            zid = r53.create_hosted_zone(Name=z.get("name"), CallerReference=z.name)["HostedZone"]["Id"]
+            vpcs = z.get("vpcs") or []
+            private: dict[str, Any] = {}
+            if vpcs:
+                first = vpcs[0]
+                private = {
+                    "VPC": {
+                        "VPCRegion": first.get("vpcRegion") or self.region,
+                        "VPCId": s.value(first["vpcId"]),
+                    },
+                    "HostedZoneConfig": {"Comment": z.get("comment") or "", "PrivateZone": True},
+                }
+            zid = r53.create_hosted_zone(Name=z.get("name"), CallerReference=z.name, **private)["HostedZone"][
+                "Id"
+            ]
+            for v in vpcs[1:]:
+                r53.associate_vpc_with_hosted_zone(
+                    HostedZoneId=zid,
+                    VPC={"VPCRegion": v.get("vpcRegion") or self.region, "VPCId": s.value(v["vpcId"])},
+                )
             s.add(z.id, zid.split("/")[-1])
         for hc in self.of("aws:route53/healthCheck:HealthCheck"):
             config = {
@@ -461,6 +510,35 @@ class MotoDeployer:
                 ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": rrset}]},
             )
 
+    def _writer_switched(self) -> None:
+        """From the phases that require it, `tap db cutover` has moved the writer record to
+        production (Pulumi created it on dev and never moves it): the deployment as it stands."""
+        if not self.plan.settings.phase_plan.requires_writer_switch:
+            return
+        prod = next((r for r in self.of("aws:rds/instance:Instance") if not r.get("replicateSourceDb")), None)
+        zone = next((z for z in self.of("aws:route53/zone:Zone") if z.get("vpcs")), None)
+        if prod is None or zone is None:
+            return
+        record = next(
+            r for r in self.of("aws:route53/record:Record") if r.get("zoneId") == zone.outputs["zoneId"]
+        )
+        self.c.client("route53").change_resource_record_sets(
+            HostedZoneId=self.sub.value(zone.outputs["zoneId"]),
+            ChangeBatch={
+                "Changes": [
+                    {
+                        "Action": "UPSERT",
+                        "ResourceRecordSet": {
+                            "Name": record.get("name"),
+                            "Type": "CNAME",
+                            "TTL": _int(record.get("ttl")),
+                            "ResourceRecords": [{"Value": self.sub.text(prod.outputs["address"])}],
+                        },
+                    }
+                ]
+            },
+        )
+
     def _alarms(self) -> None:
         cw, s = self.c.client("cloudwatch"), self.sub
         for a in self.of("aws:cloudwatch/metricAlarm:MetricAlarm"):
@@ -492,6 +570,17 @@ class MotoDeployer:
                 if a.get("extendedStatistic"):
                     args["ExtendedStatistic"] = a.get("extendedStatistic")
             cw.put_metric_alarm(**args)
+
+    def _secrets(self) -> None:
+        """Containers only, as the stack declares them: `tap db` sets the value."""
+        sm, s = self.c.client("secretsmanager"), self.sub
+        for sec in self.of("aws:secretsmanager/secret:Secret"):
+            got = sm.create_secret(
+                Name=sec.get("name"),
+                KmsKeyId=s.value(sec.get("kmsKeyId")),
+                Description=sec.get("description") or "",
+            )
+            s.add(sec.outputs.get("arn"), got["ARN"])
 
     def _parameters(self) -> None:
         ssm = self.c.client("ssm")

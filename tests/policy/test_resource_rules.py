@@ -96,6 +96,12 @@ B64 = base64.b64encode
 
 # (rule, type, changes to the compliant example, text the message must contain)
 VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
+    (
+        "rds-seed-replica-private-and-pinned",
+        t.RDS_INSTANCE,
+        {"replicateSourceDb": "payments-dev-mysql", "autoMinorVersionUpgrade": True},
+        "minor version",
+    ),
     ("internet-ingress-https-only", t.INGRESS_RULE, {"fromPort": 80.0, "toPort": 80.0}, "only TCP 443"),
     (
         "internet-ingress-https-only",

@@ -22,6 +22,32 @@ def test_r17_3_every_stack_rule_passes_the_good_stack(rule: str) -> None:
 
 BROKEN: list[tuple[str, list[StackResource], str]] = [
     (
+        "cross-vpc-rules-group-to-group",
+        [
+            *good_stack(),
+            res(
+                t.INGRESS_RULE,
+                "dev-db-wide",
+                securityGroupId="sg-0f9e8d7c6b5a40312",
+                ipProtocol="tcp",
+                fromPort=0.0,
+                toPort=65535.0,
+                referencedSecurityGroupId="sg-db",
+                description="too wide",
+            ),
+        ],
+        "dev-db-wide",
+    ),
+    (
+        "writer-record-short-ttl-cname",
+        [
+            *good_stack(),
+            res(t.ROUTE53_ZONE, "writer-zone", id="Z0PRIV", zoneId="Z0PRIV", vpcs=[{"vpcId": "vpc-1"}]),
+            res(t.ROUTE53_RECORD, "writer", zoneId="Z0PRIV", type="CNAME", ttl=300.0, records=["x"]),
+        ],
+        "writer",
+    ),
+    (
         "security-group-attached",
         [*good_stack(), res(t.SECURITY_GROUP, "orphan-sg", id="sg-orphan")],
         "orphan-sg",

@@ -41,12 +41,16 @@ def account(
 ) -> Iterator[Account]:
     """An account where every check can pass: seeded moto, quotas, delegated DNS, healthy dev."""
     seed.service_role(moto_clients)
-    seed.dev_database(moto_clients)
+    net = seed.dev_database(moto_clients)
     seed.bundle(moto_clients)
     servers = seed.zone(moto_clients)
     doc = yaml.safe_load(EXAMPLE.read_text())
     doc["config"]["tap:dbEngineVersion"] = "8.0.39"
     doc["config"]["tap:createAutoScalingServiceLinkedRole"] = False  # the account has it
+    doc["config"]["tap:devVpcId"] = net["vpc"]
+    doc["config"]["tap:devRouteTableIds"] = [net["route_table"]]
+    doc["config"]["tap:devAppSecurityGroupId"] = net["app_sg"]
+    doc["config"]["tap:devDbSecurityGroupId"] = net["db_sg"]
     doc["config"]["tap:amiId"] = moto_clients.client("ec2").describe_images(Owners=["amazon"])["Images"][0][
         "ImageId"
     ]

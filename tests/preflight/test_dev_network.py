@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-from types import SimpleNamespace
-
 import pytest
 
 from tap.aws_clients import AwsClients
@@ -16,53 +13,48 @@ from tests.preflight.conftest import MakeCtx
 pytestmark = pytest.mark.moto
 
 
+def _dev(net: dict[str, object], cidr: str = "10.20.0.0/16") -> dict[str, object]:
+    """Settings naming the seeded dev network."""
+    return {
+        "devVpcId": net["vpc"],
+        "devVpcCidr": cidr,
+        "devRouteTableIds": [net["route_table"]],
+        "devAppSecurityGroupId": net["app_sg"],
+        "devDbSecurityGroupId": net["db_sg"],
+    }
+
+
 def test_dev_vpc_apart_from_prod_passes(aws: AwsClients, make_ctx: MakeCtx) -> None:
     net = seed.dev_database(aws, cidr="10.20.0.0/16")
-    result = dev_network.dev_vpc(make_ctx())
+    result = dev_network.dev_vpc(make_ctx(overrides=_dev(net)))
     assert result.status is Status.PASS
     assert net["vpc"] in result.message and "10.20.0.0/16" in result.message
 
 
 def test_dev_vpc_overlapping_prod_fails(aws: AwsClients, make_ctx: MakeCtx) -> None:
-    seed.dev_database(aws, cidr="10.0.0.0/16")  # the example's prod vpcCidr
-    result = dev_network.dev_vpc(make_ctx())
+    net = seed.dev_database(aws, cidr="10.0.0.0/16")  # the example's prod vpcCidr
+    # The settings refuse an overlapping devVpcCidr, so name a disjoint one: AWS is what overlaps.
+    result = dev_network.dev_vpc(make_ctx(overrides=_dev(net, cidr="10.20.0.0/16")))
     assert result.status is Status.FAIL
     assert "overlaps prod's vpcCidr 10.0.0.0/16" in result.message
 
 
-def test_members_skip_while_the_settings_are_not_present(make_ctx: MakeCtx) -> None:
-    result = dev_network.dev_vpc_members(make_ctx())
-    assert result.status is Status.SKIP and "setting not present" in result.message
-
-
-def _with_dev_network(make_ctx: MakeCtx, **fields: object):  # type: ignore[no-untyped-def]
-    """The data tier's DevNetwork settings group, as it will appear on Settings."""
-    ctx = make_ctx()
-    ctx.settings = dataclasses.replace(ctx.settings)
-    object.__setattr__(ctx.settings, "dev_network", SimpleNamespace(**fields))
-    return ctx
+def test_dev_vpc_setting_other_than_devs_database_vpc_fails(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    seed.dev_database(aws)
+    result = dev_network.dev_vpc(make_ctx())  # the example's fake vpc id
+    assert result.status is Status.FAIL and "is not dev's database VPC" in result.message
 
 
 def test_members_in_dev_vpc_pass_and_foreign_ones_fail(aws: AwsClients, make_ctx: MakeCtx) -> None:
     net = seed.dev_database(aws)
-    good = _with_dev_network(
-        make_ctx,
-        vpc_id=net["vpc"],
-        route_table_ids=(net["route_table"],),
-        app_security_group_id=net["app_sg"],
-    )
-    assert dev_network.dev_vpc_members(good).status is Status.PASS
-    assert dev_network.dev_vpc(good).status is Status.PASS
+    assert dev_network.dev_vpc_members(make_ctx(overrides=_dev(net))).status is Status.PASS
 
     other = aws.client("ec2").create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
     stray = aws.client("ec2").create_route_table(VpcId=other)["RouteTable"]["RouteTableId"]
-    bad = _with_dev_network(make_ctx, route_table_ids=(stray, "rtb-0000000000000dead"))
+    bad = make_ctx(overrides={**_dev(net), "devRouteTableIds": [stray, "rtb-0000000000000dead"]})
     result = dev_network.dev_vpc_members(bad)
     assert result.status is Status.FAIL
     assert (
         f"{stray} is in {other}" in result.message
         and "rtb-0000000000000dead does not exist" in result.message
     )
-
-    wrong_vpc = _with_dev_network(make_ctx, vpc_id=other)
-    assert dev_network.dev_vpc(wrong_vpc).status is Status.FAIL

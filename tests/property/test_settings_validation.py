@@ -16,6 +16,11 @@ BASE = {
     "devDbInstanceId": "payments-dev-mysql",
     "dbEngineVersion": "8.0.39",
     "amiId": "ami-0abcdef1234567890",
+    "devVpcId": "vpc-0d3e5f7a9b1c2d4e6",
+    "devVpcCidr": "10.20.0.0/16",
+    "devRouteTableIds": '["rtb-0a11b22c33d44e55f"]',
+    "devAppSecurityGroupId": "sg-0a1b2c3d4e5f60718",
+    "devDbSecurityGroupId": "sg-0f9e8d7c6b5a40312",
 }
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
 
@@ -69,7 +74,8 @@ def test_layout_is_accepted_exactly_when_inside_the_vpc_and_disjoint(
 def test_engine_version_accepted_only_as_exact_8_0_or_8_4(minor: int, patch: int) -> None:
     version = f"8.{minor}.{patch}"
     values = {**BASE, "dbEngineVersion": version}
-    if minor in (0, 4):
+    # 8.0 from 8.0.28 only: RDS offers the MariaDB audit plugin (the database audit log) from there.
+    if minor == 4 or (minor == 0 and patch >= 28):
         assert parse(values).database.parameter_group_family == f"mysql8.{minor}"
     else:
         try:

@@ -26,6 +26,8 @@ KEY_NOT_ROTATED = "kms-key-rotation-off"
 ALARM_ACTIONS_DISABLED = "alarm-actions-disabled"
 WEIGHTS_ALL_ZERO = "both-weighted-records-at-zero"
 ACLS_STILL_ON = "log-bucket-ownership-object-writer"
+DEV_APP_NOT_ADMITTED = "prod-db-group-without-the-dev-app-rule"
+DEV_ROUTES_WHOLE_VPC = "dev-peering-routes-cover-the-public-subnets"
 BREAKS = (
     DB_OPEN_TO_WORLD,
     PRIVATE_ROUTE_TO_IGW,
@@ -42,6 +44,8 @@ BREAKS = (
     ALARM_ACTIONS_DISABLED,
     WEIGHTS_ALL_ZERO,
     ACLS_STILL_ON,
+    DEV_APP_NOT_ADMITTED,
+    DEV_ROUTES_WHOLE_VPC,
 )
 
 USER_DATA = (
@@ -97,8 +101,10 @@ def build(clients: AwsClients, broken: str = GOOD) -> dict[str, str]:
     ec2.create_route(RouteTableId=rt_pub, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
     for s in public:
         ec2.associate_route_table(RouteTableId=rt_pub, SubnetId=s)
+    private_tables = []
     for i, (s, nat) in enumerate(zip(private, nats, strict=True)):
         rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        private_tables.append(rt)
         if broken == PRIVATE_ROUTE_TO_IGW and i == 0:
             ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
         elif broken == NAT_IN_OTHER_AZ and i == 1:
@@ -232,9 +238,11 @@ def build(clients: AwsClients, broken: str = GOOD) -> dict[str, str]:
         EnableCloudwatchLogsExports=["audit", "error", "slowquery"],
     )
     services = _services(clients, broken, key, lb["DNSName"], lb["CanonicalHostedZoneId"])
+    dev = _dev_link(ec2, broken, vpc, sg_db, private_tables, rt_pub)
     return _flat(
         {
             **services,
+            **dev,
             "vpc_id": vpc,
             "alb_arn": lb["LoadBalancerArn"],
             "blue_asg_name": "prod-asg-blue",
@@ -388,4 +396,45 @@ def _services(clients: AwsClients, broken: str, key: str, lb_dns: str, lb_zone: 
         "alarm_names": alarms,
         "hosted_zone_id": zone,
         "app_fqdn": fqdn,
+    }
+
+
+def _dev_link(
+    ec2: Any, broken: str, vpc: str, sg_db: str, private_tables: list[str], rt_pub: str
+) -> dict[str, Any]:
+    """Dev's VPC (what dev has: a route table, an app and a DB group with AWS's default egress)
+    and what the stack adds: the peering, routes both ways for the private subnets only, and
+    the group-to-group MySQL rules (issue 10)."""
+    dev_cidr = "10.20.0.0/16"
+    dev_vpc = ec2.create_vpc(CidrBlock=dev_cidr)["Vpc"]["VpcId"]
+    dev_rt = ec2.create_route_table(VpcId=dev_vpc)["RouteTable"]["RouteTableId"]
+    dev_app = _group(ec2, dev_vpc, "dev-app", keep_default_egress=True)
+    dev_db = _group(ec2, dev_vpc, "dev-db", keep_default_egress=True)
+    pcx = ec2.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=dev_vpc)["VpcPeeringConnection"][
+        "VpcPeeringConnectionId"
+    ]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    for rt in private_tables:
+        ec2.create_route(RouteTableId=rt, DestinationCidrBlock=dev_cidr, VpcPeeringConnectionId=pcx)
+    for cidr in ("10.0.11.0/24", "10.0.12.0/24"):
+        ec2.create_route(RouteTableId=dev_rt, DestinationCidrBlock=cidr, VpcPeeringConnectionId=pcx)
+    if broken == DEV_ROUTES_WHOLE_VPC:
+        ec2.create_route(RouteTableId=dev_rt, DestinationCidrBlock="10.0.0.0/16", VpcPeeringConnectionId=pcx)
+        ec2.create_route(RouteTableId=rt_pub, DestinationCidrBlock=dev_cidr, VpcPeeringConnectionId=pcx)
+    if broken != DEV_APP_NOT_ADMITTED:
+        ec2.authorize_security_group_ingress(
+            GroupId=sg_db, IpPermissions=_tcp(3306, group=dev_app, why="dev app")
+        )
+    ec2.authorize_security_group_ingress(GroupId=sg_db, IpPermissions=_tcp(3306, group=dev_db, why="dev DB"))
+    ec2.authorize_security_group_egress(
+        GroupId=sg_db, IpPermissions=_tcp(3306, group=dev_db, why="to dev DB")
+    )
+    ec2.authorize_security_group_ingress(GroupId=dev_db, IpPermissions=_tcp(3306, group=sg_db, why="prod DB"))
+    return {
+        "vpc_peering_connection_id": pcx,
+        "dev_vpc_id": dev_vpc,
+        "dev_vpc_cidr_block": dev_cidr,
+        "dev_route_table_ids": [dev_rt],
+        "dev_app_security_group_id": dev_app,
+        "dev_db_security_group_id": dev_db,
     }

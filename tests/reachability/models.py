@@ -7,6 +7,8 @@ from tap.offline.reachability import (
     ALB,
     APP,
     DB,
+    DEV_APP,
+    DEV_DB,
     NetworkModel,
     Placement,
     Route,
@@ -15,6 +17,7 @@ from tap.offline.reachability import (
 )
 
 VPC = "10.0.0.0/16"
+DEV_VPC = "10.20.0.0/16"
 
 
 def good_model() -> NetworkModel:
@@ -50,4 +53,29 @@ def good_model() -> NetworkModel:
         ],
         DB: [Placement("db", ("priv-a", "priv-b"), ("sg-db",), False)],
     }
+    add_dev_link(m)
     return m
+
+
+def add_dev_link(m: NetworkModel) -> None:
+    """Dev's VPC peered in: routes both ways for the private subnets only, and the data
+    tier's group-to-group rules (dev's own egress is open, as the model assumes)."""
+    m.subnet_cidrs["dev-a"] = DEV_VPC
+    m.subnet_route_table["dev-a"] = "rt-dev"
+    m.routes["rt-dev"] = [
+        Route(DEV_VPC, Target.LOCAL),
+        Route("10.0.11.0/24", Target.PEERING, "pcx-1"),
+        Route("10.0.12.0/24", Target.PEERING, "pcx-1"),
+    ]
+    for rt in ("rt-a", "rt-b"):
+        m.routes[rt].append(Route(DEV_VPC, Target.PEERING, "pcx-1"))
+    m.peerings = {"pcx-1"}
+    m.open_egress = {"sg-dev-app", "sg-dev-db"}
+    m.ingress["sg-db"] += [
+        Rule("tcp", 3306, 3306, groups=("sg-dev-app",)),
+        Rule("tcp", 3306, 3306, groups=("sg-dev-db",)),
+    ]
+    m.egress["sg-db"] = [Rule("tcp", 3306, 3306, groups=("sg-dev-db",))]
+    m.ingress["sg-dev-db"] = [Rule("tcp", 3306, 3306, groups=("sg-db",))]
+    m.placements[DEV_APP] = [Placement("dev-app", ("dev-a",), ("sg-dev-app",), False)]
+    m.placements[DEV_DB] = [Placement("dev-db", ("dev-a",), ("sg-dev-db",), False)]

@@ -39,7 +39,7 @@ def test_r14_2_live_correct_environment_passes(clean: AwsClients) -> None:
     result = verify_outputs(clean, parse_outputs(env.build(clean, env.GOOD)))
     assert [f.message for f in result.report.violations] == []
     assert [c.question for c in result.wrong_cells] == []
-    assert len(result.cells) == 11
+    assert len(result.cells) == 17  # with the six cells of the path from dev
     # the rules really ran on what describe_* returned
     checked = {f.rule for f in result.report.findings}
     assert {
@@ -81,6 +81,8 @@ CAUGHT = [
     (env.ALARM_ACTIONS_DISABLED, "alarm-has-actions", None),
     (env.WEIGHTS_ALL_ZERO, "dns-weights-never-all-zero", None),
     (env.ACLS_STILL_ON, "s3-bucket-owner-enforced", None),
+    (env.DEV_APP_NOT_ADMITTED, None, ("dev app -> DB:3306", "no")),
+    (env.DEV_ROUTES_WHOLE_VPC, None, ("dev app -> ALB:443", "yes")),
 ]
 
 

@@ -45,9 +45,10 @@ def test_r14_2_default_route_through_peering_is_not_reported_as_no_internet() ->
     a network this model cannot see: 'no' would be a claim it cannot make."""
 
     def via_peering(m: NetworkModel) -> None:
-        m.egress["sg-db"] = [Rule("tcp", 443, 443, cidrs=("0.0.0.0/0",))]
+        m.egress["sg-db"].append(Rule("tcp", 443, 443, cidrs=("0.0.0.0/0",)))
         for table in ("rt-a", "rt-b"):
-            m.routes[table] = [Route("10.0.0.0/16", Target.LOCAL), Route("0.0.0.0/0", Target.OTHER, "pcx-1")]
+            kept = [r for r in m.routes[table] if r.destination != "0.0.0.0/0"]
+            m.routes[table] = [*kept, Route("0.0.0.0/0", Target.OTHER, "pcx-1")]
 
     flipped = changed(via_peering)
     assert set(flipped) == {(APP, INTERNET, 443), (DB, INTERNET, 443)}
@@ -62,7 +63,7 @@ def test_r14_2_more_specific_public_route_to_the_igw_counts() -> None:
         m.placements[APP][1] = dataclasses.replace(m.placements[APP][1], public_address=True)
         for table in ("rt-a", "rt-b"):
             m.routes[table] = [
-                Route("10.0.0.0/16", Target.LOCAL),
+                *(r for r in m.routes[table] if r.destination != "0.0.0.0/0"),
                 Route("0.0.0.0/1", Target.IGW, "igw-1"),
                 Route("128.0.0.0/1", Target.IGW, "igw-1"),
             ]

@@ -1,4 +1,5 @@
-"""SPEC R5: dev snapshot -> encrypted copy -> production instance, and the one-writer rule."""
+"""SPEC R5: seed replica of dev -> its snapshot -> encrypted copy -> production instance,
+and the one-writer rule (the endpoint parameter names the writer record in every phase)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from tap.offline.plan import Plan, PlannedResource
-from tap.phases import PHASES, Phase, SystemOfRecord, plan_for
+from tap.phases import PHASES, Phase, plan_for
 from tests.helpers import SUBNET, leaves, sg_named
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -18,6 +19,10 @@ COPY = "aws:rds/snapshotCopy:SnapshotCopy"
 
 def prod_instance(plan: Plan) -> PlannedResource:
     return plan.one(INSTANCE, "prod-rds-pay01")
+
+
+def seed_replicas(plan: Plan) -> list[PlannedResource]:
+    return [r for r in plan.managed if r.type == INSTANCE and r.get("replicateSourceDb")]
 
 
 def test_r5_1_dev_instance_is_read_never_managed(any_phase_plan: Plan) -> None:
@@ -35,18 +40,64 @@ def test_r11_2_snapshot_chain_exists_exactly_from_the_snapshot_phase(
         expected = 1 if plan_for(phase, plan.settings.fleet_sizes).snapshot_chain else 0
         assert len(plan.of_type(SNAPSHOT)) == expected, phase
         assert len(plan.of_type(COPY)) == expected, phase
-        assert len([r for r in plan.managed if r.type == INSTANCE]) == expected, phase
+        assert len([r for r in plan.managed if r.type == INSTANCE and r.name == "prod-rds-pay01"]) == expected
+        replicas = 1 if plan_for(phase, plan.settings.fleet_sizes).seed_replica else 0
+        assert len(seed_replicas(plan)) == replicas, phase
     assert not plans(Phase.INITIAL).of_type(SNAPSHOT)
+    assert seed_replicas(plans(Phase.SEED)) and not plans(Phase.SEED).of_type(SNAPSHOT)
 
 
-def test_r5_2_final_snapshot_is_of_dev_tagged_and_kept(plan: Plan) -> None:
+def test_r5_2_seed_snapshot_is_of_the_stopped_replica_never_dev_tagged_and_kept(
+    plans: Callable[[Phase], Plan],
+) -> None:
+    plan = plans(Phase.SNAPSHOT)
     snap = plan.one(SNAPSHOT)
-    dev = next(r for r in plan.resources if r.type == INSTANCE and r.read)
-    assert snap.get("dbInstanceIdentifier") == dev.outputs["identifier"]
-    assert snap.get("tags")["MigrationSource"] == "payments-dev-mysql"
-    assert snap.get("tags")["MigrationPhase"] == "snapshot"
-    assert snap.get("tags")["MigrationStack"] == "example"
+    (replica,) = seed_replicas(plan)
+    assert snap.get("dbInstanceIdentifier") == replica.outputs["identifier"]
+    assert snap.get("dbInstanceIdentifier") != "payments-dev-mysql"
+    assert replica.urn in snap.dependencies
+    tags = snap.get("tags")
+    assert tags["MigrationSource"] == "payments-dev-mysql"
+    assert tags["MigrationPhase"] == "snapshot"
+    assert tags["MigrationStack"] == "example"
+    assert (tags["SeedBinlogFile"], tags["SeedBinlogPosition"]) == ("mysql-bin-changelog.000042", "157")
     assert snap.protect and snap.retain_on_delete
+
+
+def test_r5_2_seed_replica_is_a_disposable_replica_of_dev_in_devs_network(
+    plans: Callable[[Phase], Plan],
+) -> None:
+    plan = plans(Phase.SEED)
+    (replica,) = seed_replicas(plan)
+    dev = next(r for r in plan.resources if r.type == INSTANCE and r.read)
+    assert replica.get("replicateSourceDb") == dev.outputs["identifier"]
+    # Same class as dev, read from dev (a smaller replica could fall behind for good).
+    assert replica.get("instanceClass") == dev.outputs["instanceClass"]
+    assert replica.get("vpcSecurityGroupIds") == [plan.settings.dev_network.dev_db_security_group_id]
+    assert replica.get("skipFinalSnapshot") is True and replica.get("deletionProtection") is False
+    assert replica.get("autoMinorVersionUpgrade") is False
+    assert replica.get("publiclyAccessible") is False
+    # A replica inherits these from its source; setting them is refused by RDS.
+    for key in ("engine", "username", "password", "allocatedStorage", "manageMasterUserPassword"):
+        assert key not in replica.inputs, key
+    assert not replica.protect
+
+
+def test_r5_2_removing_the_seed_replica_at_replicate_touches_nothing_protected(
+    plans: Callable[[Phase], Plan],
+) -> None:
+    from tap.offline.diff import diff_plans
+
+    before, after = plans(Phase.SNAPSHOT), plans(Phase.REPLICATE)
+    diff = diff_plans(before, after)
+    removed = {c.name for c in diff.resources if c.kind == "remove"}
+    assert removed == {"prod-seed-replica-pay01"}
+    protected = {r.name for r in before.managed if r.protect}
+    assert {"prod-seed-snapshot-pay01", "prod-seed-snapshot-encrypted-pay01", "prod-rds-pay01"} <= protected
+    for change in diff.resources:
+        if change.name in protected:
+            # Multi-AZ switches on; nothing that would replace or delete a protected resource.
+            assert change.kind == "update" and {f.path for f in change.fields} <= {"multiAz"}, change
 
 
 def test_r5_3_copy_encrypts_the_dev_snapshot_with_the_prod_key(plan: Plan) -> None:
@@ -98,11 +149,11 @@ def test_r5_4_instance_settings(plan: Plan) -> None:
 
 
 def test_r5_4_multi_az_follows_the_phase_machine(plans: Callable[[Phase], Plan]) -> None:
-    for phase in PHASES[1:]:
+    for phase in PHASES[2:]:
         plan = plans(phase)
         assert prod_instance(plan).get("multiAz") == plan.settings.phase_plan.multi_az, phase
     assert prod_instance(plans(Phase.SNAPSHOT)).get("multiAz") is False
-    assert prod_instance(plans(Phase.BLUE_GREEN)).get("multiAz") is True
+    assert prod_instance(plans(Phase.REPLICATE)).get("multiAz") is True
 
 
 def test_r5_4_subnet_group_holds_exactly_the_private_subnets_and_sg_is_the_db_group(
@@ -164,26 +215,25 @@ def test_r5_5_master_secret_is_rds_managed_under_the_prod_key(plan: Plan) -> Non
 
 
 @pytest.mark.parametrize("phase", PHASES, ids=[p.value for p in PHASES])
-def test_r5_6_endpoint_parameter_names_the_one_database_that_takes_writes(
+def test_r5_6_endpoint_parameter_holds_the_writer_name_in_every_phase(
     plans: Callable[[Phase], Plan], phase: Phase
 ) -> None:
+    """Both fleets connect through the writer record; no phase change moves the writer."""
     plan = plans(phase)
     param = plan.one("aws:ssm/parameter:Parameter", "prod-db-endpoint-param-pay01")
-    dev = next(r for r in plan.resources if r.type == INSTANCE and r.read)
-    if plan.settings.phase_plan.system_of_record is SystemOfRecord.PROD:
-        assert param.get("insecureValue") == prod_instance(plan).outputs["address"]
-    else:
-        assert param.get("insecureValue") == dev.outputs["address"]
+    record = plan.one("aws:route53/record:Record", "prod-writer-record-pay01")
+    assert param.get("insecureValue") == record.outputs["fqdn"] == plan.outputs["writer_record_fqdn"]
+    assert record.urn in param.dependencies
+    port = plan.one("aws:ssm/parameter:Parameter", "prod-db-port-param-pay01")
+    assert port.get("insecureValue") == "3306"
 
 
-def test_r5_6_green_never_takes_traffic_while_the_parameter_names_dev(
-    plans: Callable[[Phase], Plan],
-) -> None:
-    for phase in PHASES:
-        plan = plans(phase)
-        value = plan.one("aws:ssm/parameter:Parameter", "prod-db-endpoint-param-pay01").get("insecureValue")
-        if plan.settings.phase_plan.weights.green > 0:
-            assert value == plan.outputs["db_instance_address"], phase
+def test_r5_6_no_phase_change_changes_where_the_fleets_write(plans: Callable[[Phase], Plan]) -> None:
+    values = {
+        plans(p).one("aws:ssm/parameter:Parameter", "prod-db-endpoint-param-pay01").get("insecureValue")
+        for p in PHASES
+    }
+    assert len(values) == 1
 
 
 def test_outputs_of_the_data_tier_point_at_its_resources(plan: Plan) -> None:

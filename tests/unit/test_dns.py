@@ -38,7 +38,7 @@ def test_r8_2_weights_come_from_the_phase_machine_and_are_never_both_zero(
 
 def test_r8_2_green_aliases_the_alb_and_dev_aliases_dev(plan: Plan) -> None:
     alb = plan.one("aws:lb/loadBalancer:LoadBalancer")
-    zone = plan.one("aws:route53/zone:Zone")
+    zone = plan.one("aws:route53/zone:Zone", "prod-zone-pay01")
     records = app_records(plan)
     green, dev = records["green-production"], records["blue-development"]
     assert green.get("aliases") == [
@@ -92,7 +92,7 @@ def test_r8_2_plain_dev_records_use_the_configured_ttl(example_values: dict[str,
 
 
 def test_r8_4_created_zone_is_signed_with_an_asymmetric_key_and_logs_queries(plan: Plan) -> None:
-    zone = plan.one("aws:route53/zone:Zone")
+    zone = plan.one("aws:route53/zone:Zone", "prod-zone-pay01")
     key = plan.one("aws:kms/key:Key", "prod-dnssec-kms-pay01")
     ksk = plan.one("aws:route53/keySigningKey:KeySigningKey")
     assert (key.get("customerMasterKeySpec"), key.get("keyUsage")) == ("ECC_NIST_P256", "SIGN_VERIFY")
@@ -110,7 +110,8 @@ def test_r8_1_an_existing_zone_is_used_not_created_or_signed(example_values: dic
     from tap.offline.engine import render
 
     plan = render({**example_values, "hostedZoneId": "Z0123456789EXISTING"})
-    assert not plan.of_type("aws:route53/zone:Zone")
+    # Only the private writer zone is created (it is the data tier's, not the public domain's).
+    assert [z.name for z in plan.of_type("aws:route53/zone:Zone")] == ["prod-writer-zone-pay01"]
     assert not plan.of_type("aws:route53/keySigningKey:KeySigningKey")
     assert not plan.of_type("aws:route53/queryLog:QueryLog")
     assert {r.get("zoneId") for r in app_records(plan).values()} == {"Z0123456789EXISTING"}

@@ -46,7 +46,7 @@ def test_r7_2_certificate_is_validated_by_a_record_in_the_zone(plan: Plan) -> No
     option = cert.outputs["domainValidationOptions"][0]
     assert record.get("name") == option["resourceRecordName"]
     assert record.get("records") == [option["resourceRecordValue"]]
-    assert record.get("zoneId") == plan.one("aws:route53/zone:Zone").outputs["zoneId"]
+    assert record.get("zoneId") == plan.one("aws:route53/zone:Zone", "prod-zone-pay01").outputs["zoneId"]
 
 
 def test_r7_3_listener_forwards_to_the_two_target_groups_created_green_100(plan: Plan) -> None:

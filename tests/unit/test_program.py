@@ -74,9 +74,16 @@ def test_r14_1_diff_between_traffic_phases_is_only_the_two_weights_and_the_phase
 def test_r11_2_complete_removes_the_dev_record_and_only_what_watches_it(plans) -> None:  # type: ignore[no-untyped-def]
     diff = diff_plans(plans(Phase.TRAFFIC_SHIFT_100), plans(Phase.COMPLETE))
     removed = {c.name for c in diff.resources if c.kind == "remove"}
-    assert removed == {
-        "prod-app-dev-record-pay01",
-        "prod-dev-health-pay01",
-        "prod-dev-health-check-alarm-pay01",
-    }
+    link = {r.name for r in plans(Phase.TRAFFIC_SHIFT_100).managed if "DevLink$" in r.urn}
+    # Dev is retired: the peering, its routes and the cross-VPC rules go with the dev record.
+    assert len(link) == 1 + 3 + 2 * 3 + 6
+    assert (
+        removed
+        == {
+            "prod-app-dev-record-pay01",
+            "prod-dev-health-pay01",
+            "prod-dev-health-check-alarm-pay01",
+        }
+        | link
+    )
     assert not [c for c in diff.resources if c.kind == "add"]

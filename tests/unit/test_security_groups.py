@@ -6,13 +6,22 @@ from tap.offline.plan import Plan
 from tests.helpers import EGRESS, INGRESS, SG, rules_of, sg_named
 
 
-def test_r2_3_db_group_only_ingress_source_is_the_app_group(plan: Plan) -> None:
+def test_r2_3_db_group_ingress_sources_are_the_app_groups_and_devs_database(plan: Plan) -> None:
+    """The prod app group; while dev is linked, dev's app group (writer name) and dev's
+    database (reverse replication): groups, never ranges, and only 3306."""
     db, app = sg_named(plan, "db-sg"), sg_named(plan, "app-sg")
+    dev = plan.settings.dev_network
     rules = rules_of(plan, INGRESS, db)
-    assert [
+    assert sorted(
         (r.get("referencedSecurityGroupId"), r.get("fromPort"), r.get("toPort"), r.get("cidrIpv4"))
         for r in rules
-    ] == [(app.id, 3306, 3306, None)]
+    ) == sorted(
+        [
+            (app.id, 3306, 3306, None),
+            (dev.dev_app_security_group_id, 3306, 3306, None),
+            (dev.dev_db_security_group_id, 3306, 3306, None),
+        ]
+    )
 
 
 def test_r2_2_app_ingress_only_from_the_alb_group_on_8080(plan: Plan) -> None:

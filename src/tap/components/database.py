@@ -1,22 +1,23 @@
-"""The database (SPEC R5): from dev's final snapshot to a Multi-AZ, encrypted production MySQL.
+"""The database (SPEC R5): from a seed replica of dev to a Multi-AZ, encrypted production
+MySQL that catches up by replication, so dev never stops taking payments.
 
-The chain, from the `snapshot` phase on (the phase machine decides):
+The chain (the phase machine decides which parts exist):
 
     dev instance (read with a static `get`, never owned)
-      -> final snapshot of dev (taken after the write freeze; protected, retained)
-      -> copy of that snapshot encrypted with the production key
-      -> production instance restored from the encrypted copy (protected)
+      -> seed replica of dev (`seed` and `snapshot` only; see components/seed.py)
+      -> snapshot of the replica, replication stopped at recorded binlog coordinates
+         (from `snapshot` on; protected, retained)
+      -> copy of that snapshot encrypted with the production key (protected, retained)
+      -> production instance restored from the encrypted copy (protected), which
+         replicates from dev from the coordinates (`tap db sync`) until `tap db cutover`
 
 An unencrypted snapshot cannot be restored into an encrypted instance; the copy is the step
 that encrypts. The master password is never in code, config or state: RDS manages it in
 Secrets Manager under the production key.
 
-The database endpoint parameter is how the phase machine keeps one writer. It always holds the
-address of the database that takes payment writes in the current phase (dev until production
-is the system of record, then prod), and both fleets read it. Two writable databases at once
-would be two ledgers, and a payment written to the wrong one is a lost payment: so the
-parameter flips to prod in the same update that makes prod the system of record, before any
-traffic reaches green.
+The database endpoint parameter both fleets read holds the *writer name* in every phase (a
+private record, components/writer_zone.py), never an instance address: which database takes
+writes is moved by `tap db` flipping that record with one side fenced, never by a `pulumi up`.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ import pulumi_aws as aws
 from tap.components import timeouts
 from tap.components.context import StackContext
 from tap.components.database_audit import audit_option_group, export_retention_days
+from tap.components.database_parameters import replication_parameters
+from tap.components.seed import seed_replica, seed_replica_identifier
 from tap.errors import TapError
 from tap.iam_documents import service_trust
-from tap.phases import SystemOfRecord, first_phase_with_snapshot_chain
+from tap.phases import first_phase_with_snapshot_chain
 
 MYSQL_PORT = 3306
 # No "general": it would export every statement, card and personal data included (R5.4).
@@ -47,6 +50,15 @@ class DatabaseArgs:
     kms_key_arn: pulumi.Input[str]
     private_subnet_ids: Sequence[pulumi.Input[str]]
     db_security_group_id: pulumi.Input[str]
+    writer_fqdn: pulumi.Input[str]
+    """The writer record's name: what the endpoint parameter holds in every phase."""
+
+
+def _same_port(port: int) -> str:
+    # The writer name carries no port: both databases must listen where the fleets connect.
+    if int(port) != MYSQL_PORT:
+        raise TapError(f"dev's database listens on {port}; the writer name needs both on {MYSQL_PORT}")
+    return str(int(port))
 
 
 def _managed_secret_arn(secrets: Sequence[aws.rds.outputs.InstanceMasterUserSecret]) -> str:
@@ -61,6 +73,7 @@ class Database(pulumi.ComponentResource):
     instance: aws.rds.Instance | None
     final_snapshot: aws.rds.Snapshot | None
     encrypted_copy: aws.rds.SnapshotCopy | None
+    seed_replica: aws.rds.Instance | None
 
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:Database", name, None, opts)
@@ -95,6 +108,12 @@ class Database(pulumi.ComponentResource):
                 aws.rds.ParameterGroupParameterArgs(name="slow_query_log", value="1"),
                 aws.rds.ParameterGroupParameterArgs(name="long_query_time", value="1"),
                 aws.rds.ParameterGroupParameterArgs(name="log_output", value="FILE"),
+                *(
+                    aws.rds.ParameterGroupParameterArgs(
+                        name=p.name, value=p.value, apply_method=p.apply_method
+                    )
+                    for p in replication_parameters(ctx.settings.db_parameters)
+                ),
             ],
             tags={"Name": ctx.name("mysql-params")},
             opts=child,
@@ -113,27 +132,34 @@ class Database(pulumi.ComponentResource):
             opts=child,
         )
 
+        self.seed_replica = None
+        if plan.seed_replica and self.dev is not None:
+            self.seed_replica = seed_replica(ctx, self.dev, self)
+
         self.instance = self.final_snapshot = self.encrypted_copy = None
         if plan.snapshot_chain:
             self._restore_chain(ctx, args, monitoring_attachment)
 
-        writer = self.instance if plan.system_of_record is SystemOfRecord.PROD else self.dev
-        if writer is None:  # settings refuse this combination; kept as a guard for refactors
-            raise TapError("no database takes writes in this phase: check devDecommissioned")
         self.endpoint_parameter = aws.ssm.Parameter(
             ctx.name("db-endpoint-param"),
             name=f"{self.parameter_prefix}/endpoint",
             type="String",
-            insecure_value=writer.address,
-            description="Address of the database that takes payment writes now; both fleets read it",
+            insecure_value=args.writer_fqdn,
+            description="The writer name (private record moved by tap db); both fleets read it",
             opts=child,
         )
+        if self.dev is not None:
+            port = self.dev.port.apply(_same_port)
+        elif self.instance is not None:
+            port = self.instance.port.apply(str)
+        else:  # settings refuse this combination; kept as a guard for refactors
+            raise TapError("no database to take writes: check devDecommissioned")
         self.port_parameter = aws.ssm.Parameter(
             ctx.name("db-port-param"),
             name=f"{self.parameter_prefix}/port",
             type="String",
-            insecure_value=writer.port.apply(str),
-            description="Port of the database that takes payment writes now",
+            insecure_value=port,
+            description="Port of the writer (the same on dev and production)",
             opts=child,
         )
         self.secret_parameter = None
@@ -165,31 +191,48 @@ class Database(pulumi.ComponentResource):
         self, ctx: StackContext, args: DatabaseArgs, monitoring_attachment: aws.iam.RolePolicyAttachment
     ) -> None:
         db, plan = ctx.settings.database, ctx.settings.phase_plan
+        seed = ctx.settings.seed
         migration_tags = {
             "MigrationSource": db.dev_db_instance_id,
             "MigrationStack": pulumi.get_stack(),
             "MigrationPhase": first_phase_with_snapshot_chain().value,
+            # Where production's replication from dev starts (`tap db sync` reads them back).
+            "SeedBinlogFile": seed.seed_binlog_file,
+            "SeedBinlogPosition": str(seed.seed_binlog_position),
         }
-        # The final snapshot and its copy are the record of what production started from:
+        # The seed snapshot and its copy are the record of what production started from:
         # protected against `pulumi destroy`, and kept if ever removed from the program.
-        keep = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True)
+        # It depends on the replica only while the replica exists (it goes at `replicate`):
+        # dropping a dependency changes nothing about a protected resource.
+        keep = pulumi.ResourceOptions(
+            parent=self,
+            protect=True,
+            retain_on_delete=True,
+            depends_on=[self.seed_replica] if self.seed_replica is not None else [],
+        )
         self.final_snapshot = aws.rds.Snapshot(
-            ctx.name("dev-final-snapshot"),
-            # The configured id, not the read: the snapshot must not change when dev is gone.
-            db_instance_identifier=db.dev_db_instance_id,
-            db_snapshot_identifier=ctx.name("dev-final-snapshot"),
-            tags={"Name": ctx.name("dev-final-snapshot"), **migration_tags},
+            ctx.name("seed-snapshot"),
+            # The replica's configured identifier, not its output: the snapshot's inputs must
+            # not change when the replica is deleted. Never dev: dev keeps taking writes.
+            db_instance_identifier=seed_replica_identifier(ctx),
+            db_snapshot_identifier=ctx.name("seed-snapshot"),
+            tags={
+                "Name": ctx.name("seed-snapshot"),
+                "SeedReplica": seed_replica_identifier(ctx),
+                **migration_tags,
+            },
             opts=pulumi.ResourceOptions.merge(
                 keep, pulumi.ResourceOptions(custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT))
             ),
         )
+        keep = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True)
         self.encrypted_copy = aws.rds.SnapshotCopy(
-            ctx.name("dev-final-snapshot-encrypted"),
+            ctx.name("seed-snapshot-encrypted"),
             source_db_snapshot_identifier=self.final_snapshot.db_snapshot_arn,
-            target_db_snapshot_identifier=ctx.name("dev-final-snapshot-encrypted"),
+            target_db_snapshot_identifier=ctx.name("seed-snapshot-encrypted"),
             kms_key_id=args.kms_key_arn,
             copy_tags=True,
-            tags={"Name": ctx.name("dev-final-snapshot-encrypted"), **migration_tags},
+            tags={"Name": ctx.name("seed-snapshot-encrypted"), **migration_tags},
             opts=pulumi.ResourceOptions.merge(
                 keep, pulumi.ResourceOptions(custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT_COPY))
             ),

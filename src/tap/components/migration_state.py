@@ -29,6 +29,9 @@ def phase_document(plan: PhasePlan) -> str:
             "nextPhase": plan.next_phase.value if plan.next_phase else None,
             "allowedNext": [p.value for p in plan.allowed_next],
             "rollbackTarget": plan.rollback_target.value if plan.rollback_target else None,
+            # The database gate's contract (issue 10): before any step of a phase that requires
+            # it, the writer record must name prod, dev be fenced and prod not replicate from dev.
+            "requiresWriterSwitch": plan.requires_writer_switch,
         },
         sort_keys=True,
     )

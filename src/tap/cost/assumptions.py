@@ -43,7 +43,12 @@ class Assumptions:
     )
     kms_requests_per_month: float = _assume(2_000_000.0, "KMS API requests/month")
     dev_data_gib: float = _assume(
-        100.0, "GiB in the dev database: each kept manual snapshot (final + encrypted copy) stores it"
+        100.0, "GiB in the dev database: each kept manual snapshot (seed + encrypted copy) stores it"
+    )
+    peering_gb_per_month: float = _assume(
+        40.0,
+        "GB/month over the dev peering across AZs (replication both ways, dev's writes to prod's "
+        "MySQL after the switch); same-AZ peering traffic is free",
     )
     state_table_writes_per_month: float = _assume(20_000.0, "migration state table writes/month")
     backup_daily_change_gib: float = _assume(

@@ -257,6 +257,9 @@ def estimate(plan: Plan, prices: PriceTable, assume: Assumptions) -> Estimate:
     for db in plan.of_type("aws:rds/instance:Instance"):
         if db.read:
             continue
+        if db.get("replicateSourceDb"):
+            _seed_replica(add, db, h, prices, assume)
+            continue
         cls = str(db.get("instanceClass"))
         multi = _truthy(db.get("multiAz"))
         label = "Multi-AZ" if multi else "single-AZ"
@@ -276,11 +279,26 @@ def estimate(plan: Plan, prices: PriceTable, assume: Assumptions) -> Estimate:
                 "1 secret",
                 prices.price("secrets_manager", "per_secret_month"),
             )
+    for _ in plan.of_type("aws:secretsmanager/secret:Secret"):
+        add(
+            "database",
+            "Secrets Manager (replication user)",
+            "1 secret",
+            prices.price("secrets_manager", "per_secret_month"),
+        )
+    if plan.of_type("aws:ec2/vpcPeeringConnection:VpcPeeringConnection"):
+        gb = assume.peering_gb_per_month
+        add(
+            "network",
+            "VPC peering with dev (cross-AZ share, both directions)",
+            f"{gb:g} GB",
+            gb * 2 * prices.price("vpc", "peering_cross_az_per_gb_each_way"),
+        )
     snaps = plan.of_type("aws:rds/snapshot:Snapshot") + plan.of_type("aws:rds/snapshotCopy:SnapshotCopy")
     if snaps:
         add(
             "database",
-            "manual snapshots kept (final + encrypted copy)",
+            "manual snapshots kept (seed + encrypted copy)",
             f"{len(snaps)} x {assume.dev_data_gib:g} GiB",
             len(snaps) * assume.dev_data_gib * prices.price("rds_mysql", "snapshot_per_gb_month"),
         )
@@ -406,3 +424,23 @@ def estimate(plan: Plan, prices: PriceTable, assume: Assumptions) -> Estimate:
         )
 
     return Estimate(plan.phase.value, tuple(lines), share)
+
+
+def _seed_replica(
+    add: Any, db: PlannedResource, hours: float, prices: PriceTable, assume: Assumptions
+) -> None:
+    """The read replica of dev: dev's class, single-AZ, dev's storage; it lives only through
+    `seed` and `snapshot` (hours to days), so a month of it is the upper bound."""
+    cls = str(db.get("instanceClass"))
+    add(
+        "database",
+        f"seed replica {cls} (seeding phases only)",
+        f"{hours:g} h",
+        hours * prices.rds_hourly(cls, False),
+    )
+    add(
+        "database",
+        "seed replica storage (dev's size)",
+        f"{assume.dev_data_gib:g} GiB",
+        assume.dev_data_gib * prices.price("rds_mysql", "gp3_per_gb_month_single_az"),
+    )

@@ -8,6 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError, NoCredentialsError
 
 from tap.aws_clients import AwsClients
+from tap.live.dev_network import DevDescribed, describe_dev
 from tap.live.errors import LiveReadError
 from tap.live.outputs import FlatOutputs
 from tap.live.services import ServiceState, read_services
@@ -31,6 +32,8 @@ class Described:
     db_instance: dict[str, Any] | None = None
     services: ServiceState = field(default_factory=ServiceState)
     """The buckets, key, alarms and weighted records the outputs name."""
+    dev: DevDescribed | None = None
+    """Dev's route tables, groups and the peering (issue 10), while the stack links dev."""
 
 
 def _vpc_filter(vpc_id: str) -> list[dict[str, Any]]:
@@ -115,4 +118,5 @@ def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
         found = rds.describe_db_instances(DBInstanceIdentifier=db_id).get("DBInstances", [])
         d.db_instance = found[0] if found else None
     d.services = read_services(clients, outputs)
+    d.dev = describe_dev(ec2, outputs)
     return d

@@ -6,6 +6,7 @@ from typing import Any
 
 from tap.live.describe import Described
 from tap.offline.reachability import ALB, APP, DB, NetworkModel, Placement, Route, Rule, Target
+from tap.offline.reachability_dev import add_dev
 
 _OTHER_TARGETS = (
     "VpcPeeringConnectionId",
@@ -62,7 +63,8 @@ def network_model(d: Described) -> NetworkModel:
         if s.get("AvailabilityZone"):
             model.subnet_az[s["SubnetId"]] = s["AvailabilityZone"]
         maps_public[s["SubnetId"]] = bool(s.get("MapPublicIpOnLaunch"))
-    for rt in d.route_tables:
+    tables = d.route_tables + (d.dev.route_tables if d.dev else [])
+    for rt in tables:
         rt_id = rt["RouteTableId"]
         for a in rt.get("Associations", []):
             if a.get("Main"):
@@ -81,6 +83,8 @@ def network_model(d: Described) -> NetworkModel:
                 routes.append(Route(dest, Target.IGW, gateway))
             elif gateway == "local":
                 routes.append(Route(dest, Target.LOCAL))
+            elif r.get("VpcPeeringConnectionId"):
+                routes.append(Route(dest, Target.PEERING, str(r["VpcPeeringConnectionId"])))
             else:
                 # Peering, transit gateway, interface, instance or endpoint: name the target.
                 other = next((str(r[k]) for k in _OTHER_TARGETS if r.get(k)), gateway)
@@ -88,7 +92,7 @@ def network_model(d: Described) -> NetworkModel:
         model.routes[rt_id] = routes
     for n in d.nat_gateways:
         model.nat_subnet[n["NatGatewayId"]] = n.get("SubnetId", "")
-    for g in d.security_groups:
+    for g in d.security_groups + (d.dev.security_groups if d.dev else []):
         model.ingress[g["GroupId"]] = _rules(g.get("IpPermissions", []))
         model.egress[g["GroupId"]] = _rules(g.get("IpPermissionsEgress", []))
 
@@ -132,4 +136,15 @@ def network_model(d: Described) -> NetworkModel:
             )
         )
     model.placements = {ALB: albs, APP: fleets, DB: dbs}
+    if d.dev:
+        dev = d.dev
+        add_dev(
+            model,
+            vpc_cidr=dev.vpc_cidr,
+            route_tables=tuple(rt["RouteTableId"] for rt in dev.route_tables),
+            app_group=dev.app_group,
+            db_group=dev.db_group,
+            peerings=dev.active_peerings,
+            egress_known=True,
+        )
     return model

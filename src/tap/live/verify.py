@@ -12,7 +12,7 @@ from tap.live.network import network_model
 from tap.live.outputs import FlatOutputs, load_outputs
 from tap.live.resources import policy_resources
 from tap.live.services import record_stack, service_resources
-from tap.offline.reachability import ALB, APP, DB
+from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB
 from tap.policies.dns import never_all_zero
 from tap.policies.offline import PolicyReport, run_resource_rules, run_stack_rules
 from tap.policies.registry import RESOURCE_RULES
@@ -29,6 +29,8 @@ def required_endpoints(outputs: FlatOutputs) -> tuple[str, ...]:
     needed = [ALB, APP]
     if outputs.optional("db_instance_identifier"):
         needed.append(DB)
+    if outputs.optional("vpc_peering_connection_id"):
+        needed += [DEV_APP, DEV_DB]
     return tuple(needed)
 
 

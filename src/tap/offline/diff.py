@@ -83,7 +83,14 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         elif key not in after:
             changes.append(ResourceChange("remove", *key))
         else:
-            fields = _walk("", before[key].inputs, after[key].inputs)
+            # Like the engine: inputs under `ignore_changes` never produce an update (the
+            # writer record's target belongs to `tap db` once it exists).
+            ignored = set(after[key].ignore_changes)
+            fields = [
+                f
+                for f in _walk("", before[key].inputs, after[key].inputs)
+                if f.path.split(".", 1)[0] not in ignored
+            ]
             if fields:
                 changes.append(ResourceChange("update", *key, fields=tuple(fields)))
     outputs = _walk("", old.outputs, new.outputs)

@@ -118,7 +118,25 @@ def _nat(c: FakeContext) -> tuple[str, dict[str, Any]]:
 
 @fake("aws:ec2/route:Route")
 def _route(c: FakeContext) -> tuple[str, dict[str, Any]]:
-    return f"r-{c.inputs.get('routeTableId', 'rtb')}1080289494", {"state": "active"}
+    # The provider's id is the table plus a hash of the destination: one per (table, range).
+    dest = str(c.inputs.get("destinationCidrBlock") or c.inputs.get("destinationIpv6CidrBlock") or "")
+    return f"r-{c.inputs.get('routeTableId', 'rtb')}{int(digest(dest, length=8), 16) % 10**10}", {
+        "state": "active"
+    }
+
+
+@fake("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")
+def _peering(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    rid = f"pcx-0{c.h(16)}"
+    # Same account and region with auto_accept: active when create returns.
+    return rid, {"acceptStatus": "active", "peerOwnerId": c.account, "peerRegion": c.region}
+
+
+@fake("aws:secretsmanager/secret:Secret")
+def _secret(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    # Secrets Manager appends six random characters to the name in the ARN.
+    arn = c.arn("secretsmanager", f"secret:{c.inputs.get('name', c.name)}-{c.h(6)}")
+    return arn, {"arn": arn}
 
 
 @fake("aws:ec2/vpcEndpoint:VpcEndpoint")

@@ -34,13 +34,24 @@ DEFAULT_ROUTE = "0.0.0.0/0"
 # compromised or misplaced instance could reach.
 INTERNET = "internet"
 ALB, APP, DB, OTHER = "alb", "app", "db", "vpc-other"
-LABELS = {INTERNET: "internet", ALB: "ALB", APP: "app", DB: "DB", OTHER: "other VPC host"}
+# Dev's app fleet and database, in dev's peered VPC (issue 10; see reachability_dev).
+DEV_APP, DEV_DB = "dev-app", "dev-db"
+LABELS = {
+    INTERNET: "internet",
+    ALB: "ALB",
+    APP: "app",
+    DB: "DB",
+    OTHER: "other VPC host",
+    DEV_APP: "dev app",
+    DEV_DB: "dev DB",
+}
 
 
 class Target(StrEnum):
     IGW = "igw"
     NAT = "nat"
     LOCAL = "local"
+    PEERING = "peering"
     OTHER = "other"
 
 
@@ -91,6 +102,10 @@ class NetworkModel:
     ingress: dict[str, list[Rule]] = field(default_factory=dict)
     egress: dict[str, list[Rule]] = field(default_factory=dict)
     placements: dict[str, list[Placement]] = field(default_factory=dict)
+    # Active peering connections, and groups whose egress is not in the model (dev's own
+    # rules: assumed open, the worst case for a "no").
+    peerings: set[str] = field(default_factory=set)
+    open_egress: set[str] = field(default_factory=set)
 
     # ---- routing ----------------------------------------------------------------------------
     def route_table_of(self, subnet: str) -> str:
@@ -114,6 +129,29 @@ class NetworkModel:
 
     def subnet_is_public(self, subnet: str) -> bool:
         return any(r.target == Target.IGW for r in self.internet_routes(subnet))
+
+    def _in_vpc(self, subnet: str) -> bool:
+        cidr = self.subnet_cidrs.get(subnet, "")
+        try:
+            return ipaddress.ip_network(cidr).subnet_of(ipaddress.ip_network(self.vpc_cidr))  # type: ignore[arg-type]
+        except (ValueError, TypeError):
+            return True  # unknown range: treat as local, as before peering existed
+
+    def _peering_route(self, subnet: str, dest_cidr: str) -> bool:
+        return any(
+            r.target == Target.PEERING
+            and r.target_id in self.peerings
+            and _overlaps(r.destination, dest_cidr)
+            for r in self.routes.get(self.route_table_of(subnet), [])
+        )
+
+    def routed(self, a: str, b: str) -> bool:
+        """Can packets go from subnet `a` to subnet `b` and back? Inside the VPC the local route
+        does it; across a peering both tables need a route over an active connection."""
+        if self._in_vpc(a) and self._in_vpc(b):
+            return True
+        a_cidr, b_cidr = self.subnet_cidrs.get(a, ""), self.subnet_cidrs.get(b, "")
+        return self._peering_route(a, b_cidr) and self._peering_route(b, a_cidr)
 
     # ---- security groups --------------------------------------------------------------------
     def _admits(self, rules: Iterable[Rule], port: int, peer: Peer) -> bool:
@@ -140,7 +178,10 @@ class NetworkModel:
         return any(self._admits(self.ingress.get(g, []), port, source) for g in dest.group_ids)
 
     def egress_allows(self, source: Placement, port: int, dest: Peer) -> bool:
-        return any(self._admits(self.egress.get(g, []), port, dest) for g in source.group_ids)
+        return any(
+            g in self.open_egress or self._admits(self.egress.get(g, []), port, dest)
+            for g in source.group_ids
+        )
 
 
 @dataclass(frozen=True)
@@ -199,7 +240,10 @@ def between(model: NetworkModel, source: str, dest: str, port: int) -> str:
     for s in sources:
         for d in dests:
             ok = model.egress_allows(s, port, model.peer(d)) and model.ingress_allows(d, port, model.peer(s))
-            answers.append(YES if ok else NO)
+            # One answer per source subnet: can a host there reach any of the destination's?
+            for a in s.subnet_ids or ("",):
+                routed = any(model.routed(a, b) for b in d.subnet_ids) if a else True
+                answers.append(YES if ok and routed else NO)
     return _combine(answers)
 
 
@@ -275,6 +319,14 @@ EXPECTED: tuple[tuple[str, str, int, str], ...] = (
     (OTHER, DB, 3306, NO),
     (APP, INTERNET, 443, VIA_NAT),
     (DB, INTERNET, 443, NO),
+    # The path from dev (issue 10): dev's app writes to prod's MySQL through the writer name;
+    # the two databases replicate both ways; nothing else in prod is reachable from dev.
+    (DEV_APP, DB, 3306, YES),
+    (DEV_APP, APP, 8080, NO),
+    (DEV_APP, ALB, 443, NO),
+    (DB, DEV_DB, 3306, YES),
+    (DEV_DB, DB, 3306, YES),
+    (DEV_DB, APP, 8080, NO),
 )
 
 
@@ -396,6 +448,8 @@ def from_plan(plan: Plan) -> NetworkModel:
             target, tid = Target.NAT, str(nat)
         elif gateway in igws or (isinstance(gateway, str) and gateway.startswith("igw-")):
             target, tid = Target.IGW, str(gateway)
+        elif route.get("vpcPeeringConnectionId"):
+            target, tid = Target.PEERING, str(route["vpcPeeringConnectionId"])
         else:
             other = next((route[k] for k in OTHER_ROUTE_TARGETS if route.get(k)), gateway)
             target, tid = Target.OTHER, str(other or "")
@@ -422,8 +476,8 @@ def from_plan(plan: Plan) -> NetworkModel:
     ]
     dbs = []
     for db in plan.of_type(t.RDS_INSTANCE):
-        if db.read:
-            continue  # dev's database: read, not placed by this stack
+        if db.read or db.inputs.get("replicateSourceDb"):
+            continue  # dev's database (read) or its seed replica (in dev's network, beside dev)
         group = _by_id(plan, t.RDS_SUBNET_GROUP, db.inputs.get("dbSubnetGroupName"))
         subnets = tuple(group.inputs.get("subnetIds") or ()) if group else ()
         dbs.append(
@@ -435,4 +489,7 @@ def from_plan(plan: Plan) -> NetworkModel:
             )
         )
     model.placements = {ALB: albs, APP: _fleets(plan, public_ip), DB: dbs}
+    from tap.offline.reachability_dev import add_dev_from_plan
+
+    add_dev_from_plan(model, plan)
     return model

@@ -193,6 +193,9 @@ RULE_CONTROLS: dict[str, tuple[str, ...]] = {
     "rds-phase-changes-apply-immediately": ("PCI 6.5.1",),
     "route53-alarms-in-us-east-1": ("PCI 10.7.2",),
     "listener-certificate-validated": ("PCI 4.2.1",),
+    # the data tier: the path from dev is group-to-group, the seed copy private and pinned
+    "cross-vpc-rules-group-to-group": ("PCI 1.2.1", "PCI 1.3.1"),
+    "rds-seed-replica-private-and-pinned": ("FSBP RDS.2", "PCI 1.4.4", "PCI 6.5.1"),
 }
 
 # Rules that keep a real `pulumi up` working and evidence no control: claimed as nothing rather
@@ -203,6 +206,7 @@ OPERATIONAL: dict[str, str] = {
     ),
     "traffic-only-to-capacity": "listener weight on a target group without instances is 503s",
     "names-within-aws-limits": "AWS refuses an over-long name after everything before it was created",
+    "writer-record-short-ttl-cname": "a writer switch reaches clients within seconds only with a short TTL",
 }
 
 

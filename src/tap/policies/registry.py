@@ -7,6 +7,7 @@ from tap.policies import (
     audit_logs,
     backup,
     compute,
+    data_tier,
     database,
     deployability,
     deployability_stack,
@@ -28,7 +29,9 @@ from tap.policies.rules import ResourceRule, StackRule
 RESOURCE_RULES: tuple[ResourceRule, ...] = (
     *network.RULES,
     *compute.RULES,
-    *database.RULES,
+    # The production database's rules do not apply to the seed replica (see data_tier).
+    *(data_tier.production_only(r) for r in database.RULES),
+    *data_tier.RULES,
     *storage.RULES,
     *iam.RULES,
     *encryption.RULES,
@@ -54,6 +57,7 @@ STACK_RULES: tuple[StackRule, ...] = (
     *audit_logs.STACK_RULES,
     *log_archive.STACK_RULES,
     *backup.STACK_RULES,
+    *data_tier.STACK_RULES,
 )
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (*RESOURCE_RULES, *STACK_RULES)

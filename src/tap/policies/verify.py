@@ -8,7 +8,7 @@ from typing import Any
 
 from tap.live.baseline import BaselineResult
 from tap.offline.plan import Plan
-from tap.offline.reachability import ALB, APP, DB, Cell, NetworkModel, from_plan, matrix
+from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB, Cell, NetworkModel, from_plan, matrix
 from tap.policies.offline import PolicyReport, check_plan
 
 
@@ -46,6 +46,8 @@ def required_endpoints(plan: Plan) -> tuple[str, ...]:
     needed = [ALB, APP]
     if plan.settings.phase_plan.prod_database:
         needed.append(DB)
+    if plan.settings.phase_plan.dev_link:
+        needed += [DEV_APP, DEV_DB]
     return tuple(needed)
 
 

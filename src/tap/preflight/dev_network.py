@@ -2,10 +2,9 @@
 (VPC peering refuses overlapping CIDRs, and routes could not tell the two apart), and the route
 tables and security groups the settings name must belong to it.
 
-The dev VPC is read from dev's database (its subnet group's VPC), so this works before the
-data-tier settings exist; once the `DevNetwork` settings group is there (attribute
-`dev_network`: `vpc_id`, `vpc_cidr`, `route_table_ids`, `app_security_group_id`,
-`db_security_group_id`), they are cross-checked against what AWS holds.
+The dev VPC is read from dev's database (its subnet group's VPC) and cross-checked against the
+dev network settings (`devVpcId`, `devVpcCidr`, `devRouteTableIds`, `devAppSecurityGroupId`,
+`devDbSecurityGroupId`), which the settings require while the phase peers with dev.
 """
 
 from __future__ import annotations
@@ -23,12 +22,6 @@ from tap.preflight.result import (
     passed,
     skipped,
 )
-
-
-def _setting(ctx: PreflightContext, attr: str) -> Any:
-    """A data-tier setting, or None while that settings group is not part of this build."""
-    group = getattr(ctx.settings, "dev_network", None)
-    return getattr(group, attr, None) or None
 
 
 def _vpc_cidrs(vpc: dict[str, Any]) -> list[str]:
@@ -51,7 +44,7 @@ def dev_vpc(ctx: PreflightContext) -> CheckResult:
         return failed(
             read, "dev's database is not in a VPC subnet group", "dev must run in a VPC to peer with prod"
         )
-    wanted = _setting(ctx, "vpc_id")
+    wanted = ctx.settings.dev_network.dev_vpc_id
     if wanted and wanted != vpc_id:
         return failed(
             read, f"tap dev VPC setting {wanted} is not dev's database VPC {vpc_id}", f"set it to {vpc_id}"
@@ -72,7 +65,7 @@ def dev_vpc(ctx: PreflightContext) -> CheckResult:
             "choose a tap:vpcCidr that overlaps none of dev's ranges (before the first `pulumi up`: "
             "changing it later replaces the VPC)",
         )
-    wanted_cidr = _setting(ctx, "vpc_cidr")
+    wanted_cidr = ctx.settings.dev_network.dev_vpc_cidr
     if wanted_cidr and wanted_cidr not in cidrs:
         return failed(
             read,
@@ -83,16 +76,12 @@ def dev_vpc(ctx: PreflightContext) -> CheckResult:
 
 
 def dev_vpc_members(ctx: PreflightContext) -> CheckResult:
-    tables = tuple(_setting(ctx, "route_table_ids") or ())
-    groups = tuple(
-        g for g in (_setting(ctx, "app_security_group_id"), _setting(ctx, "db_security_group_id")) if g
-    )
+    dn = ctx.settings.dev_network
+    tables = dn.dev_route_table_ids
+    groups = tuple(g for g in (dn.dev_app_security_group_id, dn.dev_db_security_group_id) if g)
     if not tables and not groups:
-        return skipped(
-            "settings",
-            "setting not present: no dev route table or security group settings in this build (the "
-            "data tier's DevNetwork settings add them)",
-        )
+        # The settings require them while the phase peers with dev; without them nothing is linked.
+        return skipped("settings", "no dev route table or security group settings: nothing peers with dev")
     try:
         vpc_id = (require_dev(ctx).get("DBSubnetGroup") or {}).get("VpcId")
     except DevMissing as exc:

@@ -27,6 +27,14 @@ REPLICATION_PARAMETERS = (
     "lower_case_table_names",
     "max_allowed_packet",
 )
+# MySQL's compiled-in defaults (8.0 and 8.4 alike), which RDS's default groups leave unset: a
+# value prod sets explicitly that equals one of these is what dev has when it sets nothing.
+ENGINE_DEFAULTS = {
+    "character_set_server": "utf8mb4",
+    "collation_server": "utf8mb4_0900_ai_ci",
+    "lower_case_table_names": "0",
+    "max_allowed_packet": "67108864",
+}
 BOOKED = "then reboot dev once: the one booked step (a few minutes of dev downtime, in a booked slot)"
 
 
@@ -114,6 +122,8 @@ def _effective(entry: dict[str, Any] | None) -> tuple[str | None, bool]:
 def _compare(name: str, dev: dict[str, Any] | None, prod: str | None) -> str | None:
     """A sentence when dev and prod differ for `name`, else None."""
     dev_value, dev_set = _effective(dev)
+    if dev_value is None:
+        dev_value = ENGINE_DEFAULTS.get(name)
     if prod is None:
         if dev_set:
             return f"{name}: dev sets {dev_value!r}, prod leaves the family default"
