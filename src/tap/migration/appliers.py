@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from tap.migration.budget import ROUTE53_PROPAGATION_SECONDS
+from tap.migration.budget import INSYNC_WAIT_SECONDS
 from tap.migration.clock import Clock
 from tap.migration.deployment import Deployment
 from tap.migration.dns import upsert_weights, wait_insync
@@ -113,7 +113,7 @@ class Route53Applier:
             self.route53, self.deployment, plan.weights, f"tap migrate: weights of phase {plan.phase.value}"
         )
         waited = wait_insync(
-            self.route53, change, self.clock, timeout_seconds=2 * ROUTE53_PROPAGATION_SECONDS
+            self.route53, change, self.clock, timeout_seconds=INSYNC_WAIT_SECONDS
         )
         return Applied(
             self.name,

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from tap.aws_clients import AwsClients
 from tap.migration.appliers import Applier, PulumiApplier, Route53Applier, StackFactory, select_stack
+from tap.migration.budget import CONTROLLER_LEASE_SECONDS
 from tap.migration.clock import Clock
 from tap.migration.controller import DEFAULT_POLL_SECONDS, BakeTick, Controller
 from tap.migration.deployment import Deployment
 from tap.migration.store import StateStore
 from tap.settings import Settings
 
-DEFAULT_LEASE_SECONDS = 300
+DEFAULT_LEASE_SECONDS = CONTROLLER_LEASE_SECONDS
 
 
 class ApplierName(StrEnum):
