@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tap.migration.records import Outcome
 from tap.migration.errors import Paused
+from tap.migration.records import Outcome
 from tests.migration.conftest import make_controller
 from tests.migration.env import ALARMS, StandIn
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tap.migration.records import Outcome
 from tap.migration.errors import RolledBack
+from tap.migration.records import Outcome
 from tap.offline.config_file import load_values
 from tap.phases import Phase
 from tap.settings import parse

@@ -34,8 +34,7 @@ def test_r14_3_status_dry_run_prints_the_plan_and_its_budget_from_the_example(tm
     assert result.exit_code == 0, result.output
     assert (
         "rollback budget: 60 s interval x 2 failures + 10 s tick + 300 s lease a dead holder keeps "
-        "+ 120 s Route53 INSYNC wait + 60 s TTL = 610 s"
-        in result.output
+        "+ 120 s Route53 INSYNC wait + 60 s TTL = 610 s" in result.output
     )
     for phase in ("traffic-shift-10", "traffic-shift-50", "traffic-shift-100", "complete"):
         assert phase in result.output

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tap.migration.records import Outcome
 from tap.migration.errors import ApplyFailed, GateFailed, LockHeld, Paused, RolledBack
+from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName
 from tap.phases import Phase, plan_for
 from tests.migration.conftest import SimulatedCrash, make_controller
@@ -134,7 +134,10 @@ def test_r15_1_no_metric_data_pauses_instead_of_passing(stand_in: StandIn) -> No
     make_controller(stand_in, owner="human").resume("looked at the dashboard")
     report = make_controller(stand_in, owner="b").advance()
     assert report.end_phase == "traffic-shift-10"
-    assert outcomes(stand_in)[-2:] == [("traffic-shift-10", "resumed"), ("traffic-shift-10", Outcome.SUCCEEDED)]
+    assert outcomes(stand_in)[-2:] == [
+        ("traffic-shift-10", "resumed"),
+        ("traffic-shift-10", Outcome.SUCCEEDED),
+    ]
 
 
 def test_r15_1_unhealthy_green_blocks_advance(stand_in: StandIn) -> None:
@@ -328,4 +331,7 @@ def test_r15_3_a_failed_update_is_recorded_and_the_next_advance_runs_the_step_ag
     assert outcomes(stand_in) == [("traffic-shift-10", "started"), ("traffic-shift-10", "failed")]
     make_controller(stand_in).advance()
     assert stand_in.weights() == {"blue": 90, "green": 10}
-    assert outcomes(stand_in)[-2:] == [("traffic-shift-10", "started"), ("traffic-shift-10", Outcome.SUCCEEDED)]
+    assert outcomes(stand_in)[-2:] == [
+        ("traffic-shift-10", "started"),
+        ("traffic-shift-10", Outcome.SUCCEEDED),
+    ]

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tap.migration.appliers import Route53Applier
-from tap.migration.records import Outcome
 from tap.migration.errors import ApplyFailed, RolledBack
+from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName
 from tests.migration.conftest import make_controller
 from tests.migration.env import StandIn

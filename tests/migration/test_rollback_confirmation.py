@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tap.migration.records import Outcome
 from tap.migration.errors import ApplyFailed
+from tap.migration.records import Outcome
 from tap.phases import Phase
 from tests.migration.conftest import make_controller
 from tests.migration.env import StandIn

@@ -257,14 +257,18 @@ def show_status(view: StatusView) -> None:
     w, seen = view.weights_set, view.weights_observed
     sync = {True: "[green]in sync[/]", False: "[bold red]DRIFT[/]", None: "[yellow]unknown[/]"}[view.in_sync]
     observed = f"blue={seen['blue']} green={seen['green']}" if seen else "(not read)"
-    out.print(f"weights set blue={w['blue']} green={w['green']}, observed {observed}: {sync}", highlight=False)
+    out.print(
+        f"weights set blue={w['blue']} green={w['green']}, observed {observed}: {sync}", highlight=False
+    )
     if view.in_sync is False:
         out.print(
             "  the weights differ from the deployed phase (a `--no-reconcile` advance, an interrupted "
             "rollback or a manual change); `tap migrate rollback` puts them back and reconciles the stack"
         )
     out.print(f"rollback budget: {view.budget.formula()}", highlight=False)
-    guard = "armed (alarms roll back in AWS)" if view.guard_armed else "not armed in this phase or not deployed"
+    guard = (
+        "armed (alarms roll back in AWS)" if view.guard_armed else "not armed in this phase or not deployed"
+    )
     out.print(f"rollback guard: {guard}")
     if view.lock:
         out.print(f"lock held by {view.lock['owner']} ({view.lock['seconds_left']} s left)")

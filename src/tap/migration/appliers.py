@@ -112,9 +112,7 @@ class Route53Applier:
         change = upsert_weights(
             self.route53, self.deployment, plan.weights, f"tap migrate: weights of phase {plan.phase.value}"
         )
-        waited = wait_insync(
-            self.route53, change, self.clock, timeout_seconds=INSYNC_WAIT_SECONDS
-        )
+        waited = wait_insync(self.route53, change, self.clock, timeout_seconds=INSYNC_WAIT_SECONDS)
         return Applied(
             self.name,
             plan.phase.value,
