@@ -54,7 +54,9 @@ class AwsClients:
     def _config(self) -> Config:
         if self.max_attempts == DEFAULT_MAX_ATTEMPTS:
             return RETRY_CONFIG
-        return RETRY_CONFIG.merge(Config(retries={"max_attempts": self.max_attempts, "mode": "standard"}))
+        return RETRY_CONFIG.merge(
+            Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"})
+        )
 
     def client(self, service: str, region: str | None = None) -> Any:
         reg = region or self.region

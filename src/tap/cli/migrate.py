@@ -171,7 +171,8 @@ def show_report(report: RunReport | None) -> None:
         r = report.rollback
         out.print(
             f"  rollback to {r.to_phase}: weights {r.weights} {r.detection_to_weights_seconds:.1f} s after "
-            f"detection (confirmed by {r.confirmed_by}, {r.attempts} attempt(s), phase from {r.phase_source})",
+            f"detection (confirmed by {r.confirmed_by}, {r.attempts} attempt(s), "
+            f"phase from {r.phase_source})",
             highlight=False,
         )
         for u in r.unrecorded:

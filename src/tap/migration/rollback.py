@@ -118,8 +118,10 @@ class RollbackOps(ControllerCore):
                 failure = exc
             wait = delay * (2 if classify(failure) == FaultClass.THROTTLED else 1)
             if self._now() + timedelta(seconds=wait) > deadline:
+                last = describe(failure, "last") if isinstance(failure, AwsFailure) else str(failure)
                 raise ApplyFailed(
-                    f"gave up at the rollback deadline after {attempts} attempt(s): {failure}"
+                    f"gave up at the rollback deadline after {attempts} attempt(s) "
+                    f"({(self._now() - detected).total_seconds():.0f} s); {last}"
                 ) from failure
             problems.append(f"attempt {attempts}: {failure}")
             self.clock.sleep(wait)
