@@ -89,7 +89,9 @@ def broken(
     if kind == "throttling":
         faults.fail("*", "*", "throttle")
     if kind == "missing-parameter":
-        stand_in.clients.client("ssm").delete_parameter(Name=stand_in.outputs["migration_phase_parameter_name"])
+        stand_in.clients.client("ssm").delete_parameter(
+            Name=stand_in.outputs["migration_phase_parameter_name"]
+        )
     if kind == "foreign-outputs":
         stand_in.outputs["hosted_zone_id"] = "Z0FOREIGNSTACK00000"
         stand_in.outputs["migration_phase_parameter_name"] = "/tap/other-stack/migration/phase"
@@ -123,4 +125,3 @@ def test_every_migrate_command_under_each_failure_class_ends_in_a_message(
         # reconcile (no Pulumi CLI here) failed, and the command said so.
         assert stand_in.weights() == {"blue": 100, "green": 0}
         assert "traffic is back" in result.stderr
-

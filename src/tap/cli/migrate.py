@@ -90,6 +90,7 @@ def _controller(
     work_dir: Path,
     applier: ApplierName = ApplierName.PULUMI,
     *,
+    reconcile: bool = True,
     needs_stack: bool = False,
     progress: Any = None,
 ) -> Controller:
@@ -105,6 +106,7 @@ def _controller(
         stack_name=stack or "",
         work_dir=work_dir,
         applier=applier,
+        reconcile=reconcile,
         progress=progress,
         on_output=lambda line: err.print(line.rstrip(), markup=False, highlight=False),
     )
@@ -323,6 +325,11 @@ def advance_command(
         help="Advance step by step up to this phase (default: one step). One of: " + ", ".join(PHASE_NAMES),
     ),
     applier: ApplierName = ApplierOption,
+    no_reconcile: bool = typer.Option(
+        False,
+        "--no-reconcile",
+        help="With --applier route53: move only the weights, no `pulumi up` (status shows the drift).",
+    ),
     config: Path = ConfigOption,
     outputs: Path = OutputsOption,
     stack: str = StackOption,
@@ -340,7 +347,20 @@ def advance_command(
     target = parse_phase(to) if to else None
     settings = _settings(config)
     display = None if as_json else BakeDisplay()
-    ctl = _controller(settings, outputs, stack, work_dir, applier, needs_stack=not dry_run, progress=display)
+    if no_reconcile and applier != ApplierName.ROUTE53:
+        raise MigrationInputError(
+            "--no-reconcile = True is not allowed with --applier pulumi: only with route53"
+        )
+    ctl = _controller(
+        settings,
+        outputs,
+        stack,
+        work_dir,
+        applier,
+        reconcile=not no_reconcile,
+        needs_stack=not dry_run and not no_reconcile,
+        progress=display,
+    )
     if dry_run:
         obs = ctl.observe()
         plan = ctl.plan(obs.phase, target)

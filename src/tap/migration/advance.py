@@ -179,6 +179,7 @@ class AdvanceOps(BakeOps):
                 report, to, f"{step} found in an unknown state ({state}); rolling back", self._now()
             )
             raise RolledBack(f"an interrupted step to {to.value!r} was found half done and rolled back")
+        reconciled = True
         if action == ResumeAction.JUDGE:
             self._record(report, frm, to, Outcome.RESUMED, f"{step} found applied ({state}); judging it now")
         else:
@@ -189,8 +190,8 @@ class AdvanceOps(BakeOps):
                 Outcome.RESUMED,
                 f"{step} half applied or failed ({state}); applying it again",
             )
-            self._apply(report, frm, to)
-        self._verify_and_bake(report, frm, to)
+            reconciled = self._apply(report, frm, to)
+        self._verify_and_bake(report, frm, to, reconciled)
         return to
 
     def _step(self, report: RunReport, current: Phase, target: Phase, reason: str) -> None:
@@ -209,9 +210,17 @@ class AdvanceOps(BakeOps):
         obs = self.observe()
         gates = self.preflight(current, target, obs.weights)
         self._judge_preflight(report, current, target, gates)
+        self._refuse_if_unready()
         self._record(report, current, target, Outcome.STARTED, reason, gates)
-        self._apply(report, current, target)
-        self._verify_and_bake(report, current, target)
+        reconciled = self._apply(report, current, target)
+        self._verify_and_bake(report, current, target, reconciled)
+
+    def _refuse_if_unready(self) -> None:
+        """Before a step moves anything: can the applier finish it here? (The route53 applier
+        without the Pulumi CLI used to move traffic first and fail to reconcile after.)"""
+        unready = self.applier.unready()
+        if unready is not None:
+            raise ApplyFailed(unready)
 
     def _judge_preflight(
         self, report: RunReport, current: Phase, target: Phase, gates: list[GateResult]
@@ -253,9 +262,10 @@ class AdvanceOps(BakeOps):
             "run `tap migrate advance` to apply the step again and bake it, or `tap migrate rollback`"
         )
 
-    def _apply(self, report: RunReport, frm: Phase, to: Phase) -> None:
+    def _apply(self, report: RunReport, frm: Phase, to: Phase) -> bool:
+        """Apply the step; True when the stack was updated too (not `--no-reconcile`)."""
         try:
-            self._run_applier(self.applier, self._plan(to))
+            applied = self._run_applier(self.applier, self._plan(to))
         except ApplyFailed as exc:
             # Recorded as an open step: the next `advance` re-applies it (or rolls back if the
             # failure left the weights somewhere it cannot explain).
@@ -268,12 +278,23 @@ class AdvanceOps(BakeOps):
         _, request = self.store.control()
         if self.perform_requested_rollback(report, to, request):
             raise RolledBack(f"rollback requested during the update to {to.value}")
+        return applied.reconciled
 
-    def _verify_and_bake(self, report: RunReport, frm: Phase, to: Phase) -> None:
+    def _verify_and_bake(self, report: RunReport, frm: Phase, to: Phase, reconciled: bool = True) -> None:
         tplan = self._plan(to)
         obs = self.observe()
         checks = [dns_readback_gate(obs.weights, expected_blue(tplan), tplan.weights.green)]
-        if obs.phase != to:
+        if not reconciled:
+            self._record(
+                report,
+                frm,
+                to,
+                Outcome.NOTE,
+                f"weights moved with --no-reconcile: the stack still says {obs.phase.value}; "
+                f"`tap migrate status` shows the drift until `pulumi config set tap:migrationPhase "
+                f"{to.value}` and `pulumi up` (or a rollback) reconcile it",
+            )
+        elif obs.phase != to:
             checks.append(
                 GateResult(
                     "deployed-phase",

@@ -40,6 +40,7 @@ def build_controller(
     stack_name: str,
     work_dir: Path,
     applier: ApplierName = ApplierName.PULUMI,
+    reconcile: bool = True,
     owner: str | None = None,
     stack_factory: StackFactory = select_stack,
     lease_seconds: int = DEFAULT_LEASE_SECONDS,
@@ -52,7 +53,9 @@ def build_controller(
     pulumi = PulumiApplier(stack_name, work_dir, stack_factory)
     chosen: Applier = pulumi
     if applier == ApplierName.ROUTE53:
-        chosen = Route53Applier(clients.client("route53"), deployment, clock, reconcile=pulumi)
+        chosen = Route53Applier(
+            clients.client("route53"), deployment, clock, reconcile=pulumi if reconcile else None
+        )
     store = StateStore(
         clients.client("dynamodb"), deployment.state_table, owner or default_owner(), clock, lease_seconds
     )
