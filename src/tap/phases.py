@@ -132,6 +132,9 @@ class PhasePlan:
     rollback_targets: tuple[Phase, ...]
     rollback_target: Phase | None
     """Where an automatic rollback goes: the last phase in which green takes no traffic."""
+    rollback_guard_armed: bool = False
+    """The in-AWS rollback guard (EventBridge -> SSM Automation) exists: green takes traffic
+    and the dev record is there to move it back to (components/rollback_guard.py)."""
 
     @property
     def allowed_next(self) -> tuple[Phase, ...]:
@@ -258,6 +261,7 @@ def plan_for(phase: Phase, sizes: FleetSizes) -> PhasePlan:
         next_phase=next_phase(phase),
         rollback_targets=rollback_targets(phase),
         rollback_target=rollback_target(phase),
+        rollback_guard_armed=phase in TRAFFIC_PHASES and green > 0,
     )
 
 

@@ -15,6 +15,7 @@ from tap.components.load_balancer import LoadBalancer, LoadBalancerArgs
 from tap.components.migration_state import MigrationState, MigrationStateArgs
 from tap.components.monitoring import Monitoring, MonitoringArgs
 from tap.components.network import Network, NetworkArgs
+from tap.components.rollback_guard import rollback_guard
 from tap.components.security import SecurityArgs, SecurityGroups
 from tap.components.storage import Storage, StorageArgs
 from tap.naming import Namer, default_tags
@@ -176,5 +177,10 @@ class TapStack(pulumi.ComponentResource):
 
         # ---- migration state ----------------------------------------------------------------
         self.migration = MigrationState("migration", MigrationStateArgs(ctx=ctx, kms_key_arn=key_arn), child)
+
+        # ---- in-AWS rollback guard (green's alarms move the weights back, no controller) ----
+        self.rollback_guard = rollback_guard(
+            ctx, plan, self.zone, self.records, self.monitoring, key_arn, child
+        )
 
         self.register_outputs({})

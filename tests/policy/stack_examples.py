@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tap.phases import Capacity, FleetSizes, Phase, plan_for
 from tap.policies import aws_types as t
 from tap.policies.offline import StackResource
 from tests.policy.examples import res
@@ -14,6 +15,37 @@ PHASE_NAME = "/tap/pay01/migration/phase"
 LB_DNS = "prod-alb-pay01-123.us-east-1.elb.amazonaws.com"
 LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod-alb/abc"
 TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-tg-green/def"
+SIZES = FleetSizes(green_active=Capacity(min=2, max=4, desired=2), blue_standby_max=2)
+
+
+GUARD_ARMED = {p.value: plan_for(p, SIZES).rollback_guard_armed for p in Phase}
+GUARD_DOC = {
+    "schemaVersion": "0.3",
+    "mainSteps": [
+        {
+            "name": "RollbackWeights",
+            "action": "aws:executeAwsApi",
+            "inputs": {
+                "Service": "route53",
+                "Api": "ChangeResourceRecordSets",
+                "ChangeBatch": {"Changes": [{"Action": "UPSERT"}, {"Action": "UPSERT"}]},
+            },
+        }
+    ],
+}
+
+
+def guard_resources(doc: dict[str, Any] | None = None) -> list[StackResource]:
+    """The rollback guard as the stack declares it where the phase arms it."""
+    return [
+        res(
+            "aws:ssm/document:Document",
+            "rollback-guard",
+            documentType="Automation",
+            content=json.dumps(doc or GUARD_DOC),
+        ),
+        res("aws:cloudwatch/eventRule:EventRule", "rollback-guard-rule", name="rollback-guard"),
+    ]
 
 
 def phase_doc(phase: str) -> str:
@@ -167,6 +199,8 @@ def good_stack(
                 records=["203.0.113.10"],
             )
         )
+    if GUARD_ARMED.get(phase, False):
+        rs += guard_resources()
     return rs
 
 

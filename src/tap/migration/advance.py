@@ -31,7 +31,11 @@ class AdvanceOps(BakeOps):
     def advance(self, target: Phase | None = None, reason: str = "operator") -> RunReport:
         check_budget(
             rollback_budget(
-                self.settings, tick_seconds=self.poll_seconds, lease_seconds=self.store.lease_seconds
+                self.settings,
+                # The guard covers a dead holder only where it is deployed (outputs name it).
+                guarded=bool(self.dep.values.get("rollback_guard_document_name")),
+                tick_seconds=self.poll_seconds,
+                lease_seconds=self.store.lease_seconds,
             )
         )
         try:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from tap.errors import PhaseError
-from tap.migration.aws_faults import AwsFailure, FaultClass, classify, describe, retryable
+from tap.migration.aws_faults import AwsFailure, FaultClass, classify, describe, error_code, retryable
 from tap.migration.budget import INSYNC_WAIT_SECONDS, expected_blue, rollback_budget
 from tap.migration.core import ControllerCore
 from tap.migration.dns import ObservedWeights, read_weights, upsert_weights, wait_insync
@@ -127,6 +127,34 @@ class RollbackOps(ControllerCore):
             self.clock.sleep(wait)
             delay = min(delay * 2, BACKOFF_MAX_SECONDS)
 
+    def _already_back(self, tplan: PhasePlan) -> str | None:
+        """The weights already read the target's values: say who did it, if AWS can tell."""
+        observed, _ = self._weights_or_none()
+        if observed is None or not observed.matches(expected_blue(tplan), tplan.weights.green):
+            return None
+        name = self.dep.values.get("rollback_guard_document_name")
+        if not isinstance(name, str) or not name:
+            return "the weights were already at the rollback target's values; no UPSERT sent"
+        try:
+            runs = self.clients.client("ssm").describe_automation_executions(
+                Filters=[{"Key": "DocumentNamePrefix", "Values": [name]}], MaxResults=5
+            )["AutomationExecutionMetadataList"]
+        except AwsFailure as exc:
+            return (
+                f"the weights were already back (the rollback guard {name} is armed; its executions "
+                f"could not be listed: {error_code(exc) or exc}); no UPSERT sent"
+            )
+        if not runs:
+            return (
+                f"the weights were already back, but the rollback guard {name} shows no execution; "
+                "no UPSERT sent"
+            )
+        last = runs[0]
+        return (
+            f"the in-AWS rollback guard already moved the weights (execution "
+            f"{last.get('AutomationExecutionId')}, {last.get('AutomationExecutionStatus')}); no UPSERT sent"
+        )
+
     # -- after the weights: whatever can be recorded -------------------------------------------
     def _try(self, record: RollbackRecord, what: str, fn: Callable[[], object]) -> bool:
         try:
@@ -153,7 +181,15 @@ class RollbackOps(ControllerCore):
         tplan = self._plan(target)
         fast = self._plan(current).dev_record
         try:
-            if fast:
+            already = self._already_back(tplan) if fast else None
+            if already is not None:
+                # Someone (the in-AWS guard, most likely) got there first: no second UPSERT,
+                # no fight over the weights; record it and reconcile.
+                reason = f"{reason}; {already}"
+                moved = WeightsMoved(
+                    ObservedWeights(expected_blue(tplan), tplan.weights.green), "readback", None, 0
+                )
+            elif fast:
                 moved = self.move_weights_back(tplan, detected)
             else:
                 # The dev record no longer exists (after `complete`): only the stack can recreate

@@ -58,7 +58,7 @@ class StatusOps(RollbackOps):
     def guard_armed(self, known: KnownPhase) -> bool:
         """The in-AWS rollback guard acts in this phase: the phase machine arms it and the
         stack exported it."""
-        return bool(getattr(self._plan(known.phase), "rollback_guard_armed", False)) and bool(
+        return self._plan(known.phase).rollback_guard_armed and bool(
             self.dep.values.get("rollback_guard_document_name")
         )
 

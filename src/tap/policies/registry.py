@@ -13,6 +13,7 @@ from tap.policies import (
     monitoring,
     network,
     relationships,
+    rollback_guard,
     secrets,
     storage,
 )
@@ -29,6 +30,7 @@ RESOURCE_RULES: tuple[ResourceRule, ...] = (
     *dns.RULES,
     *monitoring.RULES,
     *secrets.RULES,
+    *rollback_guard.RULES,
 )
 
 STACK_RULES: tuple[StackRule, ...] = (
@@ -38,6 +40,7 @@ STACK_RULES: tuple[StackRule, ...] = (
     *load_balancer.STACK_RULES,
     *dns.STACK_RULES,
     *relationships.STACK_RULES,
+    *rollback_guard.STACK_RULES,
 )
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (*RESOURCE_RULES, *STACK_RULES)
