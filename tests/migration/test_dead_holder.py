@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tap.migration.budget import rollback_budget
-from tap.migration.errors import LockHeld, RolledBack
+from tap.migration.errors import Interrupted, LockHeld, RolledBack
 from tap.migration.records import Outcome
 from tests.migration.conftest import make_controller
 from tests.migration.env import StandIn
@@ -31,7 +31,7 @@ def test_without_the_guard_green_is_unwatched_for_the_dead_holders_lease(stand_i
     stand_in.feed_metrics(60)
     dead = make_controller(stand_in, owner="dead-laptop")
     stand_in.clock.at(60.0, lambda: (_ for _ in ()).throw(KeyboardInterrupt))  # the laptop dies
-    with pytest.raises(BaseException):
+    with pytest.raises(Interrupted):
         dead.advance()
     dead.store.acquire()  # ...with its lease fresh, as a kill -9 leaves it
     fired = stand_in.clock.elapsed
@@ -51,7 +51,8 @@ def test_without_the_guard_green_is_unwatched_for_the_dead_holders_lease(stand_i
     budget = rollback_budget(stand_in.settings)
     assert refusals >= 9 and back <= budget.dead_holder_seconds + 30 + budget.tick_seconds
     print(
-        f"\n[fault -> weights back] dead holder, no guard, pipeline retrying every 30 s: {back:.1f} simulated s"
+        "\n[fault -> weights back] dead holder, no guard, pipeline retrying every 30 s: "
+        f"{back:.1f} simulated s"
     )
 
 
