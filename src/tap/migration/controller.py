@@ -4,6 +4,7 @@ watching, rolled back on its own, and recorded in AWS so another laptop can pick
 Split by concern, each layer building on the one below:
 
 - `core`             reading the world, preflight gates, events, history, the lock lease
+- `rollback_inputs`  what a rollback knows without AWS healthy (phase, weights, target)
 - `rollback`         the one rollback path (weights first, everything else optional)
 - `rollback_command` `tap migrate rollback`, the rollback request, a rollback beside a holder
 - `bake`             the bake loop and the pure `bake_decision`

@@ -11,69 +11,23 @@ pause flag, history, SNS, the stack update — and whatever could not be done is
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
 
-from tap.errors import PhaseError
-from tap.migration.aws_faults import AwsFailure, FaultClass, classify, describe, error_code, retryable
+from tap.migration.aws_faults import AwsFailure, FaultClass, classify, describe, retryable
 from tap.migration.budget import INSYNC_WAIT_SECONDS, expected_blue, rollback_budget
-from tap.migration.core import ControllerCore
 from tap.migration.dns import ObservedWeights, read_weights, upsert_weights, wait_insync
-from tap.migration.errors import ApplyFailed, MigrationInputError
+from tap.migration.errors import ApplyFailed
 from tap.migration.gates import GateResult, Verdict, dns_readback_gate
 from tap.migration.records import Outcome, RollbackRecord, RunReport
-from tap.phases import Phase, PhasePlan, TransitionKind, classify_transition, parse_phase
+from tap.migration.rollback_inputs import RollbackInputs, WeightsMoved
+from tap.phases import Phase, PhasePlan
 
 BACKOFF_FIRST_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 16.0
 
 
-@dataclass(frozen=True)
-class KnownPhase:
-    phase: Phase
-    source: str
-    """"ssm" (the phase parameter) or "outputs" (`migration_phase`, when SSM failed)."""
-    problem: str | None = None
-
-
-@dataclass(frozen=True)
-class WeightsMoved:
-    weights: ObservedWeights
-    confirmed_by: str
-    insync_seconds: float | None
-    attempts: int
-    problems: tuple[str, ...] = ()
-
-
-class RollbackOps(ControllerCore):
-    # -- what is known without AWS being healthy ----------------------------------------------
-    def known_phase(self) -> KnownPhase:
-        """The deployed phase, from SSM if it answers, else from the outputs."""
-        try:
-            return KnownPhase(self.read_phase()[0], "ssm")
-        except (*AwsFailure, MigrationInputError) as exc:
-            what = f"could not read the phase parameter {self.dep.phase_parameter}"
-            problem = describe(exc, what) if isinstance(exc, AwsFailure) else str(exc)
-        fallback = self.dep.outputs_phase
-        if fallback is None:
-            raise MigrationInputError(f"{problem}; the outputs name no migration_phase to fall back on")
-        return KnownPhase(parse_phase(fallback), "outputs", f"{problem}; using {fallback!r} from the outputs")
-
-    def _weights_or_none(self) -> tuple[ObservedWeights | None, str | None]:
-        try:
-            return read_weights(self.clients.client("route53"), self.dep), None
-        except AwsFailure as exc:
-            return None, describe(exc, "could not list the weighted records")
-
-    def rollback_target(self, current: Phase) -> Phase:
-        target = self._plan(current).rollback_target
-        if target is None:
-            return current  # no earlier traffic phase: put the current phase's weights back
-        if classify_transition(current, target) != TransitionKind.ROLLBACK:
-            raise PhaseError(f"{target.value!r} is not a rollback target of {current.value!r}")
-        return target
-
+class RollbackOps(RollbackInputs):
     def _deadline(self, detected: datetime) -> datetime:
         seconds = rollback_budget(self.settings, tick_seconds=self.poll_seconds).weights_deadline_seconds
         return detected + timedelta(seconds=seconds)
@@ -127,35 +81,6 @@ class RollbackOps(ControllerCore):
             self.clock.sleep(wait)
             delay = min(delay * 2, BACKOFF_MAX_SECONDS)
 
-    def _already_back(self, tplan: PhasePlan) -> str | None:
-        """The weights already read the target's values: say who did it, if AWS can tell."""
-        observed, _ = self._weights_or_none()
-        if observed is None or not observed.matches(expected_blue(tplan), tplan.weights.green):
-            return None
-        name = self.dep.values.get("rollback_guard_document_name")
-        if not isinstance(name, str) or not name:
-            return "the weights were already at the rollback target's values; no UPSERT sent"
-        try:
-            runs = self.clients.client("ssm").describe_automation_executions(
-                Filters=[{"Key": "DocumentNamePrefix", "Values": [name]}], MaxResults=5
-            )["AutomationExecutionMetadataList"]
-        except AwsFailure as exc:
-            return (
-                f"the weights were already back (the rollback guard {name} is armed; its executions "
-                f"could not be listed: {error_code(exc) or exc}); no UPSERT sent"
-            )
-        if not runs:
-            return (
-                f"the weights were already back, but the rollback guard {name} shows no execution; "
-                "no UPSERT sent"
-            )
-        last = runs[0]
-        return (
-            f"the in-AWS rollback guard already moved the weights (execution "
-            f"{last.get('AutomationExecutionId')}, {last.get('AutomationExecutionStatus')}); no UPSERT sent"
-        )
-
-    # -- after the weights: whatever can be recorded -------------------------------------------
     def _try(self, record: RollbackRecord, what: str, fn: Callable[[], object]) -> bool:
         try:
             fn()

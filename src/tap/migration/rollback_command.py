@@ -17,7 +17,8 @@ from tap.migration.aws_faults import AwsFailure, describe
 from tap.migration.budget import expected_blue
 from tap.migration.errors import ApplyFailed, LockHeld
 from tap.migration.records import Outcome, RunReport
-from tap.migration.rollback import KnownPhase, RollbackOps
+from tap.migration.rollback import RollbackOps
+from tap.migration.rollback_inputs import KnownPhase
 from tap.migration.store import ControlFlag
 from tap.phases import Phase
 

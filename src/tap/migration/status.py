@@ -12,7 +12,8 @@ from tap.migration.dns import ObservedWeights
 from tap.migration.errors import MigrationInputError
 from tap.migration.gates import alarms_gate
 from tap.migration.records import Outcome, RunReport, gates_json
-from tap.migration.rollback import KnownPhase, RollbackOps
+from tap.migration.rollback import RollbackOps
+from tap.migration.rollback_inputs import KnownPhase
 
 
 @dataclass
