@@ -11,8 +11,19 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from tap.errors import TapError
+
 # Adaptive retries back off on throttling (Route53 allows 5 requests/s per account).
 RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=5, read_timeout=30)
+DEFAULT_MAX_ATTEMPTS = 8
+
+
+def _attempts(value: str | None) -> int:
+    if not value:
+        return DEFAULT_MAX_ATTEMPTS
+    if not value.isdigit() or not 1 <= int(value) <= 20:
+        raise TapError(f"TAP_AWS_MAX_ATTEMPTS = {value!r} is not allowed: a whole number from 1 to 20")
+    return int(value)
 
 
 @dataclass
@@ -22,6 +33,9 @@ class AwsClients:
     profile: str | None = None
     config: Config = RETRY_CONFIG
     """Retries and timeouts; `tap preflight` passes fewer retries so a dead endpoint fails fast."""
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    """botocore attempts per call. The migration controller's rollback path keeps its own retry
+    loop up to a deadline on top of this (TAP_AWS_MAX_ATTEMPTS lowers it, e.g. for tests)."""
     _session: Any = field(default=None, init=False, repr=False)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
 
@@ -36,6 +50,14 @@ class AwsClients:
             or "us-east-1",
             endpoint_url=os.environ.get("TAP_AWS_ENDPOINT_URL") or None,
             profile=os.environ.get("AWS_PROFILE") or None,
+            max_attempts=_attempts(os.environ.get("TAP_AWS_MAX_ATTEMPTS")),
+        )
+
+    def _config(self) -> Config:
+        if self.max_attempts == DEFAULT_MAX_ATTEMPTS:
+            return self.config
+        return self.config.merge(
+            Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"})
         )
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -45,6 +67,6 @@ class AwsClients:
             if self._session is None:
                 self._session = boto3.session.Session(profile_name=self.profile)
             self._cache[key] = self._session.client(
-                service, region_name=reg, endpoint_url=self.endpoint_url, config=self.config
+                service, region_name=reg, endpoint_url=self.endpoint_url, config=self._config()
             )
         return self._cache[key]

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 import pulumi
 
 from tap.components.dns import record_weight
+from tap.components.rollback_guard import record_set_output
 from tap.components.route53_alarms import ROUTE53_METRICS_REGION
 from tap.stack import TapStack
 
@@ -156,6 +157,9 @@ class StackOutputs(TypedDict):
     dev_db_port: int | None
     seed_replica_identifier: str | None
     replication_secret_arn: str
+    # rollback (the controller's UPSERT needs no list call; the in-AWS guard)
+    weighted_record_sets: dict[str, Any]
+    rollback_guard_document_name: str | None
 
 
 def _maybe(resource: pulumi.Resource | None, attr: str) -> Any:
@@ -177,6 +181,17 @@ def compliance_outputs(stack: TapStack) -> dict[str, Any]:
         "backup_plan_id": _maybe(backup and backup.plan, "id"),
         "backup_replica_kms_key_arn": _maybe(backup and backup.replica_key, "arn"),
     }
+def weighted_record_sets(records: Any) -> pulumi.Output[dict[str, Any]]:
+    """The weighted sets by identifier as Route53 holds them, read from the records themselves:
+    a rollback builds its UPSERT from these with no list call (tap.migration.rollback)."""
+    present = {
+        r.set_identifier: record_set_output(r)
+        for r in (records.dev_record, records.green_record)
+        if r is not None
+    }
+    return pulumi.Output.all(*present.keys(), *present.values()).apply(
+        lambda v: dict(zip(v[: len(v) // 2], v[len(v) // 2 :], strict=True))
+    )
 
 
 def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
@@ -295,6 +310,8 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "migration_state_table_arn": mig.table.arn,
         **compliance_outputs(stack),
         **_data_tier(stack),
+        "weighted_record_sets": weighted_record_sets(rec),
+        "rollback_guard_document_name": _maybe(getattr(stack.rollback_guard, "document", None), "name"),
     }
     missing = set(StackOutputs.__annotations__) ^ set(out)
     if missing:  # a programming error, caught by the first render in the test suite

@@ -159,6 +159,9 @@ class PhasePlan:
     listener_weights: Weights
     """Weights of the ALB listener's two target groups, from their capacity: a group with no
     instances gets none (its share would be 503s)."""
+    rollback_guard_armed: bool = False
+    """The in-AWS rollback guard (EventBridge -> SSM Automation) exists: green takes traffic
+    and the dev record is there to move it back to (components/rollback_guard.py)."""
 
     @property
     def allowed_next(self) -> tuple[Phase, ...]:
@@ -317,6 +320,7 @@ def plan_for(phase: Phase, sizes: FleetSizes) -> PhasePlan:
         rollback_targets=rollback_targets(phase),
         rollback_target=rollback_target(phase),
         listener_weights=listener_weights(standby, green_capacity),
+        rollback_guard_armed=phase in TRAFFIC_PHASES and green > 0,
     )
 
 

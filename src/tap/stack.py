@@ -20,6 +20,7 @@ from tap.components.migration_state import MigrationState, MigrationStateArgs
 from tap.components.monitoring import Monitoring, MonitoringArgs
 from tap.components.network import Network, NetworkArgs
 from tap.components.replication_secret import ReplicationSecret, ReplicationSecretArgs
+from tap.components.rollback_guard import rollback_guard
 from tap.components.route53_alarms import ROUTE53_METRICS_REGION, HealthCheckAlarms, HealthCheckAlarmsArgs
 from tap.components.security import SecurityArgs, SecurityGroups
 from tap.components.storage import Storage, StorageArgs
@@ -229,6 +230,11 @@ class TapStack(pulumi.ComponentResource):
 
         # ---- migration state ----------------------------------------------------------------
         self.migration = MigrationState("migration", MigrationStateArgs(ctx=ctx, kms_key_arn=key_arn), child)
+
+        # ---- in-AWS rollback guard (green's alarms move the weights back, no controller) ----
+        self.rollback_guard = rollback_guard(
+            ctx, plan, self.zone, self.records, self.monitoring, key_arn, child
+        )
 
         self.register_outputs({})
 

@@ -3,6 +3,7 @@ Automation API boundary (the Pulumi CLI is not installed here)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,6 +20,7 @@ from tap.offline.config_file import load_values
 from tap.phases import Phase
 from tap.settings import Settings, parse
 from tests.conftest import EXAMPLE
+from tests.fault_proxy import FaultProxy, running
 from tests.migration.env import StandIn, build_stand_in
 
 
@@ -89,10 +91,32 @@ def stand_in(aws: AwsClients, settings: Settings, clock: ManualClock) -> StandIn
     return build_stand_in(aws, settings, clock, Phase.BLUE_GREEN)
 
 
+@pytest.fixture(scope="session")
+def fault_proxy(moto_endpoint: str) -> Iterator[FaultProxy]:
+    """One fault-injecting proxy in front of the worker's moto server (tests/fault_proxy.py)."""
+    yield from running(moto_endpoint)
+
+
+@pytest.fixture(scope="session")
+def proxied_clients(fault_proxy: FaultProxy) -> AwsClients:
+    """Clients through the proxy with one botocore attempt per call: the controller's own
+    retries (on the simulated clock) are what is tested, not botocore's real-time backoff."""
+    return AwsClients(region="us-east-1", endpoint_url=fault_proxy.url, max_attempts=1)
+
+
+@pytest.fixture
+def faults(fault_proxy: FaultProxy, aws: AwsClients) -> Iterator[FaultProxy]:
+    """The proxy with no rules, for this test (and none left for the next)."""
+    fault_proxy.clear()
+    yield fault_proxy
+    fault_proxy.clear()
+
+
 def make_controller(
     env: StandIn,
     owner: str = "controller-a",
     *,
+    clients: AwsClients | None = None,
     crash_after_up: bool = False,
     crash_before_up: bool = False,
     fail_up: bool = False,
@@ -111,7 +135,7 @@ def make_controller(
     return build_controller(
         env.settings,
         Deployment.from_flat(env.outputs),
-        env.clients,
+        clients or env.clients,
         env.clock,
         stack_name="prod",
         work_dir=Path("/srv/tap"),

@@ -236,23 +236,21 @@ def build_stand_in(clients: AwsClients, settings: Settings, clock: ManualClock, 
         (DEV_ID, plan.weights.blue, DEV_ALB_DNS, "Z35SXDOTRQ7X7K"),
         (GREEN_ID, plan.weights.green, alb["DNSName"], alb["CanonicalHostedZoneId"]),
     ]
+    record_sets = {
+        ident: {
+            "Name": FQDN,
+            "Type": "A",
+            "SetIdentifier": ident,
+            "Weight": weight,
+            "HealthCheckId": health[ident],
+            "AliasTarget": {"DNSName": target, "HostedZoneId": tz, "EvaluateTargetHealth": True},
+        }
+        for ident, weight, target, tz in records
+    }
     r53.change_resource_record_sets(
         HostedZoneId=zone_id,
         ChangeBatch={
-            "Changes": [
-                {
-                    "Action": "CREATE",
-                    "ResourceRecordSet": {
-                        "Name": FQDN,
-                        "Type": "A",
-                        "SetIdentifier": ident,
-                        "Weight": weight,
-                        "HealthCheckId": health[ident],
-                        "AliasTarget": {"DNSName": target, "HostedZoneId": tz, "EvaluateTargetHealth": True},
-                    },
-                }
-                for ident, weight, target, tz in records
-            ]
+            "Changes": [{"Action": "CREATE", "ResourceRecordSet": rrset} for rrset in record_sets.values()]
         },
     )
 
@@ -301,6 +299,10 @@ def build_stand_in(clients: AwsClients, settings: Settings, clock: ManualClock, 
         "alarm_names": json.dumps(list(ALARMS)),
         "traffic_weight_blue": json.dumps(plan.weights.blue),
         "traffic_weight_green": json.dumps(plan.weights.green),
+        # What the stack exports so that a rollback needs no list call (outputs.py).
+        "weighted_record_sets": json.dumps(
+            {ident: {k: v for k, v in rrset.items() if k != "Weight"} for ident, rrset in record_sets.items()}
+        ),
     }
     env = StandIn(clients, outputs, settings, clock)
     env.dev_rrset = next(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tap.migration.controller import SUCCEEDED
 from tap.migration.errors import Paused
+from tap.migration.records import Outcome
 from tests.migration.conftest import make_controller
 from tests.migration.env import ALARMS, StandIn
 
@@ -22,6 +22,6 @@ def test_r15_1_an_alarm_deleted_mid_bake_pauses_instead_of_passing(stand_in: Sta
     with pytest.raises(Paused, match=ALARMS[0]):
         ctl.advance()
     history = [(e.to_phase, e.outcome) for e in ctl.store.history()]
-    assert ("traffic-shift-10", SUCCEEDED) not in history
+    assert ("traffic-shift-10", Outcome.SUCCEEDED) not in history
     assert history[-1] == ("traffic-shift-10", "paused")
     assert stand_in.weights() == {"blue": 90, "green": 10}  # held, not judged, not rolled back

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tap.migration.controller import SUCCEEDED
 from tap.migration.errors import RolledBack
+from tap.migration.records import Outcome
 from tap.offline.config_file import load_values
 from tap.phases import Phase
 from tap.settings import parse
@@ -26,21 +26,21 @@ def test_r15_1_a_failing_last_analysis_is_not_judged_healthy(stand_in: StandIn) 
     with pytest.raises(RolledBack, match="2 failed analyses"):
         ctl.advance()
     history = [(e.to_phase, e.outcome) for e in ctl.store.history()]
-    assert (Phase.TRAFFIC_SHIFT_10.value, SUCCEEDED) not in history
+    assert (Phase.TRAFFIC_SHIFT_10.value, Outcome.SUCCEEDED) not in history
     assert stand_in.weights() == {"blue": 100, "green": 0}
 
 
 def test_r15_1_a_bake_shorter_than_the_analysis_interval_still_needs_a_passing_analysis(
     stand_in: StandIn,
 ) -> None:
-    """The settings allow bakeSeconds 120 with analysisIntervalSeconds 300: the bake would end
+    """The settings allow bakeSeconds 120 with analysisIntervalSeconds 200: the bake would end
     before any analysis ran, and `succeeded` would rest on no data at all."""
-    stand_in.settings = parse({**load_values(EXAMPLE), "bakeSeconds": 120, "analysisIntervalSeconds": 300})
+    stand_in.settings = parse({**load_values(EXAMPLE), "bakeSeconds": 120, "analysisIntervalSeconds": 200})
     stand_in.feed_metrics(60)
     ctl = make_controller(stand_in)
     ctl.advance()
-    succeeded = [e for e in ctl.store.history() if e.outcome == SUCCEEDED]
+    succeeded = [e for e in ctl.store.history() if e.outcome == Outcome.SUCCEEDED]
     assert len(succeeded) == 1
     analyses = [g for g in succeeded[0].gates if g["gate"] == "analysis"]
     assert analyses and all(g["verdict"] == "pass" for g in analyses)
-    assert stand_in.clock.elapsed >= 300
+    assert stand_in.clock.elapsed >= 200

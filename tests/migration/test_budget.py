@@ -29,14 +29,22 @@ def with_values(**overrides: object) -> Settings:
 def test_r15_2_budget_is_interval_times_failures_plus_propagation_plus_ttl() -> None:
     b = rollback_budget(with_values(analysisIntervalSeconds=120, analysisFailureLimit=3, dnsTtlSeconds=30))
     assert b.detection_seconds == 360
-    assert b.total_seconds == 360 + ROUTE53_PROPAGATION_SECONDS + 30
+    # tick 10 s + the 300 s lease a dead holder keeps + the 120 s INSYNC wait the code allows
+    assert b.total_seconds == 360 + 10 + 300 + 2 * ROUTE53_PROPAGATION_SECONDS + 30
     assert b.within_limit
     assert "120 s interval x 3 failures" in b.formula() and str(b.total_seconds) in b.formula()
 
 
-def test_r15_2_example_settings_roll_back_in_four_minutes() -> None:
+def test_r15_2_example_budget_counts_tick_dead_lease_and_insync_wait() -> None:
     b = rollback_budget(with_values())
-    assert b.total_seconds == 60 * 2 + 60 + 60 == 240
+    assert b.total_seconds == 60 * 2 + 10 + 300 + 120 + 60 == 610
+    for term in ("10 s tick", "300 s lease a dead holder keeps", "120 s Route53 INSYNC wait"):
+        assert term in b.formula()
+    # The in-AWS guard moves the weights on an alarm with no controller alive: no dead lease.
+    guarded = rollback_budget(with_values(), guarded=True)
+    assert guarded.total_seconds == 610 - 300 and "rollback guard armed" in guarded.formula()
+    # A rollback keeps trying as long as the 15-minute promise can still be kept for clients.
+    assert b.weights_deadline_seconds == 900 - 120 - 10 - 60
 
 
 @hypothesis_settings(deadline=None, max_examples=50)  # parsing settings takes ms under load
@@ -47,7 +55,7 @@ def test_r15_2_a_plan_over_15_minutes_is_refused_and_one_within_is_not(
     b = rollback_budget(
         with_values(analysisIntervalSeconds=interval, analysisFailureLimit=limit, dnsTtlSeconds=ttl)
     )
-    total = interval * limit + ROUTE53_PROPAGATION_SECONDS + ttl
+    total = interval * limit + 10 + 300 + 2 * ROUTE53_PROPAGATION_SECONDS + ttl
     if total > MAX_ROLLBACK_SECONDS:
         with pytest.raises(MigrationInputError, match="exceeds the limit"):
             check_budget(b)

@@ -33,8 +33,8 @@ def test_r14_3_status_dry_run_prints_the_plan_and_its_budget_from_the_example(tm
     )
     assert result.exit_code == 0, result.output
     assert (
-        "rollback budget: 60 s interval x 2 failures + 60 s Route53 propagation + 60 s TTL = 240 s"
-        in result.output
+        "rollback budget: 60 s interval x 2 failures + 10 s tick + 300 s lease a dead holder keeps "
+        "+ 120 s Route53 INSYNC wait + 60 s TTL = 610 s" in result.output
     )
     for phase in ("traffic-shift-10", "traffic-shift-50", "traffic-shift-100", "complete"):
         assert phase in result.output
@@ -55,7 +55,7 @@ def test_r15_2_status_dry_run_refuses_a_plan_over_15_minutes(tmp_path: Path) -> 
     )
     assert result.exit_code == 2
     doc = json.loads(result.stdout)
-    assert doc["rollback_budget"]["total_seconds"] == 300 * 3 + 60 + 60
+    assert doc["rollback_budget"]["total_seconds"] == 300 * 3 + 10 + 300 + 120 + 60
     assert doc["rollback_budget"]["within_limit"] is False
     assert "would be refused" in result.stderr
 
@@ -93,7 +93,7 @@ def test_r14_3_status_shows_set_and_observed_weights(stand_in: StandIn, cli_env:
     doc = json.loads(result.stdout)
     assert doc["phase"] == "blue-green" and doc["next_phase"] == "traffic-shift-10"
     assert doc["weights"] == {"set": {"blue": 100, "green": 0}, "observed": {"blue": 100, "green": 0}}
-    assert doc["in_sync"] is True and doc["budget"]["total_seconds"] == 240
+    assert doc["in_sync"] is True and doc["budget"]["total_seconds"] == 610
     assert {g["gate"] for g in doc["gates"]} >= {"alarms", "capacity", "database", "dns-readback"}
 
 

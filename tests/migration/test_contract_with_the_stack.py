@@ -58,10 +58,10 @@ def test_r15_controller_reads_the_deployed_plan_and_rolls_its_records_back(
     )
 
     status = ctl.status()
-    assert status["phase"] == "traffic-shift-10"
-    assert status["weights"]["observed"] == {"blue": 90, "green": 10} and status["in_sync"]
-    assert {g["gate"] for g in status["gates"]} >= {"alarms", "capacity", "dns-readback"}
+    assert status.phase == "traffic-shift-10"
+    assert status.weights_observed == {"blue": 90, "green": 10} and status.in_sync
+    assert {g["gate"] for g in status.gates} >= {"alarms", "capacity", "dns-readback"}
 
     report = ctl.rollback("contract test")
-    assert report.rollback is not None and report.rollback["weights"] == {"blue": 100, "green": 0}
+    assert report.rollback is not None and report.rollback.weights == {"blue": 100, "green": 0}
     assert stack.calls[0] == ("set_config", ("tap:migrationPhase", "blue-green"))

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tap.migration.controller import ROLLED_BACK, SUCCEEDED
 from tap.migration.errors import ApplyFailed, GateFailed, LockHeld, Paused, RolledBack
+from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName
 from tap.phases import Phase, plan_for
 from tests.migration.conftest import SimulatedCrash, make_controller
@@ -34,7 +34,7 @@ def test_r15_4_full_run_from_blue_green_to_100_bakes_every_traffic_step(stand_in
     assert outcomes(stand_in) == [
         (p.value, o)
         for p in (Phase.TRAFFIC_SHIFT_10, Phase.TRAFFIC_SHIFT_50, Phase.TRAFFIC_SHIFT_100)
-        for o in ("started", SUCCEEDED)
+        for o in ("started", Outcome.SUCCEEDED)
     ]
     # Three bakes of bakeSeconds each, at least twice the TTL, ran in simulated time.
     assert stand_in.clock.elapsed >= 3 * stand_in.settings.migration.bake_seconds
@@ -43,7 +43,7 @@ def test_r15_4_full_run_from_blue_green_to_100_bakes_every_traffic_step(stand_in
     ups = [args for call, args in stand_in.pulumi_calls if call == "up"]
     assert [phase for _, phase in ups] == ["traffic-shift-10", "traffic-shift-50", "traffic-shift-100"]
     # Every succeeded step carries the analyses it passed.
-    succeeded = [e for e in ctl.store.history() if e.outcome == SUCCEEDED]
+    succeeded = [e for e in ctl.store.history() if e.outcome == Outcome.SUCCEEDED]
     for entry in succeeded:
         analyses = [g for g in entry.gates if g["gate"] == "analysis"]
         assert len(analyses) == 180 // 60 and all(g["verdict"] == "pass" for g in analyses)
@@ -68,12 +68,12 @@ def test_r15_2_alarm_mid_bake_rolls_back_and_weights_read_back_blue_100(stand_in
     assert stand_in.deployed_phase() == Phase.BLUE_GREEN.value  # stack reconciled
     assert outcomes(stand_in)[-3:] == [
         ("traffic-shift-10", "started"),
-        ("blue-green", ROLLED_BACK),
+        ("blue-green", Outcome.ROLLED_BACK),
         ("blue-green", "reconciled"),
     ]
     rollback = ctl.last_report.rollback if ctl.last_report else None
-    assert rollback is not None and rollback["weights"] == {"blue": 100, "green": 0}
-    measured = (datetime.fromisoformat(rollback["weights_back_at"]) - fired[0]).total_seconds()
+    assert rollback is not None and rollback.weights == {"blue": 100, "green": 0}
+    measured = (datetime.fromisoformat(rollback.weights_back_at) - fired[0]).total_seconds()
     # Detection is the next poll tick (10 s); Route53 answers INSYNC at once on the emulator.
     assert 0 < measured <= ctl.poll_seconds
     print(f"\nsimulated alarm -> weights back: {measured:.1f} s")
@@ -134,7 +134,10 @@ def test_r15_1_no_metric_data_pauses_instead_of_passing(stand_in: StandIn) -> No
     make_controller(stand_in, owner="human").resume("looked at the dashboard")
     report = make_controller(stand_in, owner="b").advance()
     assert report.end_phase == "traffic-shift-10"
-    assert outcomes(stand_in)[-2:] == [("traffic-shift-10", "resumed"), ("traffic-shift-10", SUCCEEDED)]
+    assert outcomes(stand_in)[-2:] == [
+        ("traffic-shift-10", "resumed"),
+        ("traffic-shift-10", Outcome.SUCCEEDED),
+    ]
 
 
 def test_r15_1_unhealthy_green_blocks_advance(stand_in: StandIn) -> None:
@@ -163,7 +166,7 @@ def test_r15_3_crash_after_weight_change_before_history_write_resumes(stand_in: 
     assert outcomes(stand_in) == [
         ("traffic-shift-10", "started"),
         ("traffic-shift-10", "resumed"),
-        ("traffic-shift-10", SUCCEEDED),
+        ("traffic-shift-10", Outcome.SUCCEEDED),
     ]
     # Found applied from the observed weights and deployed phase: not applied a second time.
     assert [c for c in stand_in.pulumi_calls if c[0] == "up"] == [("up", ("prod", "traffic-shift-10"))]
@@ -190,7 +193,7 @@ def test_r15_2_rollback_request_wins_mid_bake(stand_in: StandIn) -> None:
     with pytest.raises(RolledBack, match="rollback requested"):
         ctl.advance()
     assert stand_in.weights() == {"blue": 100, "green": 0}
-    assert any(o == ROLLED_BACK for _, o in outcomes(stand_in))
+    assert any(o == Outcome.ROLLED_BACK for _, o in outcomes(stand_in))
 
 
 def test_r15_2_explicit_rollback_from_50_goes_to_zero_green(stand_in: StandIn) -> None:
@@ -227,7 +230,7 @@ def test_r15_3_an_interrupted_rollback_is_finished_never_undone(stand_in: StandI
     assert stand_in.weights() == {"blue": 100, "green": 0}
     assert stand_in.deployed_phase() == "blue-green"
     assert [args for call, args in stand_in.pulumi_calls if call == "up"] == [("prod", "blue-green")]
-    assert outcomes(stand_in)[-2:] == [("blue-green", ROLLED_BACK), ("blue-green", "reconciled")]
+    assert outcomes(stand_in)[-2:] == [("blue-green", Outcome.ROLLED_BACK), ("blue-green", "reconciled")]
 
 
 def test_r15_3_drift_between_weights_and_deployed_phase_refuses_advance(
@@ -251,7 +254,7 @@ def test_r15_3_crash_before_the_update_reruns_the_step_with_its_gates(stand_in: 
         ("traffic-shift-10", "started"),
         ("traffic-shift-10", "note"),
         ("traffic-shift-10", "started"),
-        ("traffic-shift-10", SUCCEEDED),
+        ("traffic-shift-10", Outcome.SUCCEEDED),
     ]
 
 
@@ -328,4 +331,7 @@ def test_r15_3_a_failed_update_is_recorded_and_the_next_advance_runs_the_step_ag
     assert outcomes(stand_in) == [("traffic-shift-10", "started"), ("traffic-shift-10", "failed")]
     make_controller(stand_in).advance()
     assert stand_in.weights() == {"blue": 90, "green": 10}
-    assert outcomes(stand_in)[-2:] == [("traffic-shift-10", "started"), ("traffic-shift-10", SUCCEEDED)]
+    assert outcomes(stand_in)[-2:] == [
+        ("traffic-shift-10", "started"),
+        ("traffic-shift-10", Outcome.SUCCEEDED),
+    ]

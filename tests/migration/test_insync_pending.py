@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tap.migration.appliers import Route53Applier
-from tap.migration.controller import ROLLED_BACK
 from tap.migration.errors import ApplyFailed, RolledBack
+from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName
 from tests.migration.conftest import make_controller
 from tests.migration.env import StandIn
@@ -46,7 +46,7 @@ def test_r15_2_a_rollback_whose_change_stays_pending_is_recorded_not_reported_do
     assert "PENDING" in message and "get-change" in message  # what to check, by id
     assert "tap migrate rollback" in message  # and what to run
     history = ctl.store.history()
-    assert all(e.outcome != ROLLED_BACK for e in history)  # not reported as done...
+    assert all(e.outcome != Outcome.ROLLED_BACK for e in history)  # not reported as done...
     last = history[-1]
     assert last.outcome == "note" and "not confirmed" in last.reason  # ...but recorded
     assert ctl.store.rollback_request().active  # the unfinished rollback stays pending

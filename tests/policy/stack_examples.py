@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tap.phases import Capacity, FleetSizes, Phase, plan_for
 from tap.policies import aws_types as t
 from tap.policies.offline import StackResource
 from tests.policy.examples import res
@@ -57,6 +58,39 @@ def backup_resources(keep: float = 35.0) -> list[StackResource]:
             rules=[rule],
         ),
         res(t.BACKUP_SELECTION, "backup-selection", planId="plan-1", resources=[DB_ARN]),
+    ]
+
+
+SIZES = FleetSizes(green_active=Capacity(min=2, max=4, desired=2), blue_standby_max=2)
+
+
+GUARD_ARMED = {p.value: plan_for(p, SIZES).rollback_guard_armed for p in Phase}
+GUARD_DOC = {
+    "schemaVersion": "0.3",
+    "mainSteps": [
+        {
+            "name": "RollbackWeights",
+            "action": "aws:executeAwsApi",
+            "inputs": {
+                "Service": "route53",
+                "Api": "ChangeResourceRecordSets",
+                "ChangeBatch": {"Changes": [{"Action": "UPSERT"}, {"Action": "UPSERT"}]},
+            },
+        }
+    ],
+}
+
+
+def guard_resources(doc: dict[str, Any] | None = None) -> list[StackResource]:
+    """The rollback guard as the stack declares it where the phase arms it."""
+    return [
+        res(
+            "aws:ssm/document:Document",
+            "rollback-guard",
+            documentType="Automation",
+            content=json.dumps(doc or GUARD_DOC),
+        ),
+        res("aws:cloudwatch/eventRule:EventRule", "rollback-guard-rule", name="rollback-guard"),
     ]
 
 
@@ -280,6 +314,8 @@ def good_stack(
                 records=["203.0.113.10"],
             )
         )
+    if GUARD_ARMED.get(phase, False):
+        rs += guard_resources()
     return rs
 
 

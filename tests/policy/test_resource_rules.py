@@ -410,6 +410,53 @@ VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
         "access key",
     ),
     *COMPLIANCE_VIOLATIONS,
+    # The rollback guard's roles (issue 12): nothing but the app's weights, one document.
+    (
+        "route53-change-scoped-to-zone-and-record",
+        t.IAM_ROLE_POLICY,
+        {
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {"Effect": "Allow", "Action": "route53:ChangeResourceRecordSets", "Resource": "*"}
+                    ]
+                }
+            )
+        },
+        "name the hosted zone",
+    ),
+    (
+        "route53-change-scoped-to-zone-and-record",
+        t.IAM_ROLE_POLICY,
+        {
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["route53:ChangeResourceRecordSets"],
+                            "Resource": ["arn:aws:route53:::hostedzone/Z123"],
+                        }
+                    ]
+                }
+            )
+        },
+        "ChangeResourceRecordSetsNormalizedRecordNames",
+    ),
+    (
+        "ssm-automation-start-scoped",
+        t.IAM_ROLE_POLICY,
+        {
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {"Effect": "Allow", "Action": "ssm:StartAutomationExecution", "Resource": "*"}
+                    ]
+                }
+            )
+        },
+        "name the document",
+    ),
 ]
 
 

@@ -3,6 +3,8 @@ breaks, naming the resource; phase rules ask the phase machine, never compare na
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tap.phases import PHASES
@@ -12,7 +14,14 @@ from tap.policies.registry import STACK_RULES
 from tests.policy.compliance_stack_cases import BROKEN as COMPLIANCE_BROKEN
 from tests.policy.deployability_examples import STACK_BROKEN
 from tests.policy.examples import res, stack_violations
-from tests.policy.stack_examples import PHASE_NAME, good_stack, phase_doc, replaced, without
+from tests.policy.stack_examples import (
+    PHASE_NAME,
+    good_stack,
+    guard_resources,
+    phase_doc,
+    replaced,
+    without,
+)
 
 
 @pytest.mark.parametrize("rule", [r.name for r in STACK_RULES])
@@ -121,6 +130,31 @@ BROKEN: list[tuple[str, list[StackResource], str]] = [
         "no Auto Scaling",
     ),
     ("phase-parameter-recorded", without(good_stack(), "phase"), "migration/phase"),
+    (
+        "rollback-guard-armed-per-phase",
+        without(without(good_stack(), "rollback-guard"), "rollback-guard-rule"),
+        "arms the rollback guard",
+    ),
+    (
+        "rollback-guard-armed-per-phase",
+        [*good_stack("blue-green", green=0.0, blue=100.0), *guard_resources()],
+        "does not arm",
+    ),
+    (
+        "rollback-guard-armed-per-phase",
+        replaced(
+            good_stack(),
+            "rollback-guard",
+            content=json.dumps(
+                {
+                    "mainSteps": [
+                        {"name": "Wipe", "inputs": {"ChangeBatch": {"Changes": [{"Action": "DELETE"}]}}}
+                    ]
+                }
+            ),
+        ),
+        "only UPSERT",
+    ),
     (
         "phase-parameter-recorded",
         replaced(good_stack(), "phase", insecureValue='{"phase": "traffic-shift-25"}'),

@@ -53,6 +53,11 @@ def test_r4_every_iam_statement_names_resources_of_this_stack(
                             "arn:aws:s3:::payments-releases-example/payments-service/"
                             "2026.11.3/payments-service.tar.gz"
                         )
+                    elif ":automation-definition/" in res:
+                        # EventBridge starts an Automation by its definition ARN (default
+                        # version): it must be this stack's own document.
+                        name = res.split(":automation-definition/", 1)[1].removesuffix(":$DEFAULT")
+                        assert name in {d.get("name") for d in plan.of_type("aws:ssm/document:Document")}
                     elif res.startswith("arn:aws:rds-db:"):
                         assert res.endswith(f":dbuser:{db_resource_id}/payments_app")
                     else:

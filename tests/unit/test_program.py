@@ -64,7 +64,13 @@ def test_r14_1_diff_between_traffic_phases_is_only_the_two_weights_and_the_phase
     ):
         diff = diff_plans(plans(old), plans(new))
         changed = {(c.kind, c.name): [f.path for f in c.fields] for c in diff.resources}
-        assert changed == {
+        guard_added = {(k, n) for k, n in changed if k == "add" and "rollback-guard" in n}
+        # The in-AWS rollback guard is armed from the first phase in which green takes traffic.
+        assert bool(guard_added) == (
+            plans(new).settings.phase_plan.rollback_guard_armed
+            and not plans(old).settings.phase_plan.rollback_guard_armed
+        )
+        assert {key: v for key, v in changed.items() if key not in guard_added} == {
             ("update", "prod-app-dev-record-pay01"): ["weightedRoutingPolicies"],
             ("update", "prod-app-green-record-pay01"): ["weightedRoutingPolicies"],
             ("update", "prod-phase-param-pay01"): ["insecureValue"],
@@ -83,6 +89,10 @@ def test_r11_2_complete_removes_the_dev_record_and_only_what_watches_it(plans) -
             "prod-app-dev-record-pay01",
             "prod-dev-health-pay01",
             "prod-dev-health-check-alarm-pay01",
+            # the rollback guard moves weights back to the dev record: nothing to move back to now
+            "prod-rollback-guard-pay01",
+            "prod-rollback-guard-automation-pay01",
+            "prod-rollback-guard-events-pay01",
         }
         | link
     )

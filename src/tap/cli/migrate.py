@@ -3,9 +3,11 @@ lives in tap.migration. Full reference: docs/controller.md."""
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -13,14 +15,18 @@ from rich.table import Table
 
 from tap.aws_clients import AwsClients
 from tap.cli.common import ConfigOption, err, handles_errors, out, print_json, settings_values
+from tap.migration.aws_faults import AwsFailure, AwsUnavailable
 from tap.migration.budget import MigrationPlan, full_plan
 from tap.migration.clock import SystemClock
-from tap.migration.controller import BakeTick, Controller, RunReport
+from tap.migration.controller import BakeTick, Controller, RunReport, StatusView
 from tap.migration.deployment import DEFAULT_OUTPUTS, REQUIRED, Deployment
 from tap.migration.errors import MigrationError, MigrationInputError
 from tap.migration.wiring import ApplierName, build_controller
 from tap.phases import PHASE_NAMES, parse_phase
 from tap.settings import Settings, parse
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 migrate_app = typer.Typer(
     name="migrate",
@@ -59,6 +65,20 @@ ApplierOption = typer.Option(
 ReasonOption = typer.Option("operator", "--reason", "-r", help="Recorded in the history and the SNS event.")
 
 
+def no_aws_tracebacks(fn: Callable[P, R]) -> Callable[P, R]:
+    """The controller handles the AWS failures it expects; anything boto3 raises past it still
+    becomes a one-line message naming the failure class (exit 1), never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except AwsFailure as exc:
+            raise AwsUnavailable(f"tap migrate {fn.__name__.removesuffix('_command')}", exc) from exc
+
+    return wrapper
+
+
 def _settings(config: Path | None) -> Settings:
     return parse(settings_values(config))
 
@@ -70,6 +90,7 @@ def _controller(
     work_dir: Path,
     applier: ApplierName = ApplierName.PULUMI,
     *,
+    reconcile: bool = True,
     needs_stack: bool = False,
     progress: Any = None,
 ) -> Controller:
@@ -85,6 +106,7 @@ def _controller(
         stack_name=stack or "",
         work_dir=work_dir,
         applier=applier,
+        reconcile=reconcile,
         progress=progress,
         on_output=lambda line: err.print(line.rstrip(), markup=False, highlight=False),
     )
@@ -140,16 +162,23 @@ def show_history(rows: list[dict[str, Any]]) -> None:
 def show_report(report: RunReport | None) -> None:
     if report is None:
         return
-    out.print(f"[bold]{report.action}[/]: {report.start_phase} -> {report.end_phase or report.start_phase}")
+    end = report.end_phase or report.start_phase
+    served = ""
+    if report.served is not None:
+        served = f" (Route53 serves blue={report.served['blue']} green={report.served['green']})"
+    out.print(f"[bold]{report.action}[/]: {report.start_phase} -> {end}{served}", highlight=False)
     for e in report.events:
         out.print(f"  {e['time']} {e['from']} -> {e['to']}: {e['outcome']} ({e['reason']})", highlight=False)
     if report.rollback:
         r = report.rollback
         out.print(
-            f"  rollback to {r['to']}: weights {r['weights']} "
-            f"{r['detection_to_weights_seconds']:.1f} s after detection",
+            f"  rollback to {r.to_phase}: weights {r.weights} {r.detection_to_weights_seconds:.1f} s after "
+            f"detection (confirmed by {r.confirmed_by}, {r.attempts} attempt(s), "
+            f"phase from {r.phase_source})",
             highlight=False,
         )
+        for u in r.unrecorded:
+            err.print(f"[bold red]not done:[/] {u}", highlight=False)
     for w in report.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
 
@@ -191,6 +220,7 @@ class BakeDisplay:
 # -- commands -------------------------------------------------------------------------------------
 @migrate_app.command("status")
 @handles_errors
+@no_aws_tracebacks
 def status_command(
     config: Path = ConfigOption,
     outputs: Path = OutputsOption,
@@ -209,29 +239,49 @@ def status_command(
         _status_offline(settings, config, outputs, as_json)
         return
     ctl = _controller(settings, outputs, None, Path("."))
-    data = ctl.status(history_rows=history)
+    view = ctl.status(history_rows=history)
     if as_json:
-        print_json(data)
-        return
-    w = data["weights"]
+        print_json(view.as_json())
+    else:
+        show_status(view)
+    if view.problems:
+        raise MigrationError(
+            f"status is incomplete: {len(view.problems)} read(s) failed (listed above); what is shown "
+            "was read, the rest is unknown"
+        )
+
+
+def show_status(view: StatusView) -> None:
+    source = "" if view.phase_source == "ssm" else " [yellow](from the outputs: SSM did not answer)[/]"
     out.print(
-        f"[bold]phase[/] [cyan]{data['phase']}[/] (next: {data['next_phase']}, "
-        f"rollback target: {data['rollback_target']})"
+        f"[bold]phase[/] [cyan]{view.phase}[/]{source} (next: {view.next_phase}, "
+        f"rollback target: {view.rollback_target})"
     )
-    sync = "[green]in sync[/]" if data["in_sync"] else "[bold red]DRIFT[/]"
+    w, seen = view.weights_set, view.weights_observed
+    sync = {True: "[green]in sync[/]", False: "[bold red]DRIFT[/]", None: "[yellow]unknown[/]"}[view.in_sync]
+    observed = f"blue={seen['blue']} green={seen['green']}" if seen else "(not read)"
     out.print(
-        f"weights set blue={w['set']['blue']} green={w['set']['green']}, observed "
-        f"blue={w['observed']['blue']} green={w['observed']['green']}: {sync}",
-        highlight=False,
+        f"weights set blue={w['blue']} green={w['green']}, observed {observed}: {sync}", highlight=False
     )
-    out.print(f"rollback budget: {data['budget_formula']}", highlight=False)
-    if data["lock"]:
-        out.print(f"lock held by {data['lock']['owner']} ({data['lock']['seconds_left']} s left)")
-    if data["paused"]:
-        out.print(f"[yellow]paused[/] by {data['paused']['by']}: {data['paused']['reason']}")
+    if view.in_sync is False:
+        out.print(
+            "  the weights differ from the deployed phase (a `--no-reconcile` advance, an interrupted "
+            "rollback or a manual change); `tap migrate rollback` puts them back and reconciles the stack"
+        )
+    out.print(f"rollback budget: {view.budget.formula()}", highlight=False)
+    guard = (
+        "armed (alarms roll back in AWS)" if view.guard_armed else "not armed in this phase or not deployed"
+    )
+    out.print(f"rollback guard: {guard}")
+    if view.lock:
+        out.print(f"lock held by {view.lock['owner']} ({view.lock['seconds_left']} s left)")
+    if view.paused:
+        out.print(f"[yellow]paused[/] by {view.paused['by']}: {view.paused['reason']}")
     out.print("gates for the next step:")
-    show_gates(data["gates"])
-    show_history(data["history"])
+    show_gates(view.gates)
+    show_history(view.history)
+    for p in view.problems:
+        err.print(f"[yellow]could not read:[/] {p}", highlight=False)
 
 
 def _status_offline(settings: Settings, config: Path | None, outputs: Path, as_json: bool) -> None:
@@ -267,6 +317,7 @@ def _status_offline(settings: Settings, config: Path | None, outputs: Path, as_j
 
 @migrate_app.command("advance")
 @handles_errors
+@no_aws_tracebacks
 def advance_command(
     to: str = typer.Option(
         None,
@@ -274,6 +325,11 @@ def advance_command(
         help="Advance step by step up to this phase (default: one step). One of: " + ", ".join(PHASE_NAMES),
     ),
     applier: ApplierName = ApplierOption,
+    no_reconcile: bool = typer.Option(
+        False,
+        "--no-reconcile",
+        help="With --applier route53: move only the weights, no `pulumi up` (status shows the drift).",
+    ),
     config: Path = ConfigOption,
     outputs: Path = OutputsOption,
     stack: str = StackOption,
@@ -291,7 +347,20 @@ def advance_command(
     target = parse_phase(to) if to else None
     settings = _settings(config)
     display = None if as_json else BakeDisplay()
-    ctl = _controller(settings, outputs, stack, work_dir, applier, needs_stack=not dry_run, progress=display)
+    if no_reconcile and applier != ApplierName.ROUTE53:
+        raise MigrationInputError(
+            "--no-reconcile = True is not allowed with --applier pulumi: only with route53"
+        )
+    ctl = _controller(
+        settings,
+        outputs,
+        stack,
+        work_dir,
+        applier,
+        reconcile=not no_reconcile,
+        needs_stack=not dry_run and not no_reconcile,
+        progress=display,
+    )
     if dry_run:
         obs = ctl.observe()
         plan = ctl.plan(obs.phase, target)
@@ -327,6 +396,7 @@ def _finish(report: RunReport | None, as_json: bool, display: BakeDisplay | None
 
 @migrate_app.command("rollback")
 @handles_errors
+@no_aws_tracebacks
 def rollback_command(
     config: Path = ConfigOption,
     outputs: Path = OutputsOption,
@@ -354,9 +424,12 @@ def rollback_command(
             out.print(
                 f"would roll back {data['phase']} -> {data['rollback_target']}: weights "
                 f"{data['observed_weights']} -> {data['weights_after']} via Route53, then "
-                f"`pulumi up` of {stack or '(--stack)'} at {data['rollback_target']}",
+                f"`pulumi up` of {stack or '(--stack)'} at {data['rollback_target']} "
+                f"(phase from {data['phase_source']}, record sets from {data['record_sets_from']})",
                 highlight=False,
             )
+            for problem in data["problems"]:
+                err.print(f"[yellow]warning:[/] {problem}", highlight=False)
         return
     _confirm(f"Roll back stack {stack!r}?", yes)
     try:
@@ -369,6 +442,7 @@ def rollback_command(
 
 @migrate_app.command("pause")
 @handles_errors
+@no_aws_tracebacks
 def pause_command(
     config: Path = ConfigOption,
     outputs: Path = OutputsOption,
@@ -390,6 +464,7 @@ def pause_command(
 
 @migrate_app.command("resume")
 @handles_errors
+@no_aws_tracebacks
 def resume_command(
     config: Path = ConfigOption,
     outputs: Path = OutputsOption,

@@ -13,5 +13,8 @@ Modules, by concern:
 - `store`      DynamoDB lock, append-only history and control items (pause, rollback request)
 - `resume`     what to do with a step a dead controller left open (pure)
 - `wiring`     builds a Controller from settings, outputs and clients (CLI and tests)
-- `controller` advance / rollback / pause / resume / status, built from the above
+- `aws_faults` AWS failure classes: retryable or not, and the one-line message
+- `records`    typed records: Outcome, RunReport, RollbackRecord, BakeTick
+- `controller` advance / rollback / pause / resume / status, one module per concern (core,
+               rollback_inputs, rollback, rollback_command, bake, advance, status)
 """

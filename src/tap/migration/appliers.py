@@ -10,12 +10,13 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from tap.migration.budget import ROUTE53_PROPAGATION_SECONDS
+from tap.migration.budget import INSYNC_WAIT_SECONDS
 from tap.migration.clock import Clock
 from tap.migration.deployment import Deployment
 from tap.migration.dns import upsert_weights, wait_insync
@@ -33,12 +34,18 @@ class Applied:
     phase: str
     detail: str
     insync_seconds: float | None = None
+    reconciled: bool = True
+    """False when only the weights moved (`--no-reconcile`): the stack still says the old phase."""
 
 
 class Applier(Protocol):
     name: str
 
     def apply(self, plan: PhasePlan, on_output: OutputSink) -> Applied: ...
+
+    def unready(self) -> str | None:
+        """Why this applier cannot finish a step here (asked before anything moves), or None."""
+        ...
 
 
 class AutomationStack(Protocol):
@@ -73,6 +80,15 @@ class PulumiApplier:
         self.stack_name = stack_name
         self.work_dir = work_dir
         self.factory = factory
+
+    def unready(self) -> str | None:
+        if not self.stack_name:
+            return "no Pulumi stack named: pass --stack NAME (or set PULUMI_STACK)"
+        # The Automation API drives the Pulumi CLI; without it every update fails, so say so
+        # before a step starts (a stand-in factory, as in the tests, brings its own engine).
+        if self.factory is select_stack and shutil.which("pulumi") is None:
+            return "the Pulumi CLI is not on PATH (the Automation API needs it for `pulumi up`)"
+        return None
 
     def apply(self, plan: PhasePlan, on_output: OutputSink) -> Applied:
         if not self.stack_name:
@@ -112,9 +128,7 @@ class Route53Applier:
         change = upsert_weights(
             self.route53, self.deployment, plan.weights, f"tap migrate: weights of phase {plan.phase.value}"
         )
-        waited = wait_insync(
-            self.route53, change, self.clock, timeout_seconds=2 * ROUTE53_PROPAGATION_SECONDS
-        )
+        waited = wait_insync(self.route53, change, self.clock, timeout_seconds=INSYNC_WAIT_SECONDS)
         return Applied(
             self.name,
             plan.phase.value,
@@ -122,8 +136,23 @@ class Route53Applier:
             waited,
         )
 
+    def unready(self) -> str | None:
+        """Asked before the weights move: a step that moves them and then cannot reconcile
+        leaves green taking traffic the stack does not know about."""
+        if self.reconcile is None:
+            return None
+        reason = self.reconcile.unready()
+        if reason is None:
+            return None
+        return (
+            f"the route53 applier reconciles the stack after moving the weights, and cannot: {reason}. "
+            "Nothing was moved. Fix that, or pass --no-reconcile to move only the weights "
+            "(`tap migrate status` then shows the drift until the stack is updated)"
+        )
+
     def apply(self, plan: PhasePlan, on_output: OutputSink) -> Applied:
         shifted = self.shift(plan)
-        if self.reconcile is not None:
-            self.reconcile.apply(plan, on_output)
+        if self.reconcile is None:
+            return Applied(shifted.applier, shifted.phase, shifted.detail, shifted.insync_seconds, False)
+        self.reconcile.apply(plan, on_output)
         return shifted

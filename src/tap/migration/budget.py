@@ -20,12 +20,23 @@ ROUTE53_PROPAGATION_SECONDS = 60
 MAX_ROLLBACK_SECONDS = 15 * 60
 
 
+# How long the controller waits for GetChange to report INSYNC before it calls a weight change
+# unconfirmed (`dns.wait_insync`): twice the documented propagation, and what the budget counts.
+INSYNC_WAIT_SECONDS = 2 * ROUTE53_PROPAGATION_SECONDS
+
+
 @dataclass(frozen=True)
 class RollbackBudget:
-    """Worst-case time from green going bad to every client back on blue.
+    """Worst-case time from green going bad to every client back on blue, counting what the
+    code really allows:
 
-    detection = analysis interval x failure limit (failed analyses in a row before rollback)
-    total     = detection + Route53 propagation + record TTL (a resolver may hold the old answer)
+    detection  = analysis interval x failure limit (failed analyses in a row before rollback)
+    tick       = the controller looks every tick: an alarm is seen up to one tick after it fires
+    dead lease = a crashed controller keeps the lock (nobody watches, `advance` gets exit 4) until
+                 its lease runs out; 0 where the in-AWS rollback guard is armed (alarms move the
+                 weights without any controller)
+    insync     = how long the controller waits for Route53's INSYNC (twice the documented 60 s)
+    ttl        = a resolver may hold the old answer for one TTL
     """
 
     analysis_interval_seconds: int
@@ -33,23 +44,56 @@ class RollbackBudget:
     propagation_seconds: int
     ttl_seconds: int
     limit_seconds: int = MAX_ROLLBACK_SECONDS
+    tick_seconds: int = 0
+    lease_seconds: int = 0
+    guarded: bool = False
+    insync_wait_seconds: int | None = None
 
     @property
     def detection_seconds(self) -> int:
         return self.analysis_interval_seconds * self.failure_limit
 
     @property
+    def dead_holder_seconds(self) -> int:
+        return 0 if self.guarded else self.lease_seconds
+
+    @property
+    def insync_seconds(self) -> int:
+        return self.propagation_seconds if self.insync_wait_seconds is None else self.insync_wait_seconds
+
+    @property
     def total_seconds(self) -> int:
-        return self.detection_seconds + self.propagation_seconds + self.ttl_seconds
+        return (
+            self.detection_seconds
+            + self.tick_seconds
+            + self.dead_holder_seconds
+            + self.insync_seconds
+            + self.ttl_seconds
+        )
 
     @property
     def within_limit(self) -> bool:
         return self.total_seconds <= self.limit_seconds
 
+    @property
+    def weights_deadline_seconds(self) -> int:
+        """How long after detection a rollback keeps trying to move the weights: as long as the
+        promise can still be kept for clients (the limit less detection, tick and one TTL)."""
+        return max(
+            self.insync_seconds,
+            self.limit_seconds - self.detection_seconds - self.tick_seconds - self.ttl_seconds,
+        )
+
     def formula(self) -> str:
+        lease = (
+            "0 s dead-holder lease (rollback guard armed)"
+            if self.guarded
+            else f"{self.lease_seconds} s lease a dead holder keeps"
+        )
         return (
             f"{self.analysis_interval_seconds} s interval x {self.failure_limit} failures "
-            f"+ {self.propagation_seconds} s Route53 propagation + {self.ttl_seconds} s TTL "
+            f"+ {self.tick_seconds} s tick + {lease} "
+            f"+ {self.insync_seconds} s Route53 INSYNC wait + {self.ttl_seconds} s TTL "
             f"= {self.total_seconds} s (limit {self.limit_seconds} s)"
         )
 
@@ -58,21 +102,42 @@ class RollbackBudget:
             "analysis_interval_seconds": self.analysis_interval_seconds,
             "failure_limit": self.failure_limit,
             "detection_seconds": self.detection_seconds,
+            "tick_seconds": self.tick_seconds,
+            "lease_seconds": self.lease_seconds,
+            "guarded": self.guarded,
+            "dead_holder_seconds": self.dead_holder_seconds,
             "propagation_seconds": self.propagation_seconds,
+            "insync_wait_seconds": self.insync_seconds,
             "ttl_seconds": self.ttl_seconds,
             "total_seconds": self.total_seconds,
             "limit_seconds": self.limit_seconds,
             "within_limit": self.within_limit,
+            "weights_deadline_seconds": self.weights_deadline_seconds,
         }
 
 
-def rollback_budget(settings: Settings) -> RollbackBudget:
+# What the controller runs with (wiring.py and core.py use the same numbers).
+CONTROLLER_TICK_SECONDS = 10
+CONTROLLER_LEASE_SECONDS = 300
+
+
+def rollback_budget(
+    settings: Settings,
+    *,
+    guarded: bool = False,
+    tick_seconds: int = CONTROLLER_TICK_SECONDS,
+    lease_seconds: int = CONTROLLER_LEASE_SECONDS,
+) -> RollbackBudget:
     m = settings.migration
     return RollbackBudget(
         analysis_interval_seconds=m.analysis_interval_seconds,
         failure_limit=m.analysis_failure_limit,
         propagation_seconds=ROUTE53_PROPAGATION_SECONDS,
         ttl_seconds=settings.dns.record_ttl,
+        tick_seconds=tick_seconds,
+        lease_seconds=lease_seconds,
+        guarded=guarded,
+        insync_wait_seconds=INSYNC_WAIT_SECONDS,
     )
 
 

@@ -180,3 +180,23 @@ class Deployment:
             )
             if v
         )
+
+    @property
+    def weighted_record_sets(self) -> dict[str, dict[str, Any]] | None:
+        """The two weighted sets as Route53 holds them (without their weights), keyed by set
+        identifier, exported by the stack: a rollback builds its UPSERT from them with no list
+        call. None in outputs written before the stack exported them."""
+        sets = self.values.get("weighted_record_sets")
+        if sets in (None, "", {}):
+            return None
+        if not isinstance(sets, dict) or not all(isinstance(v, dict) for v in sets.values()):
+            raise MigrationInputError(
+                f"output 'weighted_record_sets' must map set identifiers to record sets, got {sets!r}"
+            )
+        return sets
+
+    @property
+    def outputs_phase(self) -> str | None:
+        """The phase the outputs were written at (`migration_phase`): what a rollback falls back
+        on when the SSM phase parameter cannot be read."""
+        return _opt_str(self.values, "migration_phase")

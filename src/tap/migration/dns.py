@@ -4,9 +4,11 @@ their weights, and wait until the change is on every authoritative server."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tap.migration.aws_faults import AwsFailure, retryable
 from tap.migration.clock import Clock
 from tap.migration.deployment import Deployment
 from tap.migration.errors import ApplyFailed
@@ -64,21 +66,40 @@ def read_weights(route53: Any, dep: Deployment) -> ObservedWeights:
     return ObservedWeights(blue=weight(dep.dev_record_id), green=weight(dep.green_record_id))
 
 
-def upsert_weights(route53: Any, dep: Deployment, weights: Weights, comment: str) -> str:
-    """UPSERT both sets in one change batch (Route53 applies a batch atomically, so clients never
-    see a half-moved split), copying every other field as it is: an UPSERT replaces the whole set,
-    and a dropped AliasTarget or HealthCheckId would silently change routing."""
-    sets = _record_sets(route53, dep)
+def weight_changes(
+    sets: Mapping[str, Mapping[str, Any]], blue_id: str, green_id: str, weights: Weights, where: str
+) -> list[dict[str, Any]]:
+    """The UPSERTs that give both sets `weights`, copying every other field as it is: an UPSERT
+    replaces the whole set, and a dropped AliasTarget or HealthCheckId would silently change
+    routing. Pure: the controller and the in-AWS rollback guard's document use the same batch."""
     changes = []
-    for ident, weight in ((dep.dev_record_id, weights.blue), (dep.green_record_id, weights.green)):
+    for ident, weight in ((blue_id, weights.blue), (green_id, weights.green)):
         if ident not in sets:
             raise ApplyFailed(
-                f"weighted record {dep.app_fqdn} set {ident!r} not found in zone {dep.hosted_zone_id}; "
-                "the Route53 applier only moves weights of existing records (use --applier pulumi)"
+                f"weighted record set {ident!r} not found in {where}; the Route53 applier only moves "
+                "weights of existing records (use --applier pulumi)"
             )
-        rrset = copy.deepcopy(sets[ident])
+        rrset = copy.deepcopy(dict(sets[ident]))
         rrset["Weight"] = weight
         changes.append({"Action": "UPSERT", "ResourceRecordSet": rrset})
+    return changes
+
+
+def upsert_weights(
+    route53: Any,
+    dep: Deployment,
+    weights: Weights,
+    comment: str,
+    known: Mapping[str, Mapping[str, Any]] | None = None,
+) -> str:
+    """UPSERT both sets in one change batch (Route53 applies a batch atomically, so clients never
+    see a half-moved split). `known`: the record sets from the stack outputs, so a rollback needs
+    no list call; without them the sets are listed first."""
+    sets = known if known is not None else _record_sets(route53, dep)
+    where = "the outputs' weighted_record_sets" if known is not None else f"zone {dep.hosted_zone_id}"
+    changes = weight_changes(
+        sets, dep.dev_record_id, dep.green_record_id, weights, f"{dep.app_fqdn} ({where})"
+    )
     response = route53.change_resource_record_sets(
         HostedZoneId=dep.hosted_zone_id, ChangeBatch={"Comment": comment[:256], "Changes": changes}
     )
@@ -87,17 +108,25 @@ def upsert_weights(route53: Any, dep: Deployment, weights: Weights, comment: str
 
 def wait_insync(route53: Any, change_id: str, clock: Clock, timeout_seconds: float) -> float:
     """Poll GetChange until INSYNC; returns the seconds waited. PENDING past the timeout is an
-    error: the weights may not be served yet, and nobody should judge a phase on them."""
+    error: the weights may not be served yet, and nobody should judge a phase on them. A
+    GetChange that fails transiently (5xx, throttling, a reset) is polled again: the change was
+    accepted, only the answer about it is late."""
     started = clock.now()
+    status, problem = "PENDING", ""
     while True:
-        status = route53.get_change(Id=change_id)["ChangeInfo"]["Status"]
+        try:
+            status = route53.get_change(Id=change_id)["ChangeInfo"]["Status"]
+        except AwsFailure as exc:
+            if not retryable(exc):
+                raise
+            problem = f" (GetChange: {exc})"
         waited = (clock.now() - started).total_seconds()
         if status == "INSYNC":
             return waited
         if waited >= timeout_seconds:
             raise ApplyFailed(
-                f"Route53 change {change_id} still {status} after {waited:.0f} s: Route53 accepted "
-                "the weights but has not confirmed that all its servers answer with them; check "
-                f"`aws route53 get-change --id {change_id}` and Route 53 on the AWS Health Dashboard"
+                f"Route53 change {change_id} still {status} after {waited:.0f} s{problem}: Route53 "
+                "accepted the weights but has not confirmed that all its servers answer with them; "
+                f"check `aws route53 get-change --id {change_id}` and Route 53 on the AWS Health Dashboard"
             )
         clock.sleep(INSYNC_POLL_SECONDS)

@@ -39,12 +39,14 @@ class LockHeld(MigrationError):
 
     exit_code = EXIT_LOCK_HELD
 
-    def __init__(self, owner: str, expires_in: float) -> None:
+    def __init__(self, owner: str, expires_in: float, detail: str = "") -> None:
         self.owner = owner
         self.expires_in = expires_in
+        self.detail = detail
         super().__init__(
             f"another controller ({owner}) holds the migration lock for {max(0, round(expires_in))} "
             "more second(s); wait for it, or run `tap migrate rollback` (a rollback request always wins)"
+            + (f". {detail}" if detail else "")
         )
 
 

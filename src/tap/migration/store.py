@@ -98,7 +98,9 @@ class StateStore:
                     "lease_until": {"N": str(now + self.lease_seconds)},
                     "acquired_at": {"S": self.clock.now().isoformat()},
                 },
-                ConditionExpression="attribute_not_exists(pk) OR lease_until < :now OR #o = :me",
+                # `<=`, as lock_holder counts a lease with 0 s left as gone: with `<` a lease
+                # expiring this very second was neither takeable nor held, and acquire recursed.
+                ConditionExpression="attribute_not_exists(pk) OR lease_until <= :now OR #o = :me",
                 ExpressionAttributeNames={"#o": "owner"},
                 ExpressionAttributeValues={":now": {"N": str(now)}, ":me": {"S": self.owner}},
             )

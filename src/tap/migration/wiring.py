@@ -11,13 +11,14 @@ from pathlib import Path
 
 from tap.aws_clients import AwsClients
 from tap.migration.appliers import Applier, PulumiApplier, Route53Applier, StackFactory, select_stack
+from tap.migration.budget import CONTROLLER_LEASE_SECONDS
 from tap.migration.clock import Clock
 from tap.migration.controller import DEFAULT_POLL_SECONDS, BakeTick, Controller
 from tap.migration.deployment import Deployment
 from tap.migration.store import StateStore
 from tap.settings import Settings
 
-DEFAULT_LEASE_SECONDS = 300
+DEFAULT_LEASE_SECONDS = CONTROLLER_LEASE_SECONDS
 
 
 class ApplierName(StrEnum):
@@ -39,6 +40,7 @@ def build_controller(
     stack_name: str,
     work_dir: Path,
     applier: ApplierName = ApplierName.PULUMI,
+    reconcile: bool = True,
     owner: str | None = None,
     stack_factory: StackFactory = select_stack,
     lease_seconds: int = DEFAULT_LEASE_SECONDS,
@@ -51,7 +53,9 @@ def build_controller(
     pulumi = PulumiApplier(stack_name, work_dir, stack_factory)
     chosen: Applier = pulumi
     if applier == ApplierName.ROUTE53:
-        chosen = Route53Applier(clients.client("route53"), deployment, clock, reconcile=pulumi)
+        chosen = Route53Applier(
+            clients.client("route53"), deployment, clock, reconcile=pulumi if reconcile else None
+        )
     store = StateStore(
         clients.client("dynamodb"), deployment.state_table, owner or default_owner(), clock, lease_seconds
     )

@@ -196,6 +196,10 @@ RULE_CONTROLS: dict[str, tuple[str, ...]] = {
     # the data tier: the path from dev is group-to-group, the seed copy private and pinned
     "cross-vpc-rules-group-to-group": ("PCI 1.2.1", "PCI 1.3.1"),
     "rds-seed-replica-private-and-pinned": ("FSBP RDS.2", "PCI 1.4.4", "PCI 6.5.1"),
+    # the in-AWS rollback guard: least privilege, and armed whenever green takes traffic
+    "route53-change-scoped-to-zone-and-record": ("PCI 7.2.2", "PCI 7.2.5"),
+    "ssm-automation-start-scoped": ("PCI 7.2.2", "PCI 7.2.5"),
+    "rollback-guard-armed-per-phase": ("PCI 10.7.2", "PCI 12.10.1"),
 }
 
 # Rules that keep a real `pulumi up` working and evidence no control: claimed as nothing rather

@@ -20,6 +20,7 @@ from tap.policies import (
     names,
     network,
     relationships,
+    rollback_guard,
     secrets,
     storage,
 )
@@ -44,6 +45,7 @@ RESOURCE_RULES: tuple[ResourceRule, ...] = (
     *audit_logs.RULES,
     *log_archive.RULES,
     *backup.RULES,
+    *rollback_guard.RULES,
 )
 
 STACK_RULES: tuple[StackRule, ...] = (
@@ -58,6 +60,7 @@ STACK_RULES: tuple[StackRule, ...] = (
     *log_archive.STACK_RULES,
     *backup.STACK_RULES,
     *data_tier.STACK_RULES,
+    *rollback_guard.STACK_RULES,
 )
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (*RESOURCE_RULES, *STACK_RULES)
