@@ -12,6 +12,8 @@ from tap.replication.observe import ServerState, binlog_position, observe
 from tap.replication.ops import replica_from
 
 RECHECKS = 3
+# How long a checksum waits for the target to apply the source's position after a read.
+CHECKSUM_WAIT_SECONDS = 60.0
 
 
 def _fail(name: str, detail: str, **values: object) -> GateResult:
@@ -107,7 +109,7 @@ def checksum_gate(source: Server, target: Server, settings: SwitchSettings, cloc
             for attempt in range(RECHECKS + 1):
                 ours = chunk_checksum(source, table, lo, hi)
                 mark = binlog_position(source)
-                if not _applied(target, source, mark, clock, settings.timeout_seconds):
+                if not _applied(target, source, mark, clock, CHECKSUM_WAIT_SECONDS):
                     return _fail("checksum", f"{target.endpoint.name} did not apply {mark} to compare {table}")
                 theirs = chunk_checksum(target, table, lo, hi)
                 if ours == theirs:
