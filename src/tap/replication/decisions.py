@@ -196,6 +196,8 @@ def _caught_up(v: View) -> bool:
 
 
 def _unfence_target(v: View) -> Decision:
+    if v.fence is None or v.applied_at_stop is None or v.applied_at_stop < v.fence:
+        return Decision(Act.HALT, "the target never recorded applying the fence position: not unlocking it")
     if not v.source.quiet:
         return Decision(Act.BEGIN_REVERT, "source not fenced when the target was about to be unlocked")
     return Decision(Act.UNFENCE_TARGET)
