@@ -40,7 +40,10 @@ def wait_until(check: Any, timeout: float = 10.0, what: str = "condition") -> No
 
 
 def keys(server: LocalServer) -> dict[str, int]:
-    return {k: int(n) for k, n in sql(server, "SELECT idem_key, COUNT(*) FROM payments.payments GROUP BY idem_key")}
+    return {
+        k: int(n)
+        for k, n in sql(server, "SELECT idem_key, COUNT(*) FROM payments.payments GROUP BY idem_key")
+    }
 
 
 def locked(server: LocalServer, user: str = "app") -> bool:

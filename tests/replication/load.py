@@ -10,6 +10,8 @@ the new writer exactly once."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,7 +25,9 @@ DUPLICATE_KEY = 1062
 
 
 def resolve(route53: Any, zone_id: str, fqdn: str) -> str:
-    page = route53.list_resource_record_sets(HostedZoneId=zone_id, StartRecordName=fqdn, StartRecordType="CNAME", MaxItems="1")
+    page = route53.list_resource_record_sets(
+        HostedZoneId=zone_id, StartRecordName=fqdn, StartRecordType="CNAME", MaxItems="1"
+    )
     return str(page["ResourceRecordSets"][0]["ResourceRecords"][0]["Value"]).rstrip(".")
 
 
@@ -43,8 +47,16 @@ class WriteLoad:
 
     def _connect(self) -> Any:
         host = resolve(self.route53, self.zone_id, self.fqdn)
-        return pymysql.connect(host=host, port=self.port, user=APP_USER, password=APP_PASSWORD,
-                               connect_timeout=2, read_timeout=5, write_timeout=5, autocommit=True)
+        return pymysql.connect(
+            host=host,
+            port=self.port,
+            user=APP_USER,
+            password=APP_PASSWORD,
+            connect_timeout=2,
+            read_timeout=5,
+            write_timeout=5,
+            autocommit=True,
+        )
 
     def _work(self, tid: int) -> None:
         conn = None
@@ -55,7 +67,10 @@ class WriteLoad:
                 if conn is None:
                     conn = self._connect()
                 with conn.cursor() as cur:
-                    cur.execute("INSERT INTO payments.payments (idem_key, amount_cents) VALUES (%s, %s)", (key, 100 + n))
+                    cur.execute(
+                        "INSERT INTO payments.payments (idem_key, amount_cents) VALUES (%s, %s)",
+                        (key, 100 + n),
+                    )
             except pymysql.MySQLError as exc:
                 if exc.args and exc.args[0] == DUPLICATE_KEY:
                     pass  # the earlier attempt committed: acknowledged now, once
@@ -63,10 +78,8 @@ class WriteLoad:
                     with self._lock:
                         self.errors += 1
                     if conn is not None:
-                        try:
+                        with contextlib.suppress(Exception):  # a killed connection may not close cleanly
                             conn.close()
-                        except Exception:  # noqa: BLE001 - a killed connection may not close cleanly
-                            pass
                     conn = None
                     time.sleep(0.01)
                     continue
@@ -96,7 +109,7 @@ class WriteLoad:
 
     def longest_pause(self) -> float:
         times = sorted(self.acked.values())
-        return max((b - a for a, b in zip(times, times[1:], strict=False)), default=0.0)
+        return max((b - a for a, b in itertools.pairwise(times)), default=0.0)
 
 
 @dataclass
@@ -114,7 +127,9 @@ class WriterSampler:
 
     def _accepts(self, host: str) -> bool:
         try:
-            pymysql.connect(host=host, port=self.port, user=APP_USER, password=APP_PASSWORD, connect_timeout=1).close()
+            pymysql.connect(
+                host=host, port=self.port, user=APP_USER, password=APP_PASSWORD, connect_timeout=1
+            ).close()
             return True
         except pymysql.MySQLError:
             return False
@@ -123,7 +138,7 @@ class WriterSampler:
         window: list[bool] = []
         i = 0
         while not self._stop.is_set() and self.samples < 100_000:
-            window = (window + [self._accepts(self.hosts[i % 2])])[-3:]
+            window = [*window, self._accepts(self.hosts[i % 2])][-3:]
             self.samples += 1
             i += 1
             if len(window) == 3 and all(window):

@@ -24,13 +24,18 @@ APP_USER, APP_PASSWORD = "app", "local-app-only"
 PAYMENTS_DDL = (
     "CREATE TABLE IF NOT EXISTS payments.payments ("
     "id BIGINT AUTO_INCREMENT PRIMARY KEY, idem_key VARCHAR(64) NOT NULL UNIQUE, "
-    "amount_cents BIGINT NOT NULL, created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB"
+    "amount_cents BIGINT NOT NULL, "
+    "created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB"
 )
-HEARTBEAT_DDL = "CREATE TABLE IF NOT EXISTS tap_meta.heartbeat (id INT PRIMARY KEY, beat BIGINT NOT NULL) ENGINE=InnoDB"
+HEARTBEAT_DDL = (
+    "CREATE TABLE IF NOT EXISTS tap_meta.heartbeat (id INT PRIMARY KEY, beat BIGINT NOT NULL) ENGINE=InnoDB"
+)
 
 
 def binaries() -> tuple[str, str] | None:
-    daemon = shutil.which("mariadbd") or ("/usr/sbin/mariadbd" if os.path.exists("/usr/sbin/mariadbd") else None)
+    daemon = shutil.which("mariadbd") or (
+        "/usr/sbin/mariadbd" if os.path.exists("/usr/sbin/mariadbd") else None
+    )
     install = shutil.which("mariadb-install-db")
     return (daemon, install) if daemon and install else None
 
@@ -64,24 +69,55 @@ class LocalServer:
     def socket(self) -> str:
         return str(self.datadir.parent / f"{self.name}.sock")
 
+    @property
+    def tmpdir(self) -> Path:
+        """Its own: two bootstraps sharing /tmp collide on temporary table names."""
+        path = self.datadir.parent / f"{self.name}-tmp"
+        path.mkdir(exist_ok=True)
+        return path
+
     def install(self, install: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [install, "--no-defaults", f"--datadir={self.datadir}", "--user=root",
-             "--auth-root-authentication-method=normal", "--skip-test-db"],
-            stdout=open(self.datadir.parent / f"{self.name}-install.log", "wb"),  # noqa: SIM115
+            [
+                install,
+                "--no-defaults",
+                f"--datadir={self.datadir}",
+                "--user=root",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                f"--tmpdir={self.tmpdir}",
+            ],
+            stdout=open(self.datadir.parent / f"{self.name}-install.log", "wb"),
             stderr=subprocess.STDOUT,
         )
 
     def start(self, daemon: str) -> None:
         log = open(self.datadir.parent / f"{self.name}.err", "wb")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
-            [daemon, "--no-defaults", f"--datadir={self.datadir}", f"--port={self.port}",
-             f"--bind-address={self.host}", f"--socket={self.socket}", f"--server-id={self.server_id}",
-             f"--log-bin={self.datadir}/bin", "--binlog-format=ROW", "--skip-name-resolve",
-             "--replicate-ignore-db=mysql", f"--pid-file={self.datadir.parent}/{self.name}.pid", "--user=root",
-             "--innodb-buffer-pool-size=32M", "--innodb-flush-log-at-trx-commit=2", "--sync-binlog=0",
-             "--skip-slave-start", "--slave-net-timeout=5", "--max-connections=300"],
-            stdout=log, stderr=log,
+            [
+                daemon,
+                "--no-defaults",
+                f"--datadir={self.datadir}",
+                f"--port={self.port}",
+                f"--bind-address={self.host}",
+                f"--tmpdir={self.tmpdir}",
+                f"--socket={self.socket}",
+                f"--server-id={self.server_id}",
+                f"--log-bin={self.datadir}/bin",
+                "--binlog-format=ROW",
+                "--skip-name-resolve",
+                "--replicate-ignore-db=mysql",
+                f"--pid-file={self.datadir.parent}/{self.name}.pid",
+                "--user=root",
+                "--innodb-buffer-pool-size=32M",
+                "--innodb-flush-log-at-trx-commit=2",
+                "--sync-binlog=0",
+                "--skip-slave-start",
+                "--slave-net-timeout=5",
+                "--max-connections=300",
+            ],
+            stdout=log,
+            stderr=log,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -128,7 +164,9 @@ class LocalServer:
 def start_pair(base: Path) -> tuple[LocalServer, LocalServer]:
     found = binaries()
     if found is None:
-        raise FileNotFoundError(f"mariadbd / mariadb-install-db not found: install them with `{INSTALL_HINT}`")
+        raise FileNotFoundError(
+            f"mariadbd / mariadb-install-db not found: install them with `{INSTALL_HINT}`"
+        )
     port = free_port(("127.0.0.1", "127.0.0.2"))
     dev = LocalServer("dev", "127.0.0.1", port, 1, base / "dev")
     prod = LocalServer("prod", "127.0.0.2", port, 2, base / "prod")
@@ -145,7 +183,7 @@ def start_pair(base: Path) -> tuple[LocalServer, LocalServer]:
             started.append(s)
             s.start(found[0])
     except BaseException:
-        for s in started + [dev, prod]:
+        for s in (dev, prod):
             s.stop()
         raise
     return dev, prod

@@ -36,8 +36,13 @@ def _outputs(world: World, tmp_path: Path) -> str:
 
 
 def test_status_json_names_one_writer(world: World, moto_endpoint: str, tmp_path: Path) -> None:
-    run = subprocess.run([TAP, "db", "status", "--json", "-o", _outputs(world, tmp_path)],
-                         env=_env(world, moto_endpoint), capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [TAP, "db", "status", "--json", "-o", _outputs(world, tmp_path)],
+        env=_env(world, moto_endpoint),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["accepting_app_writes"] == ["dev"] and data["writer_record"]["names"] == "dev"
@@ -55,8 +60,12 @@ def test_kill_9_mid_cutover_then_rerun_finishes_with_one_writer_and_nothing_lost
     journal = Journal(world.ctx.store)
     try:
         load.wait_for(50)
-        proc = subprocess.Popen([TAP, "db", "cutover", "-o", outputs, *SWITCH], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [TAP, "db", "cutover", "-o", outputs, *SWITCH],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             run = journal.open_run()
@@ -66,10 +75,17 @@ def test_kill_9_mid_cutover_then_rerun_finishes_with_one_writer_and_nothing_lost
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         assert run is not None and run.step.value == "fenced"
-        assert locked(world.dev) and locked(world.prod)  # fenced dev, prod never unlocked: no writer, never two
+        assert locked(world.dev) and locked(
+            world.prod
+        )  # fenced dev, prod never unlocked: no writer, never two
         wait_until(lambda: world.ctx.store.lock_holder() is None, 10, "the dead process's 2 s lease to lapse")
-        again = subprocess.run([TAP, "db", "cutover", "-o", outputs, *SWITCH], env=env,
-                               capture_output=True, text=True, timeout=120)
+        again = subprocess.run(
+            [TAP, "db", "cutover", "-o", outputs, *SWITCH],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert again.returncode == 0, again.stderr
         assert "resuming cutover run" in again.stderr
         n = len(load.acked)

@@ -49,12 +49,21 @@ class Sim:
 
     def view(self) -> View:
         return View(
-            step=self.step, reverting=self.reverting,
-            source=Side(not self.src_locked, self.src_sessions), target=Side(not self.tgt_locked, self.tgt_sessions),
-            writer_on_target=self.writer_on_target, fence=pos(self.fence), applied_at_stop=pos(self.applied_at_stop),
+            step=self.step,
+            reverting=self.reverting,
+            source=Side(not self.src_locked, self.src_sessions),
+            target=Side(not self.tgt_locked, self.tgt_sessions),
+            writer_on_target=self.writer_on_target,
+            fence=pos(self.fence),
+            applied_at_stop=pos(self.applied_at_stop),
             target_applied=pos(self.tgt_applied) if self.forward != NONE else None,
-            target_replica=self.forward if not self.fwd_error else STOPPED, target_error=self.fwd_error,
-            source_replica=self.reverse, source_error="", elapsed=self.elapsed, timeout=30.0, failure=self.failure,
+            target_replica=self.forward if not self.fwd_error else STOPPED,
+            target_error=self.fwd_error,
+            source_replica=self.reverse,
+            source_error="",
+            elapsed=self.elapsed,
+            timeout=30.0,
+            failure=self.failure,
         )
 
     # -- what the world does between two observations --------------------------------------------
@@ -63,7 +72,7 @@ class Sim:
             self.src_sessions += 1
         elif kind == 1 and not self.tgt_locked:
             self.tgt_sessions += 1
-        elif kind == 2 and self.src_sessions and not self.src_locked or kind == 2 and self.src_sessions:
+        elif kind == 2 and self.src_sessions:
             self.src_pos += 1  # a session that survived the lock can still write until killed
             self.last_src_app_write = self.src_pos
         elif kind == 3 and self.forward == RUNNING and not self.fwd_error:
@@ -91,9 +100,13 @@ class Sim:
             assert before[2] and before[3] == 0, "unlocked the source while the target could write"
         if a == Act.FLIP_WRITER:
             assert self.applied_at_stop is not None and self.fence is not None
-            assert self.applied_at_stop >= self.fence >= self.last_src_app_write, "flipped before the target caught up"
+            assert self.applied_at_stop >= self.fence >= self.last_src_app_write, (
+                "flipped before the target caught up"
+            )
         if a == Act.STOP_FORWARD:
-            assert self.fence is not None and self.tgt_applied >= self.fence, "stopped before the fence was applied"
+            assert self.fence is not None and self.tgt_applied >= self.fence, (
+                "stopped before the fence was applied"
+            )
         rec = not crash
         if a == Act.FENCE_SOURCE:
             self.src_locked, self.src_sessions = True, 0
@@ -139,7 +152,9 @@ events = st.lists(st.tuples(st.integers(0, 8), st.integers(0, 5)), max_size=3)
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.tuples(events, st.booleans()), min_size=1, max_size=60))
-def test_no_sequence_of_observations_and_crashes_breaks_the_invariants(script: list[tuple[list[tuple[int, int]], bool]]) -> None:
+def test_no_sequence_of_observations_and_crashes_breaks_the_invariants(
+    script: list[tuple[list[tuple[int, int]], bool]],
+) -> None:
     sim = Sim()
     for happenings, crash in script:
         for kind, amount in happenings:
@@ -167,19 +182,42 @@ def test_without_incidents_the_sequence_is_the_named_one() -> None:
             break
         sim.act(d.act, crash=False)
     assert [a for a in seen if a != Act.WAIT] == [
-        Act.FENCE_SOURCE, Act.STOP_FORWARD, Act.START_REVERSE, Act.UNFENCE_TARGET, Act.FLIP_WRITER, Act.CONFIRM, Act.DONE,
+        Act.FENCE_SOURCE,
+        Act.STOP_FORWARD,
+        Act.START_REVERSE,
+        Act.UNFENCE_TARGET,
+        Act.FLIP_WRITER,
+        Act.CONFIRM,
+        Act.DONE,
     ]
 
 
 def test_a_failure_after_the_target_was_unlocked_takes_the_full_fallback() -> None:
-    sim = Sim(src_locked=True, src_sessions=0, tgt_locked=False, forward=NONE, reverse=RUNNING, step=Step.UNFENCED,
-              fence=100, applied_at_stop=100, failure="dev restarted: a failover")
+    sim = Sim(
+        src_locked=True,
+        src_sessions=0,
+        tgt_locked=False,
+        forward=NONE,
+        reverse=RUNNING,
+        step=Step.UNFENCED,
+        fence=100,
+        applied_at_stop=100,
+        failure="dev restarted: a failover",
+    )
     assert decide(sim.view()).act == Act.FULL_FALLBACK
 
 
 def test_a_failure_before_the_flip_reverts_by_unlocking_the_source_last() -> None:
-    sim = Sim(src_locked=True, src_sessions=0, forward=NONE, reverse=RUNNING, step=Step.REVERSED,
-              fence=100, applied_at_stop=100, elapsed=31.0)
+    sim = Sim(
+        src_locked=True,
+        src_sessions=0,
+        forward=NONE,
+        reverse=RUNNING,
+        step=Step.REVERSED,
+        fence=100,
+        applied_at_stop=100,
+        elapsed=31.0,
+    )
     acts = []
     for _ in range(10):
         d = decide(sim.view())

@@ -20,7 +20,9 @@ from tests.replication.load import WriteLoad
 
 def _load(world: World) -> WriteLoad:
     zone = world.outputs["writer_zone_id"].rsplit("/", 1)[-1]
-    return WriteLoad(world.clients.client("route53"), zone, world.outputs["writer_record_fqdn"], world.dev.port)
+    return WriteLoad(
+        world.clients.client("route53"), zone, world.outputs["writer_record_fqdn"], world.dev.port
+    )
 
 
 def _writer_is_dev_only(world: World) -> None:
@@ -32,7 +34,9 @@ def test_lag_above_the_limit_refuses_and_changes_nothing(world: World) -> None:
     delay_replica(world.prod, 3)
     load = _load(world).start()
     try:
-        wait_until(lambda: int(replica_row(world.prod).get("Seconds_Behind_Master") or 0) > 1, 10, "lag > 1 s")
+        wait_until(
+            lambda: int(replica_row(world.prod).get("Seconds_Behind_Master") or 0) > 1, 10, "lag > 1 s"
+        )
         with pytest.raises(SwitchRefused, match=r"lags \d+ s > 1 s allowed"):
             cutover(world.ctx)
     finally:
@@ -43,7 +47,9 @@ def test_lag_above_the_limit_refuses_and_changes_nothing(world: World) -> None:
 def test_a_broken_replica_refuses_and_is_never_skipped(world: World) -> None:
     sql(world.prod, "INSERT INTO payments.payments (idem_key, amount_cents) VALUES ('dup', 1)")
     sql(world.dev, "INSERT INTO payments.payments (idem_key, amount_cents) VALUES ('dup', 1)")
-    wait_until(lambda: int(replica_row(world.prod).get("Last_SQL_Errno") or 0) == 1062, 10, "duplicate-key stop")
+    wait_until(
+        lambda: int(replica_row(world.prod).get("Last_SQL_Errno") or 0) == 1062, 10, "duplicate-key stop"
+    )
     with pytest.raises(SwitchRefused, match=r"1062.*never skipped: reseed"):
         cutover(world.ctx)
     with pytest.raises(ReplicationError, match="never skips a replication error"):
@@ -53,9 +59,16 @@ def test_a_broken_replica_refuses_and_is_never_skipped(world: World) -> None:
 
 
 def test_a_checksum_mismatch_refuses(world: World) -> None:
-    sql(world.dev, *[f"INSERT INTO payments.payments (idem_key, amount_cents) VALUES ('k{i}', {i})" for i in range(20)])
+    sql(
+        world.dev,
+        *[f"INSERT INTO payments.payments (idem_key, amount_cents) VALUES ('k{i}', {i})" for i in range(20)],
+    )
     wait_until(lambda: caught_up(world.prod, world.dev), 10, "prod caught up")
-    sql(world.prod, "SET sql_log_bin=0", "UPDATE payments.payments SET amount_cents = amount_cents + 1 WHERE idem_key='k7'")
+    sql(
+        world.prod,
+        "SET sql_log_bin=0",
+        "UPDATE payments.payments SET amount_cents = amount_cents + 1 WHERE idem_key='k7'",
+    )
     with pytest.raises(SwitchRefused, match=r"checksum: payments.payments rows \d+\.\.\d+ differ"):
         cutover(world.ctx)
     _writer_is_dev_only(world)
@@ -63,11 +76,15 @@ def test_a_checksum_mismatch_refuses(world: World) -> None:
 
 def test_a_timeout_before_the_flip_unlocks_dev_and_loses_nothing(world: World) -> None:
     delay_replica(world.prod, 2)
-    ctx = world.fresh_context(FAST.__class__(**{**FAST.__dict__, "timeout_seconds": 0.5, "max_lag_seconds": 10}))
+    ctx = world.fresh_context(
+        FAST.__class__(**{**FAST.__dict__, "timeout_seconds": 0.5, "max_lag_seconds": 10})
+    )
     load = _load(world).start()
     try:
         load.wait_for(50)
-        with pytest.raises(SwitchReverted, match=r"timed out after .* at step fenced.*dev is the writer again"):
+        with pytest.raises(
+            SwitchReverted, match=r"timed out after .* at step fenced.*dev is the writer again"
+        ):
             cutover(ctx)
         n = len(load.acked)
         load.wait_for(n + 50)  # dev takes writes again
@@ -102,14 +119,18 @@ def test_fence_statements_never_cross_but_unfiltered_ones_do(world: World) -> No
 
 def test_the_replication_password_lives_only_in_secrets_manager(world: World) -> None:
     sync(world.ctx, rotate=True)
-    secret = json.loads(world.clients.client("secretsmanager").get_secret_value(
-        SecretId=world.outputs["replication_secret_arn"])["SecretString"])["password"]
+    secret = json.loads(
+        world.clients.client("secretsmanager").get_secret_value(
+            SecretId=world.outputs["replication_secret_arn"]
+        )["SecretString"]
+    )["password"]
     assert len(secret) >= 32
     history = json.dumps([e.as_json() for e in world.ctx.store.history()])
     assert secret not in history
     assert secret not in repr(world.ctx.secret.read())
     with pytest.raises(ReplicationError) as caught:
-        world.ctx.prod.run(Statement("CHANGE MASTER TO MASTER_PASSWORD=%s, MASTER_PORT=%s", (secret, "x"), True))
+        world.ctx.prod.run(
+            Statement("CHANGE MASTER TO MASTER_PASSWORD=%s, MASTER_PORT=%s", (secret, "x"), True)
+        )
     assert secret not in str(caught.value) and "not shown" in str(caught.value)
     assert replica_row(world.prod)["Slave_IO_Running"] == "Yes"  # the rotated password replicates
-

@@ -29,18 +29,37 @@ def create_aws(clients: AwsClients, dev: LocalServer, prod: LocalServer) -> dict
     ddb.create_table(
         TableName=TABLE,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
         BillingMode="PAY_PER_REQUEST",
     )
     ec2 = clients.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     r53 = clients.client("route53")
     zone = r53.create_hosted_zone(
-        Name=ZONE_NAME, CallerReference="tap-test", HostedZoneConfig={"PrivateZone": True, "Comment": "writer"},
+        Name=ZONE_NAME,
+        CallerReference="tap-test",
+        HostedZoneConfig={"PrivateZone": True, "Comment": "writer"},
         VPC={"VPCRegion": "us-east-1", "VPCId": vpc},
     )["HostedZone"]["Id"].rsplit("/", 1)[-1]
-    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": {
-        "Name": WRITER, "Type": "CNAME", "TTL": 5, "ResourceRecords": [{"Value": dev.host}]}}]})
+    r53.change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": WRITER,
+                        "Type": "CNAME",
+                        "TTL": 5,
+                        "ResourceRecords": [{"Value": dev.host}],
+                    },
+                }
+            ]
+        },
+    )
     sm = clients.client("secretsmanager")
     admin = json.dumps({"username": ADMIN_USER, "password": ADMIN_PASSWORD})
     dev_arn = sm.create_secret(Name="dev-db-admin", SecretString=admin)["ARN"]
@@ -63,10 +82,17 @@ def create_aws(clients: AwsClients, dev: LocalServer, prod: LocalServer) -> dict
     }
 
 
-def context(clients: AwsClients, outputs: dict[str, Any], settings: SwitchSettings, owner: str = "test") -> DbContext:
+def context(
+    clients: AwsClients, outputs: dict[str, Any], settings: SwitchSettings, owner: str = "test"
+) -> DbContext:
     return build_context(
-        Deployment.from_flat(outputs), clients, settings, SystemClock(), owner=owner,
-        dialect=DialectName.LOCAL, dev_admin_secret_arn=outputs["_dev_admin_secret_arn"],
+        Deployment.from_flat(outputs),
+        clients,
+        settings,
+        SystemClock(),
+        owner=owner,
+        dialect=DialectName.LOCAL,
+        dev_admin_secret_arn=outputs["_dev_admin_secret_arn"],
     )
 
 
@@ -89,5 +115,8 @@ def reset_topology(dev: LocalServer, prod: LocalServer, ctx: DbContext) -> None:
 
 
 def _has_probe(cur: Any) -> bool:
-    cur.execute("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='tap_meta' AND TABLE_NAME='switch_probe'")
+    cur.execute(
+        "SELECT COUNT(*) FROM information_schema.TABLES "
+        "WHERE TABLE_SCHEMA='tap_meta' AND TABLE_NAME='switch_probe'"
+    )
     return bool(cur.fetchone()[0])

@@ -5,7 +5,7 @@ its text, its arguments or the server's message (which can echo them)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,13 +78,13 @@ class Server:
                 cursorclass=pymysql.cursors.DictCursor,
             )
         except pymysql.MySQLError as exc:
-            raise ReplicationError(f"cannot connect to {endpoint} as {credentials.user}: {_message(exc)}") from None
+            raise ReplicationError(
+                f"cannot connect to {endpoint} as {credentials.user}: {_message(exc)}"
+            ) from None
 
     def close(self) -> None:
-        try:
+        with suppress(pymysql.MySQLError):
             self._conn.close()
-        except pymysql.MySQLError:
-            pass
 
     def rows(self, stmt: Statement | str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         s = stmt if isinstance(stmt, Statement) else Statement(stmt, args)
@@ -123,7 +123,7 @@ class Server:
 
 
 def _message(exc: BaseException) -> str:
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
     if len(args) >= 2:
         return f"({args[0]}) {args[1]}"
     return str(exc) or type(exc).__name__

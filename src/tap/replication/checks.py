@@ -3,6 +3,8 @@ before the source is fenced. A failed gate changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tap.migration.clock import Clock
 from tap.migration.gates import GateResult, Verdict
 from tap.replication.adapter import Server
@@ -29,10 +31,15 @@ def roles_gate(source: ServerState, target: ServerState, writer: str | None, sou
     if source.missing_accounts or target.missing_accounts:
         return _fail("roles", f"app account(s) missing: {source.missing_accounts or target.missing_accounts}")
     if not source.accepts_app_writes:
-        return _fail("roles", f"{source.name} does not accept app writes: it is not the writer to switch from")
+        return _fail(
+            "roles", f"{source.name} does not accept app writes: it is not the writer to switch from"
+        )
     if not target.fenced:
-        return _fail("roles", f"{target.name} is not fenced (unlocked {list(target.unlocked_accounts)}, "
-                     f"{len(target.app_sessions)} app session(s))")
+        return _fail(
+            "roles",
+            f"{target.name} is not fenced (unlocked {list(target.unlocked_accounts)}, "
+            f"{len(target.app_sessions)} app session(s))",
+        )
     if writer != source_host:
         return _fail("roles", f"the writer record names {writer!r}, not {source.name} ({source_host})")
     return _ok("roles", f"{source.name} is the writer; {target.name} is fenced")
@@ -44,7 +51,10 @@ def replication_gate(source: Server, target: Server, settings: SwitchSettings, c
     while True:
         status = replica_from(target, source.endpoint)
         if status is None:
-            return _fail("replication", f"{target.endpoint.name} does not replicate from {source.endpoint}: run `tap db sync`")
+            return _fail(
+                "replication",
+                f"{target.endpoint.name} does not replicate from {source.endpoint}: run `tap db sync`",
+            )
         if status.broken:
             return _fail(
                 "replication",
@@ -53,7 +63,9 @@ def replication_gate(source: Server, target: Server, settings: SwitchSettings, c
                 errno=status.last_errno,
             )
         if not status.running or status.lag_seconds is None:
-            return _fail("replication", f"{target.endpoint.name} replication is not running (IO {status.io_running})")
+            return _fail(
+                "replication", f"{target.endpoint.name} replication is not running (IO {status.io_running})"
+            )
         worst = max(worst, status.lag_seconds)
         if status.lag_seconds > settings.max_lag_seconds:
             return _fail(
@@ -62,7 +74,9 @@ def replication_gate(source: Server, target: Server, settings: SwitchSettings, c
                 lag_seconds=status.lag_seconds,
             )
         if waited >= settings.lag_window_seconds:
-            return _ok("replication", f"lag <= {settings.max_lag_seconds} s for {waited:.1f} s (worst {worst} s)")
+            return _ok(
+                "replication", f"lag <= {settings.max_lag_seconds} s for {waited:.1f} s (worst {worst} s)"
+            )
         clock.sleep(settings.poll_seconds)
         waited += settings.poll_seconds
 
@@ -80,7 +94,10 @@ def quiet_gate(source: ServerState) -> GateResult:
 def schema_gate(source: Server, target: Server, schemas: tuple[str, ...]) -> GateResult:
     a, b = schema_fingerprint(source, schemas), schema_fingerprint(target, schemas)
     if a != b:
-        return _fail("schema", f"schemas {list(schemas)} differ between {source.endpoint.name} and {target.endpoint.name}")
+        return _fail(
+            "schema",
+            f"schemas {list(schemas)} differ between {source.endpoint.name} and {target.endpoint.name}",
+        )
     return _ok("schema", f"schemas {list(schemas)} equal ({a[:12]})")
 
 
@@ -110,7 +127,9 @@ def checksum_gate(source: Server, target: Server, settings: SwitchSettings, cloc
                 ours = chunk_checksum(source, table, lo, hi)
                 mark = binlog_position(source)
                 if not _applied(target, source, mark, clock, CHECKSUM_WAIT_SECONDS):
-                    return _fail("checksum", f"{target.endpoint.name} did not apply {mark} to compare {table}")
+                    return _fail(
+                        "checksum", f"{target.endpoint.name} did not apply {mark} to compare {table}"
+                    )
                 theirs = chunk_checksum(target, table, lo, hi)
                 if ours == theirs:
                     rows += ours[0]
@@ -126,18 +145,21 @@ def checksum_gate(source: Server, target: Server, settings: SwitchSettings, cloc
     return _ok("checksum", f"{rows} payment row(s) equal in {len(settings.tables)} table(s)", rows=rows)
 
 
-def run_gates(source: Server, target: Server, writer: str | None, settings: SwitchSettings, clock: Clock) -> list[GateResult]:
+def run_gates(
+    source: Server, target: Server, writer: str | None, settings: SwitchSettings, clock: Clock
+) -> list[GateResult]:
     """Cheap gates first; stop at the first failure (no point checksumming a broken replica)."""
     s_state = observe(source, settings.accounts, settings.long_transaction_seconds)
     t_state = observe(target, settings.accounts, settings.long_transaction_seconds)
     results: list[GateResult] = []
-    for gate in (
+    gates: tuple[Callable[[], GateResult], ...] = (
         lambda: roles_gate(s_state, t_state, writer, source.endpoint.host),
         lambda: replication_gate(source, target, settings, clock),
         lambda: quiet_gate(s_state),
         lambda: schema_gate(source, target, settings.schemas),
         lambda: checksum_gate(source, target, settings, clock),
-    ):
+    )
+    for gate in gates:
         results.append(gate())
         if not results[-1].passed:
             break

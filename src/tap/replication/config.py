@@ -35,7 +35,11 @@ class SwitchSettings:
         need(0 <= self.lag_window_seconds <= 600, "lag_window_seconds", "0..600 seconds")
         need(0 < self.poll_seconds <= 5, "poll_seconds", "0 < seconds <= 5")
         need(1 <= self.long_transaction_seconds <= 3600, "long_transaction_seconds", "1..3600 seconds")
-        need(1 <= self.binlog_retention_hours <= 168, "binlog_retention_hours", "1..168 hours (RDS allows up to 7 days)")
+        need(
+            1 <= self.binlog_retention_hours <= 168,
+            "binlog_retention_hours",
+            "1..168 hours (RDS allows up to 7 days)",
+        )
         need(2 <= self.lease_seconds <= 3600, "lease_seconds", "2..3600 seconds")
         need(bool(self.app_accounts), "app_accounts", "at least one user@host")
         need(bool(self.payment_tables), "payment_tables", "at least one schema.table")

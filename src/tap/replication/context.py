@@ -70,13 +70,17 @@ class DbContext:
 
 def _need(value: Any, key: str) -> Any:
     if value in (None, ""):
-        raise ReplicationInputError(f"the outputs lack {key!r}: deploy the data tier (phase `seed` or later) first")
+        raise ReplicationInputError(
+            f"the outputs lack {key!r}: deploy the data tier (phase `seed` or later) first"
+        )
     return value
 
 
 def endpoints(dep: Deployment) -> tuple[Endpoint, Endpoint]:
     dev = Endpoint("dev", _need(dep.dev_db_address, "dev_db_address"), dep.dev_db_port or DEFAULT_PORT)
-    prod = Endpoint("prod", _need(dep.db_instance_address, "db_instance_address"), dep.db_instance_port or DEFAULT_PORT)
+    prod = Endpoint(
+        "prod", _need(dep.db_instance_address, "db_instance_address"), dep.db_instance_port or DEFAULT_PORT
+    )
     return dev, prod
 
 
@@ -103,16 +107,23 @@ def build_context(
         _need(dep.writer_record_fqdn, "writer_record_fqdn"),
         clock,
     )
-    secret = ReplicationSecret(sm, _need(dep.replication_secret_arn, "replication_secret_arn"), settings.replication_user)
+    secret = ReplicationSecret(
+        sm, _need(dep.replication_secret_arn, "replication_secret_arn"), settings.replication_user
+    )
     store = StateStore(clients.client("dynamodb"), dep.state_table, owner, clock, settings.lease_seconds)
     d = dialect_for(dialect)
-    admin = {"dev": admin_credentials(sm, dev_admin_secret_arn, "dev"), "prod": admin_credentials(sm, prod_arn, "prod")}
+    admin = {
+        "dev": admin_credentials(sm, dev_admin_secret_arn, "dev"),
+        "prod": admin_credentials(sm, prod_arn, "prod"),
+    }
     dev = Server(dev_ep, admin["dev"], d)
     try:
         prod = Server(prod_ep, admin["prod"], d)
     except Exception:
         dev.close()
         raise
-    ids = {k: v for k, v in (("dev", dep.dev_db_instance_identifier), ("prod", dep.db_instance_identifier)) if v}
+    ids = {
+        k: v for k, v in (("dev", dep.dev_db_instance_identifier), ("prod", dep.db_instance_identifier)) if v
+    }
     rds = clients.client("rds") if dialect != DialectName.LOCAL and ids else None
     return DbContext(dev, prod, settings, writer, secret, store, clock, admin, rds, ids, progress)

@@ -205,7 +205,9 @@ def _unfence_target(v: View) -> Decision:
 
 def _revert(v: View) -> Decision:
     if _target_open(v):
-        return Decision(Act.FULL_FALLBACK, "the target may have taken app writes: only the full fallback is safe")
+        return Decision(
+            Act.FULL_FALLBACK, "the target may have taken app writes: only the full fallback is safe"
+        )
     if not v.target.quiet:
         return Decision(Act.FENCE_TARGET)
     if v.source_replica != NONE:

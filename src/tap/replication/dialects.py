@@ -76,7 +76,15 @@ class RdsDialect:
         # general_log off (the stack's parameter group does) while it runs.
         return Statement(
             f"CALL mysql.rds_set_external_{self._noun}(%s, %s, %s, %s, %s, %s, %s)",
-            (spec.host, spec.port, spec.user, spec.password, spec.start.file, spec.start.offset, int(spec.ssl)),
+            (
+                spec.host,
+                spec.port,
+                spec.user,
+                spec.password,
+                spec.start.file,
+                spec.start.offset,
+                int(spec.ssl),
+            ),
             secret=True,
         )
 
@@ -98,7 +106,9 @@ class RdsDialect:
 
     def binlog_status(self) -> Statement:
         # 8.4 removed SHOW MASTER STATUS.
-        return Statement("SHOW BINARY LOG STATUS" if self.name == DialectName.RDS_84 else "SHOW MASTER STATUS")
+        return Statement(
+            "SHOW BINARY LOG STATUS" if self.name == DialectName.RDS_84 else "SHOW MASTER STATUS"
+        )
 
     def replica_status(self) -> Statement:
         return Statement("SHOW REPLICA STATUS")
@@ -113,7 +123,15 @@ class LocalDialect:
         return Statement(
             "CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, "
             "MASTER_LOG_FILE=%s, MASTER_LOG_POS=%s, MASTER_SSL=%s",
-            (spec.host, spec.port, spec.user, spec.password, spec.start.file, spec.start.offset, int(spec.ssl)),
+            (
+                spec.host,
+                spec.port,
+                spec.user,
+                spec.password,
+                spec.start.file,
+                spec.start.offset,
+                int(spec.ssl),
+            ),
             secret=True,
         )
 
@@ -193,5 +211,7 @@ def normalize_replica_status(row: Mapping[str, Any] | None) -> ReplicaStatus | N
         lag_seconds=None if lag is None else int(lag),
         applied=Position.of(str(file), int(pos)) if file and pos is not None else None,
         last_errno=sql_errno or io_errno,
-        last_error=str(_col(row, "Last_SQL_Error") or "") if sql_errno else str(_col(row, "Last_IO_Error") or ""),
+        last_error=str(_col(row, "Last_SQL_Error") or "")
+        if sql_errno
+        else str(_col(row, "Last_IO_Error") or ""),
     )

@@ -24,7 +24,9 @@ def identity_change(name: str, before: list[int] | None, now: Identity) -> str:
     if now.server_id != server_id:
         return f"{name}'s server_id changed from {server_id} to {now.server_id}: a failover; switch aborted"
     if now.uptime < uptime:
-        return f"{name} restarted (uptime {now.uptime} s < {uptime} s at the gates): a failover; switch aborted"
+        return (
+            f"{name} restarted (uptime {now.uptime} s < {uptime} s at the gates): a failover; switch aborted"
+        )
     return ""
 
 
@@ -35,7 +37,9 @@ def rds_events(rds: Any, identifiers: dict[str, str], since: datetime) -> str:
             events = rds.describe_events(
                 SourceIdentifier=ident, SourceType="db-instance", StartTime=since, EventCategories=CATEGORIES
             ).get("Events", [])
-            status = rds.describe_db_instances(DBInstanceIdentifier=ident)["DBInstances"][0]["DBInstanceStatus"]
+            status = rds.describe_db_instances(DBInstanceIdentifier=ident)["DBInstances"][0][
+                "DBInstanceStatus"
+            ]
         except (ClientError, BotoCoreError) as exc:
             return f"cannot read RDS events of {name} ({ident}): {exc}; switch aborted"
         if events:

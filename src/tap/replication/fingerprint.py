@@ -75,7 +75,9 @@ def _key_and_columns(server: Server, table: Table) -> tuple[str, list[str]]:
         (table.schema, table.name),
     )
     if len(key) != 1:
-        raise ReplicationInputError(f"payment table {table} needs a single-column integer primary key to be chunked")
+        raise ReplicationInputError(
+            f"payment table {table} needs a single-column integer primary key to be chunked"
+        )
     return str(key[0]["COLUMN_NAME"]), cols
 
 

@@ -14,16 +14,28 @@ from tap.replication.writer import WriterRecord
 NAME = "data-switch"
 
 
-def data_switch_gate(writer: WriterRecord, dev: Server, prod: Server, accounts: tuple[Account, ...]) -> GateResult:
+def data_switch_gate(
+    writer: WriterRecord, dev: Server, prod: Server, accounts: tuple[Account, ...]
+) -> GateResult:
     target = writer.target()
     d, p = observe(dev, accounts), observe(prod, accounts)
-    values = {"writer": target, "dev_unlocked": list(d.unlocked_accounts), "dev_sessions": len(d.app_sessions)}
+    values = {
+        "writer": target,
+        "dev_unlocked": list(d.unlocked_accounts),
+        "dev_sessions": len(d.app_sessions),
+    }
     if target != prod.endpoint.host:
-        return GateResult(NAME, Verdict.FAIL, f"the writer record names {target!r}, not prod: run `tap db cutover`", values)
+        return GateResult(
+            NAME, Verdict.FAIL, f"the writer record names {target!r}, not prod: run `tap db cutover`", values
+        )
     if not d.fenced:
-        return GateResult(NAME, Verdict.FAIL, "dev is not fenced: an app account is unlocked or a session is open", values)
+        return GateResult(
+            NAME, Verdict.FAIL, "dev is not fenced: an app account is unlocked or a session is open", values
+        )
     if replica_from(prod, dev.endpoint) is not None:
         return GateResult(NAME, Verdict.FAIL, "prod still replicates from dev", values)
     if not p.accepts_app_writes:
         return GateResult(NAME, Verdict.FAIL, "prod does not accept app writes", values)
-    return GateResult(NAME, Verdict.PASS, "writer names prod; dev fenced; prod no longer replicates from dev", values)
+    return GateResult(
+        NAME, Verdict.PASS, "writer names prod; dev fenced; prod no longer replicates from dev", values
+    )

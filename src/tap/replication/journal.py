@@ -101,7 +101,9 @@ class Journal:
         return self.write(replace(record, step=step, **changes), step.value, reason)
 
     def end(self, record: RunRecord, ending: Ending, reason: str = "") -> RunRecord:
-        return self.write(replace(record, ended=ending.value, reason=reason or record.reason), ending.value, reason)
+        return self.write(
+            replace(record, ended=ending.value, reason=reason or record.reason), ending.value, reason
+        )
 
     def note(self, event: str, reason: str, **extra: Any) -> None:
         """An entry outside a switch run (refusals before a run, seed coordinates, sync)."""

@@ -104,7 +104,9 @@ def replica_status(server: Server) -> ReplicaStatus | None:
 def account_locked(server: Server, account: Account) -> bool | None:
     """True/False, or None when the account does not exist. `SHOW CREATE USER` ends with
     ACCOUNT LOCK on MySQL 8 and MariaDB 10.4+ alike."""
-    rows = server.rows("SELECT COUNT(*) AS n FROM mysql.user WHERE User=%s AND Host=%s", (account.user, account.host))
+    rows = server.rows(
+        "SELECT COUNT(*) AS n FROM mysql.user WHERE User=%s AND Host=%s", (account.user, account.host)
+    )
     if not rows or not int(rows[0]["n"]):
         return None
     row = server.one("SHOW CREATE USER %s@%s", (account.user, account.host))
@@ -138,11 +140,17 @@ def xa_transactions(server: Server) -> int:
 
 
 def running_ddl(server: Server) -> tuple[str, ...]:
-    rows = server.rows("SELECT ID, INFO FROM information_schema.PROCESSLIST WHERE INFO IS NOT NULL AND ID <> CONNECTION_ID()")
+    rows = server.rows(
+        "SELECT ID, INFO FROM information_schema.PROCESSLIST WHERE INFO IS NOT NULL AND ID <> CONNECTION_ID()"
+    )
     return tuple(f"{r['ID']}: {str(r['INFO'])[:60]}" for r in rows if DDL.match(str(r["INFO"])))
 
 
-def observe(server: Server, accounts: tuple[Account, ...], long_trx_seconds: int = 10) -> ServerState:
+def observe(
+    server: Server, accounts: tuple[Account, ...], long_trx_seconds: int = 10, *, activity: bool = True
+) -> ServerState:
+    """`activity=False` skips long transactions, XA and DDL (the gates read them; the switch
+    loop, which runs while writes are paused, needs only accounts, sessions and positions)."""
     unlocked, missing = [], []
     for account in accounts:
         locked = account_locked(server, account)
@@ -159,7 +167,7 @@ def observe(server: Server, accounts: tuple[Account, ...], long_trx_seconds: int
         app_sessions=app_sessions(server, accounts),
         binlog=binlog_position(server),
         replica=replica_status(server),
-        long_transactions=long_transactions(server, long_trx_seconds),
-        xa_transactions=xa_transactions(server),
-        running_ddl=running_ddl(server),
+        long_transactions=long_transactions(server, long_trx_seconds) if activity else (),
+        xa_transactions=xa_transactions(server) if activity else 0,
+        running_ddl=running_ddl(server) if activity else (),
     )

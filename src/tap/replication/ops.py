@@ -31,7 +31,9 @@ def end_sessions(server: Server, accounts: tuple[Account, ...], clock: Clock) ->
         if not ids:
             return killed
         if waited >= KILL_WAIT_SECONDS:
-            raise ReplicationError(f"{server.endpoint}: {len(ids)} app session(s) survived {KILL_WAIT_SECONDS:g} s of kills")
+            raise ReplicationError(
+                f"{server.endpoint}: {len(ids)} app session(s) survived {KILL_WAIT_SECONDS:g} s of kills"
+            )
         for thread in ids:
             try:
                 server.run(server.dialect.kill(thread))
@@ -66,5 +68,9 @@ def stop_and_reset(server: Server) -> None:
 def replicate(server: Server, source: Endpoint, creds: Credentials, start: Position, ssl: bool) -> None:
     """Point `server` at `source` from `start` and start it. Any earlier configuration goes."""
     stop_and_reset(server)
-    server.run(server.dialect.set_source(SourceSpec(source.host, source.port, creds.user, creds.password, start, ssl)))
+    server.run(
+        server.dialect.set_source(
+            SourceSpec(source.host, source.port, creds.user, creds.password, start, ssl)
+        )
+    )
     server.run(server.dialect.start_replica())

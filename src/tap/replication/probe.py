@@ -30,7 +30,7 @@ def ensure_meta(server: Server) -> None:
 
 
 def confirm_writes(ctx: DbContext, source: Server, target: Server, run: str) -> str:
-    """"" when writes land on the target, else what is wrong."""
+    """ "" when writes land on the target, else what is wrong."""
     named = ctx.writer.target()
     if named != target.endpoint.host:
         return f"the writer record names {named!r}, not {target.endpoint.name} ({target.endpoint.host})"

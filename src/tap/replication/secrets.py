@@ -51,7 +51,9 @@ class ReplicationSecret:
             password = self.sm.get_random_password(
                 PasswordLength=PASSWORD_LENGTH, ExcludeCharacters=EXCLUDE, RequireEachIncludedType=True
             )["RandomPassword"]
-            self.sm.put_secret_value(SecretId=self.arn, SecretString=json.dumps({"username": self.user, "password": password}))
+            self.sm.put_secret_value(
+                SecretId=self.arn, SecretString=json.dumps({"username": self.user, "password": password})
+            )
         except (ClientError, BotoCoreError) as exc:
             raise ReplicationError(f"cannot set the replication secret {self.arn}: {_code(exc)}") from None
         return self.read()
@@ -71,4 +73,6 @@ class ReplicationSecret:
             doc = json.loads(text)
             return Credentials(str(doc["username"]), str(doc["password"]))
         except (ValueError, KeyError, TypeError):
-            raise ReplicationInputError(f"the replication secret {self.arn} is not JSON with username/password") from None
+            raise ReplicationInputError(
+                f"the replication secret {self.arn} is not JSON with username/password"
+            ) from None

@@ -38,7 +38,9 @@ def config_commands(pos: Position) -> tuple[str, ...]:
     )
 
 
-def seed(replica: Server, dev: Endpoint, journal: Journal, clock: Clock, *, dry_run: bool = False) -> SeedReport:
+def seed(
+    replica: Server, dev: Endpoint, journal: Journal, clock: Clock, *, dry_run: bool = False
+) -> SeedReport:
     waited = 0.0
     while True:
         status = replica_from(replica, dev)
@@ -54,7 +56,9 @@ def seed(replica: Server, dev: Endpoint, journal: Journal, clock: Clock, *, dry_
         if status.lag_seconds == 0:
             break
         if waited >= CATCH_UP_SECONDS:
-            raise ReplicationError(f"the seed replica still lags {status.lag_seconds} s after {CATCH_UP_SECONDS:g} s")
+            raise ReplicationError(
+                f"the seed replica still lags {status.lag_seconds} s after {CATCH_UP_SECONDS:g} s"
+            )
         clock.sleep(0.2)
         waited += 0.2
     if dry_run:
@@ -64,5 +68,7 @@ def seed(replica: Server, dev: Endpoint, journal: Journal, clock: Clock, *, dry_
     stopped = replica_from(replica, dev)
     if stopped is None or stopped.applied is None:
         raise ReplicationError("the seed replica lost its replication status while stopping")
-    journal.note(SEED_EVENT, f"seed replica stopped at {stopped.applied}", coordinates=stopped.applied.as_json())
+    journal.note(
+        SEED_EVENT, f"seed replica stopped at {stopped.applied}", coordinates=stopped.applied.as_json()
+    )
     return SeedReport(stopped.applied, config_commands(stopped.applied))

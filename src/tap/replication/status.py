@@ -43,23 +43,34 @@ def status(ctx: DbContext) -> DbStatus:
     target = ctx.writer.target()
     names = {ctx.dev.endpoint.host: "dev", ctx.prod.endpoint.host: "prod"}.get(target or "", "unknown")
     open_run = ctx.journal.open_run()
-    return DbStatus(dev, prod, target, names, _problems(dev, prod, names), open_run.as_json() if open_run else None,
-                    ctx.store.lock_holder())
+    return DbStatus(
+        dev,
+        prod,
+        target,
+        names,
+        _problems(dev, prod, names),
+        open_run.as_json() if open_run else None,
+        ctx.store.lock_holder(),
+    )
 
 
 def _problems(dev: ServerState, prod: ServerState, names: str) -> tuple[str, ...]:
     found = []
     writers = [s.name for s in (dev, prod) if s.accepts_app_writes]
     if len(writers) == 2:
-        found.append("both servers accept app writes: run `tap db status` again, then fence the one the writer "
-                     "record does not name")
+        found.append(
+            "both servers accept app writes: run `tap db status` again, then fence the one the writer "
+            "record does not name"
+        )
     if names == "unknown":
         found.append("the writer record names neither server")
     elif writers and names not in writers:
         found.append(f"the writer record names {names}, which does not accept app writes")
     for s in (dev, prod):
         if s.replica is not None and s.replica.broken:
-            found.append(f"{s.name} replication error {s.replica.last_errno}: {s.replica.last_error[:120]} (reseed)")
+            found.append(
+                f"{s.name} replication error {s.replica.last_errno}: {s.replica.last_error[:120]} (reseed)"
+            )
         if s.missing_accounts:
             found.append(f"{s.name} lacks app account(s) {list(s.missing_accounts)}")
     return tuple(found)

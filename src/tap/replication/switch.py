@@ -46,7 +46,9 @@ class SwitchReport:
 
 
 def _side(state: ServerState) -> Side:
-    return Side(unlocked=state.accepts_app_writes or bool(state.unlocked_accounts), sessions=len(state.app_sessions))
+    return Side(
+        unlocked=state.accepts_app_writes or bool(state.unlocked_accounts), sessions=len(state.app_sessions)
+    )
 
 
 def _replica(state: Any) -> tuple[str, str]:
@@ -72,11 +74,16 @@ class Switch:
         else:
             ctx.say(f"resuming {record.direction.value} run {record.run} at step {record.step.value}")
         self.report = SwitchReport(self.direction, record.run, Ending.DONE)
+        renewed = ctx.now()
         for _ in range(MAX_ITERATIONS):
-            ctx.store.renew()
+            if (ctx.now() - renewed).total_seconds() >= ctx.settings.lease_seconds / 3:
+                ctx.store.renew()  # LockHeld if our lease lapsed and someone took over: stop
+                renewed = ctx.now()
             view = self._view(record)
             decision = decide(view)
-            self.report.steps.append({"at": ctx.now().isoformat(), "act": decision.act.value, "reason": decision.reason})
+            self.report.steps.append(
+                {"at": ctx.now().isoformat(), "act": decision.act.value, "reason": decision.reason}
+            )
             if decision.act != Act.WAIT:
                 ctx.say(f"{self.direction.value}: {decision.act.value} {decision.reason}".rstrip())
             record = self._do(decision, record)
@@ -92,8 +99,12 @@ class Switch:
             gates = run_gates(self.source, self.target, ctx.writer.target(), ctx.settings, ctx.clock)
         failed = [g for g in gates if not g.passed]
         if failed:
-            ctx.journal.note(f"{self.direction.value}:refused", failed[0].detail, gates=[g.as_json() for g in gates])
-            raise SwitchRefused(f"{self.direction.value} refused, nothing changed: {failed[0].name}: {failed[0].detail}")
+            ctx.journal.note(
+                f"{self.direction.value}:refused", failed[0].detail, gates=[g.as_json() for g in gates]
+            )
+            raise SwitchRefused(
+                f"{self.direction.value} refused, nothing changed: {failed[0].name}: {failed[0].detail}"
+            )
         ids = {}
         for side in (self.source, self.target):
             me = identity(side)
@@ -104,8 +115,8 @@ class Switch:
 
     def _view(self, r: RunRecord) -> View:
         ctx, st = self.ctx, self.ctx.settings
-        src = observe(self.source, st.accounts, st.long_transaction_seconds)
-        tgt = observe(self.target, st.accounts, st.long_transaction_seconds)
+        src = observe(self.source, st.accounts, activity=False)
+        tgt = observe(self.target, st.accounts, activity=False)
         fwd = replica_from(self.target, self.source.endpoint)
         rev = replica_from(self.source, self.target.endpoint)
         t_rep, t_err = _replica(fwd)
@@ -144,26 +155,42 @@ class Switch:
             killed = fence(self.source, st.accounts, ctx.clock)
             if r.step in (Step.GATED, Step.FENCED):
                 pos = require_binlog(self.source)  # read after the last app session ended
-                return j.advance(r, Step.FENCED, f"{self.source.endpoint.name} fenced ({killed} session(s) ended) at {pos}", fence=pos.as_json())
+                return j.advance(
+                    r,
+                    Step.FENCED,
+                    f"{self.source.endpoint.name} fenced ({killed} session(s) ended) at {pos}",
+                    fence=pos.as_json(),
+                )
             return j.write(r, "fenced-again", d.reason)
         if a == Act.STOP_FORWARD:
             self.target.run(self.target.dialect.stop_replica())
             status = replica_from(self.target, self.source.endpoint)
             if status is None or status.applied is None:
-                raise ReplicationError(f"{self.target.endpoint.name} lost its replication status while stopping")
+                raise ReplicationError(
+                    f"{self.target.endpoint.name} lost its replication status while stopping"
+                )
             own = require_binlog(self.target)
-            return j.advance(r, Step.STOPPED, f"{self.target.endpoint.name} applied {status.applied}; its binlog at {own}",
-                             applied_at_stop=status.applied.as_json(), target_binlog=own.as_json())
+            return j.advance(
+                r,
+                Step.STOPPED,
+                f"{self.target.endpoint.name} applied {status.applied}; its binlog at {own}",
+                applied_at_stop=status.applied.as_json(),
+                target_binlog=own.as_json(),
+            )
         if a == Act.START_REVERSE:
             stop_and_reset(self.target)
             if replica_from(self.source, self.target.endpoint) is None:
                 start = r.target_position
                 if start is None:
-                    raise ReplicationError("no recorded target binlog position to start the reverse replication from")
+                    raise ReplicationError(
+                        "no recorded target binlog position to start the reverse replication from"
+                    )
                 replicate(self.source, self.target.endpoint, ctx.secret.read(), start, st.ssl)
             else:
                 self.source.run(self.source.dialect.start_replica())
-            return j.advance(r, Step.REVERSED, f"{self.source.endpoint.name} replicates from {self.target.endpoint.name}")
+            return j.advance(
+                r, Step.REVERSED, f"{self.source.endpoint.name} replicates from {self.target.endpoint.name}"
+            )
         if a == Act.UNFENCE_TARGET:
             set_locked(self.target, st.accounts, False)
             return j.advance(r, Step.UNFENCED, f"{self.target.endpoint.name} accepts app writes")
@@ -173,8 +200,13 @@ class Switch:
         if a == Act.CONFIRM:
             problem = confirm_writes(ctx, self.source, self.target, r.run)
             if problem:
-                return self._full_fallback(j.write(replace(r, reason=problem), "confirm-failed", problem), problem)
-            return j.end(j.advance(r, Step.DONE, "writes land on the target; no app session on the source"), Ending.DONE)
+                return self._full_fallback(
+                    j.write(replace(r, reason=problem), "confirm-failed", problem), problem
+                )
+            return j.end(
+                j.advance(r, Step.DONE, "writes land on the target; no app session on the source"),
+                Ending.DONE,
+            )
         return self._revert_act(d, r)
 
     def _revert_act(self, d: Decision, r: RunRecord) -> RunRecord:
@@ -195,10 +227,16 @@ class Switch:
                 start = r.stop_position
                 assert start is not None  # decide() halts when it is unrecorded
                 replicate(self.target, self.source.endpoint, ctx.secret.read(), start, st.ssl)
-            return j.write(r, "revert:restore-forward", f"{self.target.endpoint.name} replicates from {self.source.endpoint.name} again")
+            return j.write(
+                r,
+                "revert:restore-forward",
+                f"{self.target.endpoint.name} replicates from {self.source.endpoint.name} again",
+            )
         if a == Act.UNFENCE_SOURCE:
             set_locked(self.source, st.accounts, False)
-            return j.write(r, "revert:unfence-source", f"{self.source.endpoint.name} accepts app writes again")
+            return j.write(
+                r, "revert:unfence-source", f"{self.source.endpoint.name} accepts app writes again"
+            )
         if a == Act.REVERTED:
             return j.end(r, Ending.REVERTED, d.reason or r.reason)
         if a == Act.FULL_FALLBACK:
@@ -218,18 +256,22 @@ class Switch:
             return self.report
         if r.ended == Ending.REVERTED:
             raise SwitchReverted(
-                f"{self.direction.value} reverted: {r.reason}; {self.source.endpoint.name} is the writer again, nothing lost"
+                f"{self.direction.value} reverted: {r.reason}; "
+                f"{self.source.endpoint.name} is the writer again, nothing lost"
             )
         if r.ended == Ending.FALLBACK:
             back = Switch(self.ctx, self.direction.reverse, quick_gates=True)
             try:
                 back.run()
             except SwitchRefused as exc:
-                raise NeedsOperator(f"{self.direction.value} failed after the target was unlocked ({r.reason}), "
-                                    f"and the automatic {self.direction.reverse.value} was refused: {exc}") from None
+                raise NeedsOperator(
+                    f"{self.direction.value} failed after the target was unlocked ({r.reason}), "
+                    f"and the automatic {self.direction.reverse.value} was refused: {exc}"
+                ) from None
             raise SwitchReverted(
                 f"{self.direction.value} failed after the target was unlocked ({r.reason}); the full "
-                f"{self.direction.reverse.value} ran: {self.source.endpoint.name} is the writer again, nothing lost"
+                f"{self.direction.reverse.value} ran: {self.source.endpoint.name} is the writer again, "
+                "nothing lost"
             )
         raise NeedsOperator(f"{self.direction.value} halted: {r.reason}")
 
@@ -238,7 +280,11 @@ def _quick_gate(sw: Switch) -> GateResult:
     """The automatic fallback only needs the way back: replication from the new writer, unbroken."""
     status = replica_from(sw.target, sw.source.endpoint)
     if status is None or status.broken or not status.running:
-        return GateResult("replication", Verdict.FAIL, f"{sw.target.endpoint.name} does not replicate cleanly from {sw.source.endpoint.name}")
+        return GateResult(
+            "replication",
+            Verdict.FAIL,
+            f"{sw.target.endpoint.name} does not replicate cleanly from {sw.source.endpoint.name}",
+        )
     if binlog_position(sw.source) is None:
         return GateResult("replication", Verdict.FAIL, f"{sw.source.endpoint.name} writes no binlog")
     return GateResult("replication", Verdict.PASS, "reverse replication running")
@@ -251,25 +297,3 @@ def run_switch(ctx: DbContext, direction: Direction) -> SwitchReport:
         if open_run is not None:
             return Switch(ctx, open_run.direction).run(open_run)
         return Switch(ctx, direction).run()
-
-
-def preview(ctx: DbContext, direction: Direction) -> dict[str, Any]:
-    """`--dry-run`: the gates as they stand (read only) and the sequence that would run."""
-    source, target = ctx.pair(direction)
-    open_run = ctx.journal.open_run()
-    gates = run_gates(source, target, ctx.writer.target(), ctx.settings, ctx.clock)
-    return {
-        "direction": direction.value,
-        "open_run": open_run.as_json() if open_run else None,
-        "gates": [g.as_json() for g in gates],
-        "would_run": [
-            f"fence {source.endpoint.name} (lock app accounts, end their sessions)",
-            f"wait until {target.endpoint.name} applied {source.endpoint.name}'s fence position "
-            f"(timeout {ctx.settings.timeout_seconds:g} s)",
-            f"stop {target.endpoint.name}'s replication; record its binlog position",
-            f"{source.endpoint.name} replicates from {target.endpoint.name} from that position",
-            f"unfence {target.endpoint.name}",
-            f"writer record -> {target.endpoint.host}",
-            "confirm writes land on the target; no app session on the source",
-        ],
-    }

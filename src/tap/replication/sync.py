@@ -29,12 +29,20 @@ class SyncReport:
     already: bool
 
     def as_json(self) -> dict[str, Any]:
-        return {"start": self.start.as_json(), "rotated_password": self.rotated, "already_replicating": self.already}
+        return {
+            "start": self.start.as_json(),
+            "rotated_password": self.rotated,
+            "already_replicating": self.already,
+        }
 
 
 def ensure_replication_user(server: Server, creds: Credentials) -> None:
     with server.in_mysql_schema():
-        server.run(Statement("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password), True))
+        server.run(
+            Statement(
+                "CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password), True
+            )
+        )
         server.run(Statement("ALTER USER %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password), True))
         server.run("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO %s@'%%'", (creds.user,))
 
@@ -46,18 +54,23 @@ def seed_start(ctx: DbContext, explicit: Position | None) -> Position:
     pos = Position.from_json(event.get("coordinates")) if event else None
     if pos is None:
         raise ReplicationInputError(
-            "no seed coordinates in the migration history: run `tap db seed` or pass --from-file/--from-position"
+            "no seed coordinates in the migration history: run `tap db seed` "
+            "or pass --from-file/--from-position"
         )
     return pos
 
 
-def sync(ctx: DbContext, start: Position | None = None, *, rotate: bool = False, dry_run: bool = False) -> SyncReport:
+def sync(
+    ctx: DbContext, start: Position | None = None, *, rotate: bool = False, dry_run: bool = False
+) -> SyncReport:
     dev, prod, st = ctx.dev, ctx.prod, ctx.settings
     status = replica_from(prod, dev.endpoint)
     if status is not None and status.broken:
         raise ReplicationError(
-            f"prod's replication from dev stopped with error {status.last_errno}: {status.last_error[:200]} — "
-            "tap never skips a replication error: reseed prod (`tap db seed`, snapshot, restore, `tap db sync`)"
+            f"prod's replication from dev stopped with error {status.last_errno}: "
+            f"{status.last_error[:200]} — "
+            "tap never skips a replication error: reseed prod "
+            "(`tap db seed`, snapshot, restore, `tap db sync`)"
         )
     if status is not None and status.running and not rotate:
         return SyncReport(status.applied or Position(0, 0), False, True)
