@@ -1,9 +1,21 @@
-"""Two MariaDB servers for the session (stopped by pid, also when a test fails), and per test
-a fresh moto account holding the data tier's AWS side, with the servers reset to "prod
-replicates from dev, dev is the writer"."""
+"""Two MariaDB servers and a moto server of their own for the session (stopped by pid, also
+when a test fails); per test a fresh migration state table, and the servers reset to "prod
+replicates from dev, dev is the writer".
+
+The replication tests keep their own moto server, in its own process (moto's state is global
+to a process, and other packages' tests reset the shared in-process server between tests,
+which would wipe the private zone and secrets these tests create once per session).
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +25,13 @@ import pytest
 from tap.aws_clients import AwsClients
 from tap.replication.config import SwitchSettings
 from tap.replication.context import DbContext
+from tests.moto_fixtures import _free_port
 from tests.replication.servers import INSTALL_HINT, LocalServer, binaries, start_pair
-from tests.replication.world import context, create_aws, reset_topology
+from tests.replication.world import context, create_aws, create_state_table, reset_topology
 
 # Quick settings for tests: short lag window and lease, same logic.
 FAST = SwitchSettings(lag_window_seconds=0.3, poll_seconds=0.02, lease_seconds=2, ssl=False)
+_TABLES = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +46,38 @@ def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalSer
         prod.stop()
 
 
+@pytest.fixture(scope="session")
+def db_moto(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A moto server process of its own, stopped by pid (the fake credentials in the
+    environment come from `moto_endpoint`)."""
+    port = _free_port()
+    log = open(tmp_path_factory.mktemp("moto") / "moto.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto server did not start; see {log.name}") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def db_aws(mariadb: tuple[LocalServer, LocalServer], db_moto: str) -> tuple[AwsClients, dict[str, Any]]:
+    clients = AwsClients(region="us-east-1", endpoint_url=db_moto)
+    return clients, create_aws(clients, *mariadb)
+
+
 @dataclass
 class World:
     dev: LocalServer
@@ -39,18 +85,25 @@ class World:
     clients: AwsClients
     outputs: dict[str, Any]
     ctx: DbContext
+    moto_endpoint: str
 
     def fresh_context(self, settings: SwitchSettings = FAST, owner: str = "test") -> DbContext:
         return context(self.clients, self.outputs, settings, owner)
 
 
 @pytest.fixture
-def world(mariadb: tuple[LocalServer, LocalServer], moto_clients: AwsClients) -> Iterator[World]:
+def world(
+    mariadb: tuple[LocalServer, LocalServer], db_aws: tuple[AwsClients, dict[str, Any]], db_moto: str
+) -> Iterator[World]:
     dev, prod = mariadb
-    outputs = create_aws(moto_clients, dev, prod)
-    ctx = context(moto_clients, outputs, FAST)
+    clients, shared = db_aws
+    outputs = {
+        **shared,
+        "migration_state_table_name": create_state_table(clients, f"tap-state-{next(_TABLES)}"),
+    }
+    ctx = context(clients, outputs, FAST)
     reset_topology(dev, prod, ctx)
     try:
-        yield World(dev, prod, moto_clients, outputs, ctx)
+        yield World(dev, prod, clients, outputs, ctx, db_moto)
     finally:
         ctx.close()

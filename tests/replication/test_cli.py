@@ -11,19 +11,24 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tap.replication.journal import Journal
 from tests.replication.conftest import World
 from tests.replication.helpers import delay_replica, keys, locked, wait_until
 from tests.replication.load import WriteLoad, resolve
 
+# One worker holds the MariaDB pair: these tests share it (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("mariadb")
+
 TAP = str(Path(sys.executable).with_name("tap"))
 SWITCH = ["--yes", "--max-lag", "10", "--lag-window", "0.3", "--lease-seconds", "2", "--no-ssl"]
 
 
-def _env(world: World, moto_endpoint: str) -> dict[str, str]:
+def _env(world: World) -> dict[str, str]:
     return {
         **os.environ,
-        "TAP_AWS_ENDPOINT_URL": moto_endpoint,
+        "TAP_AWS_ENDPOINT_URL": world.moto_endpoint,
         "TAP_DB_DIALECT": "local",  # local test servers only
         "TAP_DEV_DB_ADMIN_SECRET_ARN": world.outputs["_dev_admin_secret_arn"],
     }
@@ -35,10 +40,10 @@ def _outputs(world: World, tmp_path: Path) -> str:
     return str(path)
 
 
-def test_status_json_names_one_writer(world: World, moto_endpoint: str, tmp_path: Path) -> None:
+def test_status_json_names_one_writer(world: World, tmp_path: Path) -> None:
     run = subprocess.run(
         [TAP, "db", "status", "--json", "-o", _outputs(world, tmp_path)],
-        env=_env(world, moto_endpoint),
+        env=_env(world),
         capture_output=True,
         text=True,
         timeout=60,
@@ -50,13 +55,13 @@ def test_status_json_names_one_writer(world: World, moto_endpoint: str, tmp_path
 
 
 def test_kill_9_mid_cutover_then_rerun_finishes_with_one_writer_and_nothing_lost(
-    world: World, moto_endpoint: str, tmp_path: Path
+    world: World, tmp_path: Path
 ) -> None:
-    delay_replica(world.prod, 2)  # the catch-up wait takes ~2 s: a window to kill the process in
+    delay_replica(world.prod, 1)  # the catch-up wait takes ~1 s: a window to kill the process in
     zone = world.outputs["writer_zone_id"].rsplit("/", 1)[-1]
     r53 = world.clients.client("route53")
     load = WriteLoad(r53, zone, world.outputs["writer_record_fqdn"], world.dev.port).start()
-    env, outputs = _env(world, moto_endpoint), _outputs(world, tmp_path)
+    env, outputs = _env(world), _outputs(world, tmp_path)
     journal = Journal(world.ctx.store)
     try:
         load.wait_for(50)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tap.replication.cutover import cutover
 from tap.replication.fallback import fallback
 from tap.replication.journal import Ending
 from tests.replication.conftest import World
+from tests.replication.helpers import keys
 from tests.replication.load import Heartbeat, WriteLoad, WriterSampler, resolve
 
-
-def _keys(server) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    conn = server.root()
-    with conn.cursor() as cur:
-        cur.execute("SELECT idem_key, COUNT(*) FROM payments.payments GROUP BY idem_key")
-        rows = {k: int(n) for k, n in cur.fetchall()}
-    conn.close()
-    return rows
+# One worker holds the MariaDB pair: these tests share it (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("mariadb")
 
 
 def test_cutover_under_load_moves_every_acknowledged_payment_once_and_never_two_writers(world: World) -> None:
@@ -33,7 +30,7 @@ def test_cutover_under_load_moves_every_acknowledged_payment_once_and_never_two_
     hb.stop()
     assert report.ending == Ending.DONE
     assert resolve(r53, zone, world.outputs["writer_record_fqdn"]) == world.prod.host
-    on_prod = _keys(world.prod)
+    on_prod = keys(world.prod)
     assert set(load.acked) <= set(on_prod), "an acknowledged payment is missing on the new writer"
     assert all(c == 1 for c in on_prod.values())
     assert sampler.samples > 10 and not sampler.both
@@ -45,6 +42,6 @@ def test_cutover_under_load_moves_every_acknowledged_payment_once_and_never_two_
     load2.stop()
     assert back.ending == Ending.DONE
     assert resolve(r53, zone, world.outputs["writer_record_fqdn"]) == world.dev.host
-    on_dev = _keys(world.dev)
+    on_dev = keys(world.dev)
     assert (set(load.acked) | set(load2.acked)) <= set(on_dev)
     assert all(c == 1 for c in on_dev.values())

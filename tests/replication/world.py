@@ -23,11 +23,9 @@ ZONE_NAME = "db.tap.internal"
 WRITER = f"writer.{ZONE_NAME}"
 
 
-def create_aws(clients: AwsClients, dev: LocalServer, prod: LocalServer) -> dict[str, Any]:
-    """Returns the flat outputs (as `pulumi stack output --json` would hold them)."""
-    ddb = clients.client("dynamodb")
-    ddb.create_table(
-        TableName=TABLE,
+def create_state_table(clients: AwsClients, name: str = TABLE) -> str:
+    clients.client("dynamodb").create_table(
+        TableName=name,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
         AttributeDefinitions=[
             {"AttributeName": "pk", "AttributeType": "S"},
@@ -35,6 +33,12 @@ def create_aws(clients: AwsClients, dev: LocalServer, prod: LocalServer) -> dict
         ],
         BillingMode="PAY_PER_REQUEST",
     )
+    return name
+
+
+def create_aws(clients: AwsClients, dev: LocalServer, prod: LocalServer) -> dict[str, Any]:
+    """Returns the flat outputs (as `pulumi stack output --json` would hold them)."""
+    create_state_table(clients)
     ec2 = clients.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     r53 = clients.client("route53")
