@@ -35,7 +35,7 @@ ROUNDS = 5
 # Route53: "changes generally propagate to all Route 53 name servers within 60 seconds"; the
 # writer record's TTL is 5 s; a pooled client reconnects within ~1 s of its next attempt.
 ROUTE53_INSYNC_SECONDS, TTL_SECONDS, RECONNECT_SECONDS = 60.0, 5.0, 1.0
-SETTINGS = SwitchSettings(lag_window_seconds=1.0, poll_seconds=0.02, ssl=False)
+SETTINGS = SwitchSettings(lag_window_seconds=1.0, poll_seconds=0.02)  # TLS on, as on RDS
 
 
 def _free_port() -> int:

@@ -29,8 +29,8 @@ from tests.moto_fixtures import _free_port
 from tests.replication.servers import INSTALL_HINT, LocalServer, binaries, start_pair
 from tests.replication.world import context, create_aws, create_state_table, reset_topology
 
-# Quick settings for tests: short lag window and lease, same logic.
-FAST = SwitchSettings(lag_window_seconds=0.3, poll_seconds=0.02, lease_seconds=2, ssl=False)
+# Quick settings for tests: short lag window and lease, same logic; replication over TLS.
+FAST = SwitchSettings(lag_window_seconds=0.3, poll_seconds=0.02, lease_seconds=2, ssl=True)
 _TABLES = itertools.count(1)
 
 

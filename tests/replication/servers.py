@@ -56,6 +56,33 @@ def free_port(hosts: tuple[str, ...]) -> int:
     raise RuntimeError("no port free on all of " + ", ".join(hosts))
 
 
+def make_certificate(base: Path) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate so that replication runs over TLS, as on RDS."""
+    cert, key = base / "server-cert.pem", base / "server-key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=tap-local",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
 @dataclass
 class LocalServer:
     name: str
@@ -63,6 +90,7 @@ class LocalServer:
     port: int
     server_id: int
     datadir: Path
+    tls: tuple[Path, Path] | None = None
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -93,6 +121,7 @@ class LocalServer:
 
     def start(self, daemon: str) -> None:
         log = open(self.datadir.parent / f"{self.name}.err", "wb")  # noqa: SIM115 - closed with the process
+        tls = [f"--ssl-cert={self.tls[0]}", f"--ssl-key={self.tls[1]}"] if self.tls else []
         self.proc = subprocess.Popen(
             [
                 daemon,
@@ -115,6 +144,7 @@ class LocalServer:
                 "--skip-slave-start",
                 "--slave-net-timeout=5",
                 "--max-connections=300",
+                *tls,
             ],
             stdout=log,
             stderr=log,
@@ -168,8 +198,9 @@ def start_pair(base: Path) -> tuple[LocalServer, LocalServer]:
             f"mariadbd / mariadb-install-db not found: install them with `{INSTALL_HINT}`"
         )
     port = free_port(("127.0.0.1", "127.0.0.2"))
-    dev = LocalServer("dev", "127.0.0.1", port, 1, base / "dev")
-    prod = LocalServer("prod", "127.0.0.2", port, 2, base / "prod")
+    tls = make_certificate(base)
+    dev = LocalServer("dev", "127.0.0.1", port, 1, base / "dev", tls)
+    prod = LocalServer("prod", "127.0.0.2", port, 2, base / "prod", tls)
     started: list[LocalServer] = []
     try:
         installs = []

@@ -22,7 +22,7 @@ from tests.replication.load import WriteLoad, resolve
 pytestmark = pytest.mark.xdist_group("mariadb")
 
 TAP = str(Path(sys.executable).with_name("tap"))
-SWITCH = ["--yes", "--max-lag", "10", "--lag-window", "0.3", "--lease-seconds", "2", "--no-ssl"]
+SWITCH = ["--yes", "--max-lag", "10", "--lag-window", "0.3", "--lease-seconds", "2"]
 
 
 def _env(world: World) -> dict[str, str]:

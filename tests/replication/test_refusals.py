@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tap.migration.errors import LockHeld
+from tap.migration.store import StateStore
 from tap.replication.adapter import Account
 from tap.replication.cutover import cutover
 from tap.replication.dialects import Statement
@@ -136,4 +138,19 @@ def test_the_replication_password_lives_only_in_secrets_manager(world: World) ->
             Statement("CHANGE MASTER TO MASTER_PASSWORD=%s, MASTER_PORT=%s", (secret, "x"), True)
         )
     assert secret not in str(caught.value) and "not shown" in str(caught.value)
-    assert replica_row(world.prod)["Slave_IO_Running"] == "Yes"  # the rotated password replicates
+    wait_until(lambda: replica_row(world.prod)["Slave_IO_Running"] == "Yes", 10, "the IO thread to log in")
+    row = replica_row(world.prod)  # the rotated password replicates ...
+    assert row["Master_SSL_Allowed"] == "Yes"  # ... over TLS: the user REQUIRE SSL, so no TLS, no login
+    assert sql(world.dev, "SELECT ssl_type FROM mysql.user WHERE User='tap_repl'")[0][0] == "ANY"
+
+
+def test_one_lock_for_tap_db_and_tap_migrate(world: World) -> None:
+    other = StateStore(world.ctx.store.db, world.ctx.store.table, "tap-migrate@ops:42", world.ctx.clock, 60)
+    other.acquire()
+    try:
+        with pytest.raises(LockHeld, match=r"tap-migrate@ops:42") as caught:
+            cutover(world.ctx)
+        assert caught.value.exit_code == 4
+    finally:
+        other.release()
+    _writer_is_dev_only(world)

@@ -36,14 +36,19 @@ class SyncReport:
         }
 
 
-def ensure_replication_user(server: Server, creds: Credentials) -> None:
+def ensure_replication_user(server: Server, creds: Credentials, ssl: bool) -> None:
+    """With `ssl`, the account itself REQUIRE SSL: a replica that tries without TLS is refused,
+    so a running IO thread proves the channel is encrypted."""
+    require = " REQUIRE SSL" if ssl else " REQUIRE NONE"
     with server.in_mysql_schema():
         server.run(
             Statement(
                 "CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password), True
             )
         )
-        server.run(Statement("ALTER USER %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password), True))
+        server.run(
+            Statement("ALTER USER %s@'%%' IDENTIFIED BY %s" + require, (creds.user, creds.password), True)
+        )
         server.run("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO %s@'%%'", (creds.user,))
 
 
@@ -80,7 +85,7 @@ def sync(
         return SyncReport(begin, rotate, False)
     creds = ctx.secret.rotate() if rotate or not _has_value(ctx) else ctx.secret.read()
     for side in (dev, prod):
-        ensure_replication_user(side, creds)
+        ensure_replication_user(side, creds, st.ssl)
         ensure_meta(side)
         side.run(side.dialect.binlog_retention(st.binlog_retention_hours))
     fence(prod, st.accounts, ctx.clock)  # the restored copy takes no app write until the switch
