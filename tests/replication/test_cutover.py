@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tap.replication.cutover import cutover
+from tap.replication.errors import SwitchRefused
 from tap.replication.failover import identity_change
 from tap.replication.fallback import fallback
 from tap.replication.gate import data_switch_gate
@@ -14,7 +15,7 @@ from tap.replication.ops import set_locked
 from tap.replication.seed import seed
 from tap.replication.sync import sync
 from tests.replication.conftest import FAST, World
-from tests.replication.helpers import caught_up, keys, replica_row, sql, wait_until
+from tests.replication.helpers import caught_up, keys, locked, replica_row, sql, wait_until
 from tests.replication.load import Heartbeat, WriteLoad, WriterSampler, resolve
 
 # One worker holds the MariaDB pair: these tests share it (`--dist loadgroup`).
@@ -59,6 +60,9 @@ def test_traffic_gate_passes_only_once_the_writer_is_prod_and_dev_is_fenced(worl
     cutover(world.ctx)
     after = data_switch_gate(world.ctx.writer, world.ctx.dev, world.ctx.prod, FAST.accounts)
     assert after.passed, after.detail
+    with pytest.raises(SwitchRefused, match="prepares prod before the cutover and would fence it"):
+        sync(world.ctx)  # after the switch, sync would lock the writer: refused
+    assert not locked(world.prod)
     set_locked(world.ctx.dev, FAST.accounts, False)  # someone unlocks dev by hand
     try:
         assert (

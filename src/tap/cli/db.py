@@ -195,7 +195,7 @@ def _switch(
         _emit(
             report.as_json(),
             as_json,
-            [f"{direction.value} {report.ending.value}: writer is {direction.target}"],
+            [f"{report.direction.value} {report.ending.value}: writer is {report.direction.target}"],
         )
     finally:
         ctx.close()

@@ -46,9 +46,9 @@ class SwitchReport:
 
 
 def _side(state: ServerState) -> Side:
-    return Side(
-        unlocked=state.accepts_app_writes or bool(state.unlocked_accounts), sessions=len(state.app_sessions)
-    )
+    # An unlocked app account counts as open even under read_only: read_only is asynchronous on
+    # RDS (parameter group) and never tap's fence.
+    return Side(unlocked=bool(state.unlocked_accounts), sessions=len(state.app_sessions))
 
 
 def _replica(state: Any) -> tuple[str, str]:

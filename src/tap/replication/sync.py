@@ -14,7 +14,7 @@ from typing import Any
 from tap.replication.adapter import Credentials, Server
 from tap.replication.context import DbContext
 from tap.replication.dialects import Statement
-from tap.replication.errors import ReplicationError, ReplicationInputError
+from tap.replication.errors import ReplicationError, ReplicationInputError, SwitchRefused
 from tap.replication.observe import ServerState, observe
 from tap.replication.ops import fence, replica_from, replicate
 from tap.replication.position import Position
@@ -79,6 +79,12 @@ def sync(
         )
     if status is not None and status.running and not rotate:
         return SyncReport(status.applied or Position(0, 0), False, True)
+    named = ctx.writer.target()
+    if named != dev.endpoint.host:
+        raise SwitchRefused(
+            f"the writer record names {named!r}, not dev ({dev.endpoint.host}): `tap db sync` prepares "
+            "prod before the cutover and would fence it; after the cutover dev replicates from prod already"
+        )
     begin = seed_start(ctx, start) if status is None else (status.applied or seed_start(ctx, start))
     _refuse_two_writers(observe(prod, st.accounts))
     if dry_run:
