@@ -4,6 +4,7 @@ crosses to the other side."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -42,8 +43,12 @@ def test_lag_above_the_limit_refuses_and_changes_nothing(world: World) -> None:
         wait_until(
             lambda: int(replica_row(world.prod).get("Seconds_Behind_Master") or 0) > 1, 10, "lag > 1 s"
         )
-        with pytest.raises(SwitchRefused, match=r"lags \d+ s > 1 s allowed"):
-            cutover(world.ctx)
+        ctx = world.fresh_context(replace(FAST, lag_window_seconds=3.0))  # any sample above fails the window
+        try:
+            with pytest.raises(SwitchRefused, match=r"lags \d+ s > 1 s allowed"):
+                cutover(ctx)
+        finally:
+            ctx.close()
     finally:
         load.stop()
     _writer_is_dev_only(world)

@@ -16,6 +16,7 @@ from tap.replication.context import DbContext, build_context
 from tap.replication.dialects import DialectName
 from tap.replication.position import Position
 from tap.replication.sync import sync
+from tests.replication.helpers import replica_row, wait_until
 from tests.replication.servers import ADMIN_PASSWORD, ADMIN_USER, LocalServer
 
 TABLE = "tap-migration-state"
@@ -116,6 +117,12 @@ def reset_topology(dev: LocalServer, prod: LocalServer, ctx: DbContext) -> None:
     start = Position.of("bin.000001", 4)
     ctx.writer.point_at(dev.host, "test reset")
     sync(ctx, start)
+    wait_until(lambda: _running(prod), 15, "prod's IO and SQL threads (TLS login) to run")
+
+
+def _running(server: LocalServer) -> bool:
+    row = replica_row(server)
+    return row.get("Slave_IO_Running") == "Yes" and row.get("Slave_SQL_Running") == "Yes"
 
 
 def _has_probe(cur: Any) -> bool:
