@@ -42,8 +42,10 @@ def rds_events(rds: Any, identifiers: dict[str, str], since: datetime) -> str:
             ]
         except (ClientError, BotoCoreError) as exc:
             return f"cannot read RDS events of {name} ({ident}): {exc}; switch aborted"
-        if events:
-            return f"RDS event on {name} ({ident}): {events[0].get('Message', '')}; switch aborted"
+        # Filter again here: the categories are the contract, whatever the API filtered.
+        hits = [e for e in events if set(e.get("EventCategories") or []) & set(CATEGORIES)]
+        if hits:
+            return f"RDS event on {name} ({ident}): {hits[0].get('Message', '')}; switch aborted"
         if status not in ("available", "backing-up"):
             return f"{name} ({ident}) is {status!r}; switch aborted"
     return ""
