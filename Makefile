@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan test lint bench clean
+.PHONY: plan test lint bench clean mariadb bench-db
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 plan: $(STAMP)
 	$(BIN)/tap plan
 
-test: $(STAMP)
+test: $(STAMP) mariadb
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
@@ -25,6 +25,19 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/plan_all_phases.py
+
+# The data-switch tests and `make bench-db` need a local MariaDB (Debian's mariadb-server, 10.11).
+# Idempotent: nothing happens when mariadbd is there; as root it is installed with apt;
+# otherwise a message names the command (the tests then skip, saying the same).
+mariadb:
+	@if command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing mariadb-server for the data-switch tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server >/dev/null; \
+	else echo "MariaDB is missing: run 'apt-get install -y mariadb-server' as root (data-switch tests will skip)"; fi
+
+bench-db: $(STAMP) mariadb
+	$(BIN)/python bench/db_cutover.py
 
 clean:
 	rm -rf $(VENV)

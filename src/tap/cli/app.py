@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from tap.cli.cost import cost_command
+from tap.cli.db import db_app
 from tap.cli.diagram import diagram_command
 from tap.cli.local import local_command
 from tap.cli.migrate import migrate_app
@@ -37,6 +38,7 @@ app.command("diagram")(diagram_command)
 app.add_typer(migrate_app, name="migrate")
 app.command("local")(local_command)
 app.command("preflight")(preflight_command)
+app.add_typer(db_app, name="db")
 
 
 def main() -> None:

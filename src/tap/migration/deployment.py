@@ -200,3 +200,51 @@ class Deployment:
         """The phase the outputs were written at (`migration_phase`): what a rollback falls back
         on when the SSM phase parameter cannot be read."""
         return _opt_str(self.values, "migration_phase")
+
+    # -- data tier (read by `tap db`; exported by the data-tier components) ---------------------
+    @property
+    def dev_db_address(self) -> str | None:
+        return _opt_str(self.values, "dev_db_address")
+
+    @property
+    def dev_db_port(self) -> int | None:
+        return _opt_int(self.values, "dev_db_port")
+
+    @property
+    def db_instance_port(self) -> int | None:
+        return _opt_int(self.values, "db_instance_port")
+
+    @property
+    def db_instance_identifier(self) -> str | None:
+        return _opt_str(self.values, "db_instance_identifier")
+
+    @property
+    def db_master_user_secret_arn(self) -> str | None:
+        return _opt_str(self.values, "db_master_user_secret_arn")
+
+    @property
+    def writer_zone_id(self) -> str | None:
+        value = _opt_str(self.values, "writer_zone_id")
+        return value.rsplit("/", 1)[-1] if value else None
+
+    @property
+    def writer_record_fqdn(self) -> str | None:
+        return _opt_str(self.values, "writer_record_fqdn")
+
+    @property
+    def replication_secret_arn(self) -> str | None:
+        return _opt_str(self.values, "replication_secret_arn")
+
+    @property
+    def seed_replica_identifier(self) -> str | None:
+        return _opt_str(self.values, "seed_replica_identifier")
+
+
+def _opt_int(values: Mapping[str, Any], key: str) -> int | None:
+    v = values.get(key)
+    if isinstance(v, bool) or v is None or v == "":
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        raise MigrationInputError(f"output {key!r} must be a port number, got {v!r}") from None

@@ -1,0 +1,109 @@
+"""Two MariaDB servers and a moto server of their own for the session (stopped by pid, also
+when a test fails); per test a fresh migration state table, and the servers reset to "prod
+replicates from dev, dev is the writer".
+
+The replication tests keep their own moto server, in its own process (moto's state is global
+to a process, and other packages' tests reset the shared in-process server between tests,
+which would wipe the private zone and secrets these tests create once per session).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tap.aws_clients import AwsClients
+from tap.replication.config import SwitchSettings
+from tap.replication.context import DbContext
+from tests.moto_fixtures import _free_port
+from tests.replication.servers import INSTALL_HINT, LocalServer, binaries, start_pair
+from tests.replication.world import context, create_aws, create_state_table, reset_topology
+
+# Quick settings for tests: short lag window and lease, same logic; replication over TLS.
+FAST = SwitchSettings(lag_window_seconds=0.3, poll_seconds=0.02, lease_seconds=2, ssl=True)
+_TABLES = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalServer, LocalServer]]:
+    if binaries() is None:
+        pytest.skip(f"mariadbd is not installed: `{INSTALL_HINT}` (make test does it as root)")
+    dev, prod = start_pair(tmp_path_factory.mktemp("mariadb"))
+    try:
+        yield dev, prod
+    finally:
+        dev.stop()
+        prod.stop()
+
+
+@pytest.fixture(scope="session")
+def db_moto(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A moto server process of its own, stopped by pid (the fake credentials in the
+    environment come from `moto_endpoint`)."""
+    port = _free_port()
+    log = open(tmp_path_factory.mktemp("moto") / "moto.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto server did not start; see {log.name}") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def db_aws(mariadb: tuple[LocalServer, LocalServer], db_moto: str) -> tuple[AwsClients, dict[str, Any]]:
+    clients = AwsClients(region="us-east-1", endpoint_url=db_moto)
+    return clients, create_aws(clients, *mariadb)
+
+
+@dataclass
+class World:
+    dev: LocalServer
+    prod: LocalServer
+    clients: AwsClients
+    outputs: dict[str, Any]
+    ctx: DbContext
+    moto_endpoint: str
+
+    def fresh_context(self, settings: SwitchSettings = FAST, owner: str = "test") -> DbContext:
+        return context(self.clients, self.outputs, settings, owner)
+
+
+@pytest.fixture
+def world(
+    mariadb: tuple[LocalServer, LocalServer], db_aws: tuple[AwsClients, dict[str, Any]], db_moto: str
+) -> Iterator[World]:
+    dev, prod = mariadb
+    clients, shared = db_aws
+    outputs = {
+        **shared,
+        "migration_state_table_name": create_state_table(clients, f"tap-state-{next(_TABLES)}"),
+    }
+    ctx = context(clients, outputs, FAST)
+    reset_topology(dev, prod, ctx)
+    try:
+        yield World(dev, prod, clients, outputs, ctx, db_moto)
+    finally:
+        ctx.close()
