@@ -15,6 +15,15 @@ from botocore.config import Config
 RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=5, read_timeout=30)
 
 
+def retry_config() -> Config:
+    """RETRY_CONFIG, with the standard AWS_MAX_ATTEMPTS honoured when set (an explicit Config
+    would otherwise override it): e.g. AWS_MAX_ATTEMPTS=1 to fail at once on a dead endpoint."""
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
+    if attempts.isdigit() and int(attempts) > 0:
+        return RETRY_CONFIG.merge(Config(retries={"max_attempts": int(attempts), "mode": "adaptive"}))
+    return RETRY_CONFIG
+
+
 @dataclass
 class AwsClients:
     region: str = "us-east-1"
@@ -43,6 +52,6 @@ class AwsClients:
             if self._session is None:
                 self._session = boto3.session.Session(profile_name=self.profile)
             self._cache[key] = self._session.client(
-                service, region_name=reg, endpoint_url=self.endpoint_url, config=RETRY_CONFIG
+                service, region_name=reg, endpoint_url=self.endpoint_url, config=retry_config()
             )
         return self._cache[key]

@@ -67,7 +67,9 @@ LiveOption = typer.Option(False, "--live", help="Read the deployed stack through
 OutputsOption = typer.Option(
     None,
     "--outputs",
-    help="Flat stack outputs (`tap outputs --flat` or `pulumi stack output --json`); with --live.",
+    "-o",
+    help="A deployed stack's outputs (`pulumi stack output --json`, or cfn-outputs/flat-outputs.json "
+    "written from it by `tap outputs --flat --from -`); with --live.",
     exists=True,
     dir_okay=False,
 )
@@ -82,7 +84,7 @@ def verify_command(
     as_json: bool = JsonOption,
     config: Path = ConfigOption,
 ) -> None:
-    """Check every policy rule and the network reachability matrix (SPEC R14.2, R16)."""
+    """Check every policy rule and the network reachability matrix."""
     if live:
         from tap.aws_clients import AwsClients
         from tap.live.verify import verify_live
@@ -95,7 +97,7 @@ def verify_command(
         if outputs is None:
             raise LiveReadError(
                 "--live reads resource ids from the stack's flat outputs: pass --outputs FILE "
-                "(written by `tap outputs --flat` or `pulumi stack output --json`)"
+                "(a deployed stack's `pulumi stack output --json`)"
             )
         with err.status("Reading the deployed stack through the AWS APIs..."):
             result = verify_live(AwsClients.from_environment(), outputs)
