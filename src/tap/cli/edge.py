@@ -141,7 +141,15 @@ def report(failure: Failure) -> None:
     # Plain text: a value such as `arn:...:secret:rds!db-...` must print as given (no markup, no emoji).
     from tap.cli.common import err
 
-    err.print("error: " + failure.message, style="bold red", markup=False, highlight=False, emoji=False)
+    # soft_wrap: no hard line breaks inside paths and commands the user may copy.
+    err.print(
+        "error: " + failure.message,
+        style="bold red",
+        markup=False,
+        highlight=False,
+        emoji=False,
+        soft_wrap=True,
+    )
 
 
 class TapGroup(typer.core.TyperGroup):
