@@ -14,6 +14,8 @@ BASE = {
     "devAliasDnsName": "dev-alb-1.us-east-1.elb.amazonaws.com",
     "devAliasZoneId": "Z35SXDOTRQ7X7K",
     "devDbInstanceId": "payments-dev-mysql",
+    # Required: the release bundle the fleets install (absent used to pass, empty was refused).
+    "appArtifactUri": "s3://payments-releases/payments-service/1.0.0/payments-service.tar.gz",
 }
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
 
