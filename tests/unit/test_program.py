@@ -63,11 +63,11 @@ def test_r14_1_diff_between_traffic_phases_is_only_the_two_weights_and_the_phase
         (Phase.BLUE_GREEN, Phase.TRAFFIC_SHIFT_10),
     ):
         diff = diff_plans(plans(old), plans(new))
-        changed = {(c.kind, c.name): [f.path for f in c.fields] for c in diff.resources}
+        changed = {(c.kind, c.name): {f.path.split(".")[0] for f in c.fields} for c in diff.resources}
         assert changed == {
-            ("update", "prod-app-dev-record-pay01"): ["weightedRoutingPolicies"],
-            ("update", "prod-app-green-record-pay01"): ["weightedRoutingPolicies"],
-            ("update", "prod-phase-param-pay01"): ["insecureValue"],
+            ("update", "prod-app-dev-record-pay01"): {"weightedRoutingPolicies[0]"},
+            ("update", "prod-app-green-record-pay01"): {"weightedRoutingPolicies[0]"},
+            ("update", "prod-phase-param-pay01"): {"insecureValue"},
         }
 
 
