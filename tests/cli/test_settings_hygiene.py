@@ -55,7 +55,8 @@ def test_unknown_namespace_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_aws_provider_namespace_is_accepted(tmp_path: Path) -> None:
-    assert parse(load_values(_extra(tmp_path, "  aws:region: us-east-1\n  aws:skipMetadataApiCheck: 'true'\n")))
+    provider = "  aws:region: us-east-1\n  aws:skipMetadataApiCheck: 'true'\n"
+    assert parse(load_values(_extra(tmp_path, provider)))
 
 
 def test_provider_region_contradicting_tap_region_is_refused(tmp_path: Path) -> None:
