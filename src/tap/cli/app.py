@@ -13,6 +13,7 @@ from tap.cli.local import local_command
 from tap.cli.migrate import migrate_app
 from tap.cli.outputs import outputs_command
 from tap.cli.plan import plan_command
+from tap.cli.rehearse import rehearse_command
 from tap.cli.verify import verify_command
 
 help_format.install()
@@ -53,6 +54,7 @@ app.command("cost")(cost_command)
 app.command("diagram")(diagram_command)
 app.add_typer(migrate_app, name="migrate")
 app.command("local")(local_command)
+app.command("rehearse")(rehearse_command)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ class so the tests can check what is printed and start/stop the server on a free
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from dataclasses import dataclass, field
@@ -121,6 +122,8 @@ class LocalEmulator:
                 f"port {self.port} on {HOST} is in use; pass --port with a free port (1024-65535)"
             )
         ThreadedMotoServer = require_emulator()
+        # The server logs every request on stderr; the commands print what matters themselves.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
         self._server.start()
         return self.endpoint
