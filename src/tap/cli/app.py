@@ -6,15 +6,7 @@ import typer
 
 from tap import __version__
 from tap.cli import help_format
-from tap.cli.cost import cost_command
-from tap.cli.diagram import diagram_command
 from tap.cli.edge import TapGroup
-from tap.cli.local import local_command
-from tap.cli.migrate import migrate_app
-from tap.cli.outputs import outputs_command
-from tap.cli.plan import plan_command
-from tap.cli.rehearse import rehearse_command
-from tap.cli.verify import verify_command
 
 help_format.install()
 
@@ -47,14 +39,20 @@ def root(
     is not deployed (a resource or parameter does not exist)."""
 
 
-app.command("plan")(plan_command)
-app.command("outputs")(outputs_command)
-app.command("verify")(verify_command)
-app.command("cost")(cost_command)
-app.command("diagram")(diagram_command)
-app.add_typer(migrate_app, name="migrate")
-app.command("local")(local_command)
-app.command("rehearse")(rehearse_command)
+# Each command's module is imported only when that command runs (or `tap --help` lists them):
+# `tap --version` or `tap migrate` need not import Pulumi, `tap plan` need not import boto3.
+TapGroup.LAZY.update(
+    {
+        "plan": ("tap.cli.plan", "plan_command"),
+        "outputs": ("tap.cli.outputs", "outputs_command"),
+        "verify": ("tap.cli.verify", "verify_command"),
+        "cost": ("tap.cli.cost", "cost_command"),
+        "diagram": ("tap.cli.diagram", "diagram_command"),
+        "migrate": ("tap.cli.migrate", "migrate_app"),
+        "local": ("tap.cli.local", "local_command"),
+        "rehearse": ("tap.cli.rehearse", "rehearse_command"),
+    }
+)
 
 
 def main() -> None:

@@ -152,8 +152,55 @@ def report(failure: Failure) -> None:
     )
 
 
+class LazyCommands(dict[str, Any]):
+    """A group's command table whose lazy entries are imported on first access (a lookup, or
+    iterating values/items), so walkers of `.commands` (the docs, the tests) still see them."""
+
+    def __init__(self, eager: dict[str, Any], lazy: dict[str, tuple[str, str]]) -> None:
+        super().__init__(eager)
+        self._lazy = {k: v for k, v in lazy.items() if k not in eager}
+        for name in self._lazy:
+            super().__setitem__(name, None)
+
+    def _load(self, name: str) -> Any:
+        import importlib
+
+        import typer.main
+
+        module, attr = self._lazy.pop(name)
+        target = getattr(importlib.import_module(module), attr)
+        if not isinstance(target, typer.Typer):  # a command function: a one-command app
+            single = typer.Typer(add_completion=False)
+            single.command(name)(target)
+            target = single
+        command = typer.main.get_command(target)
+        command.name = name
+        super().__setitem__(name, command)
+        return command
+
+    def __getitem__(self, name: str) -> Any:
+        return self._load(name) if name in self._lazy else super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default  # noqa: SIM401 - self.get is this method
+
+    def values(self) -> Any:
+        return [self[k] for k in self]
+
+    def items(self) -> Any:
+        return [(k, self[k]) for k in self]
+
+
 class TapGroup(typer.core.TyperGroup):
-    """The root group: runs the chosen command inside the error edge."""
+    """The root group: runs the chosen command inside the error edge. Groups registered in
+    `LAZY` are imported only when used or listed: `tap plan` need not import boto3 and the
+    Automation API that `tap migrate` needs."""
+
+    LAZY: dict[str, tuple[str, str]] = {}  # name -> (module, its typer.Typer or command function)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(dict(self.commands), self.LAZY)
 
     def invoke(self, ctx: Context) -> Any:
         try:
