@@ -16,12 +16,16 @@ RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_t
 
 
 def retry_config() -> Config:
-    """RETRY_CONFIG, with the standard AWS_MAX_ATTEMPTS honoured when set (an explicit Config
-    would otherwise override it): e.g. AWS_MAX_ATTEMPTS=1 to fail at once on a dead endpoint."""
+    """RETRY_CONFIG, with the standard AWS_MAX_ATTEMPTS and AWS_RETRY_MODE honoured when set (an
+    explicit Config would otherwise override them): e.g. AWS_MAX_ATTEMPTS=1 to fail at once."""
     attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
+    mode = os.environ.get("AWS_RETRY_MODE", "")
+    retries: dict[str, object] = {"max_attempts": 8, "mode": "adaptive"}
     if attempts.isdigit() and int(attempts) > 0:
-        return RETRY_CONFIG.merge(Config(retries={"max_attempts": int(attempts), "mode": "adaptive"}))
-    return RETRY_CONFIG
+        retries["max_attempts"] = int(attempts)
+    if mode in ("legacy", "standard", "adaptive"):
+        retries["mode"] = mode
+    return RETRY_CONFIG.merge(Config(retries=retries))
 
 
 @dataclass

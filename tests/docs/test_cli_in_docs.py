@@ -113,3 +113,12 @@ def test_help_text_cites_no_requirement_ids() -> None:
     for name, cmd in _leaves():
         texts = [cmd.help or "", *(getattr(p, "help", None) or "" for p in cmd.params)]
         assert not [t for t in texts if spec_id.search(t)], name
+
+
+def test_the_readme_documents_the_error_edge_exit_codes() -> None:
+    from tap.cli.edge import EXIT_AWS_UNAVAILABLE, EXIT_NOT_DEPLOYED
+
+    text = " ".join((ROOT / "README.md").read_text().split())
+    assert f"{EXIT_AWS_UNAVAILABLE} AWS could not be used" in text
+    assert f"{EXIT_NOT_DEPLOYED} something the command reads is not deployed" in text
+    assert "2 bad settings" in text
