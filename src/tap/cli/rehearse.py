@@ -17,10 +17,15 @@ from rich.markup import escape
 
 from tap.cli.common import ConfigOption, err, handles_errors, out, settings_values
 from tap.emulator.server import EmulatorProcess
+from tap.errors import TapError
 from tap.settings import parse
 
 if TYPE_CHECKING:
     from tap.emulator.rehearsal import Step
+
+class RehearsalInterrupted(TapError):
+    exit_code = 5  # like an interrupted `tap migrate`
+
 
 BANNER = (
     "REHEARSAL on a local AWS API emulator (moto on {endpoint}): nothing here touches AWS. "
@@ -59,6 +64,10 @@ def rehearse_command(
                 out.print(f"    {line}", markup=False, highlight=False)
 
         steps = rehearse(endpoint, settings, show)
+    except KeyboardInterrupt:
+        raise RehearsalInterrupted(
+            f"rehearsal interrupted (Ctrl-C); the emulator on {endpoint} is stopped, nothing was left running"
+        ) from None
     finally:
         emulator.stop()
     seconds = time.perf_counter() - started
