@@ -26,13 +26,27 @@ def _attempts(value: str | None) -> int:
     return int(value)
 
 
+def retry_config() -> Config:
+    """RETRY_CONFIG, with the standard AWS_MAX_ATTEMPTS and AWS_RETRY_MODE honoured when set (an
+    explicit Config would otherwise override them): e.g. AWS_MAX_ATTEMPTS=1 to fail at once."""
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
+    mode = os.environ.get("AWS_RETRY_MODE", "")
+    retries: dict[str, object] = {"max_attempts": 8, "mode": "adaptive"}
+    if attempts.isdigit() and int(attempts) > 0:
+        retries["max_attempts"] = int(attempts)
+    if mode in ("legacy", "standard", "adaptive"):
+        retries["mode"] = mode
+    return RETRY_CONFIG.merge(Config(retries=retries))
+
+
 @dataclass
 class AwsClients:
     region: str = "us-east-1"
     endpoint_url: str | None = None
     profile: str | None = None
-    config: Config = RETRY_CONFIG
-    """Retries and timeouts; `tap preflight` passes fewer retries so a dead endpoint fails fast."""
+    config: Config = field(default_factory=retry_config)
+    """Retries and timeouts (AWS_MAX_ATTEMPTS / AWS_RETRY_MODE honoured); `tap preflight` passes
+    fewer retries so a dead endpoint fails fast."""
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     """botocore attempts per call. The migration controller's rollback path keeps its own retry
     loop up to a deadline on top of this (TAP_AWS_MAX_ATTEMPTS lowers it, e.g. for tests)."""

@@ -759,6 +759,7 @@ def parse(raw: Mapping[str, object]) -> Settings:
     values: dict[str, dict[str, Any]] = {g: {} for g in GROUPS}
     for spec in specs():
         if spec.key not in raw:
+            problems += _required(spec)
             continue
         try:
             value = spec.conv(raw[spec.key])
@@ -774,6 +775,46 @@ def parse(raw: Mapping[str, object]) -> Settings:
     if problems:
         raise SettingsError(problems)
     return settings
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(not set)"
+
+
+ABSENT: Any = _Absent()
+
+
+def _required(spec: SettingSpec) -> list[Problem]:
+    """A key left out whose default its own converter refuses is required: an absent key must
+    not pass where an explicit empty value is refused."""
+    try:
+        spec.conv(spec.default)
+    except ValueError as exc:
+        return [Problem(spec.key, ABSENT, f"required, {exc}")]
+    return []
+
+
+def _subnet_checks(n: NetworkSettings) -> Iterator[Problem]:
+    """Each subnet inside the VPC and smaller than it; an overlap names both lists' entries."""
+    vpc = ipaddress.IPv4Network(n.vpc_cidr)
+    lists = (("publicSubnetCidrs", n.public_subnet_cidrs), ("privateSubnetCidrs", n.private_subnet_cidrs))
+    subnets = [(f"{key}[{i}]", key, c) for key, cidrs in lists for i, c in enumerate(cidrs)]
+    fitting = []
+    for where, key, cidr in subnets:
+        net = ipaddress.IPv4Network(cidr)
+        if not net.subnet_of(vpc):
+            yield Problem(key, cidr, f"a range inside vpcCidr {n.vpc_cidr} ({where})")
+        elif net == vpc:
+            yield Problem(
+                key, cidr, f"a range smaller than vpcCidr {n.vpc_cidr} ({where} is the whole VPC)"
+            )
+        else:
+            fitting.append((where, key, cidr))
+    for (e_where, _, earlier), (where, key, cidr) in itertools.combinations(fitting, 2):
+        if ipaddress.IPv4Network(earlier).overlaps(ipaddress.IPv4Network(cidr)):
+            clash = f"{where} overlaps {e_where} {earlier}"
+            yield Problem(key, cidr, f"a range that does not overlap another subnet: {clash}")
 
 
 def _cross_checks(s: Settings) -> Iterator[Problem]:
@@ -808,19 +849,12 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
                 yield Problem(
                     key, list(cidrs), f"exactly one subnet per availability zone ({len(zones)} zones)"
                 )
-    vpc = ipaddress.IPv4Network(n.vpc_cidr)
-    subnets = [("publicSubnetCidrs", c) for c in n.public_subnet_cidrs] + [
-        ("privateSubnetCidrs", c) for c in n.private_subnet_cidrs
-    ]
-    for key, cidr in subnets:
-        if not ipaddress.IPv4Network(cidr).subnet_of(vpc):
-            yield Problem(key, cidr, f"a range inside vpcCidr {n.vpc_cidr}")
-    for (_, earlier), (key, cidr) in itertools.combinations(subnets, 2):
-        if ipaddress.IPv4Network(earlier).overlaps(ipaddress.IPv4Network(cidr)):
-            yield Problem(key, cidr, f"a range that does not overlap another subnet ({earlier})")
+    yield from _subnet_checks(n)
 
     c = s.compute
-    if not c.green_min_size <= c.green_desired_capacity <= c.green_max_size:
+    if c.green_min_size > c.green_max_size:
+        yield Problem("greenMinSize", c.green_min_size, f"at most greenMaxSize ({c.green_max_size})")
+    elif not c.green_min_size <= c.green_desired_capacity <= c.green_max_size:
         yield Problem(
             "greenDesiredCapacity",
             c.green_desired_capacity,
@@ -843,6 +877,14 @@ def _cross_checks(s: Settings) -> Iterator[Problem]:
         )
 
     yield from _deployability_checks(s)
+    cert = s.load_balancer.certificate_arn
+    if cert and cert.split(":")[3] != s.core.region:
+        yield Problem(
+            "certificateArn",
+            cert,
+            f"a certificate in {s.core.region}, the load balancer's region (ACM certificates are "
+            f"regional; this one is in {cert.split(':')[3]})",
+        )
 
     d = s.dns
     if d.dev_endpoint_mode == "alias":

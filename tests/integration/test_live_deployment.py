@@ -2,7 +2,7 @@
 
 Run after `pulumi up` with AWS credentials:
 
-    tap outputs --flat > cfn-outputs/flat-outputs.json     # or pulumi stack output --json
+    pulumi stack output --json | tap outputs --flat --from - --output cfn-outputs/flat-outputs.json
     TAP_FLAT_OUTPUTS=cfn-outputs/flat-outputs.json TAP_STACK_CONFIG=Pulumi.prod.yaml \\
         .venv/bin/python -m pytest tests/integration/test_live_deployment.py -v
 
@@ -33,7 +33,8 @@ def _skip_reason() -> str | None:
     if not OUTPUTS.is_file():
         return (
             f"no live deployment: flat outputs not found at {OUTPUTS} (set TAP_FLAT_OUTPUTS to the "
-            "output of `tap outputs --flat` for a deployed stack; AWS credentials are needed too)"
+            "deployed stack's outputs (`pulumi stack output --json | tap outputs --flat --from -`); "
+            "AWS credentials are needed too)"
         )
     # Only now ask boto3 for credentials: without an outputs file there is nothing to check, and
     # the lookup may probe the instance metadata endpoint.

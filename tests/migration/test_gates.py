@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from tap.migration.deployment import Deployment
 from tap.migration.gates import (
     AnalysisSpec,
+    GateResult,
     Verdict,
     alarms_gate,
     analysis_gate,
@@ -80,29 +81,55 @@ def test_r15_1_capacity_gate_compares_healthy_green_targets_with_desired(stand_i
     assert capacity_gate(elb, asg, dep).verdict == Verdict.FAIL
 
 
-def test_r15_1_database_gate_needs_prod_endpoint_and_an_idle_dev_database(stand_in: StandIn) -> None:
+def _database_gate(stand_in: StandIn, dep: Deployment, now: datetime) -> GateResult:
+    c = stand_in.clients
+    return database_gate(c.client("ssm"), c.client("cloudwatch"), c.client("route53"), dep, now)
+
+
+def test_r15_1_database_gate_needs_the_writer_name_naming_prod_and_an_idle_dev(stand_in: StandIn) -> None:
     dep = Deployment.from_flat(stand_in.outputs)
-    ssm, cw = stand_in.clients.client("ssm"), stand_in.clients.client("cloudwatch")
+    ssm = stand_in.clients.client("ssm")
     now = stand_in.clock.start + timedelta(minutes=3)
-    assert database_gate(ssm, cw, dep, now).verdict == Verdict.INCONCLUSIVE  # no connection data
+    assert _database_gate(stand_in, dep, now).verdict == Verdict.INCONCLUSIVE  # no connection data
     stand_in.feed_metrics(10, dev_connections=0)
-    assert database_gate(ssm, cw, dep, now).verdict == Verdict.PASS
+    assert _database_gate(stand_in, dep, now).verdict == Verdict.PASS
+    # A fleet pointed at an instance address would not follow the writer switch.
     ssm.put_parameter(
         Name=dep.db_endpoint_parameter or "", Value="dev-db.example", Type="String", Overwrite=True
     )
-    result = database_gate(ssm, cw, dep, now)
+    result = _database_gate(stand_in, dep, now)
     assert result.verdict == Verdict.FAIL and "dev-db.example" in result.detail
+
+
+def test_r5_6_database_gate_refuses_green_traffic_before_the_writer_switch(stand_in: StandIn) -> None:
+    dep = Deployment.from_flat(stand_in.outputs)
+    stand_in.feed_metrics(10, dev_connections=0)
+    now = stand_in.clock.start + timedelta(minutes=3)
+    stand_in.route53.change_resource_record_sets(
+        HostedZoneId=dep.writer_zone_id or "",
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "UPSERT",
+                    "ResourceRecordSet": {
+                        "Name": dep.writer_record_fqdn or "",
+                        "Type": "CNAME",
+                        "TTL": 5,
+                        "ResourceRecords": [{"Value": "payments-dev-mysql.abc.us-east-1.rds.amazonaws.com"}],
+                    },
+                }
+            ]
+        },
+    )
+    result = _database_gate(stand_in, dep, now)
+    assert result.verdict == Verdict.FAIL
+    assert "payments-dev-mysql" in result.detail and "tap db cutover" in result.detail
 
 
 def test_r15_1_database_gate_fails_while_dev_still_has_connections(stand_in: StandIn) -> None:
     stand_in.feed_metrics(10, dev_connections=4)
     dep = Deployment.from_flat(stand_in.outputs)
-    result = database_gate(
-        stand_in.clients.client("ssm"),
-        stand_in.clients.client("cloudwatch"),
-        dep,
-        stand_in.clock.start + timedelta(minutes=3),
-    )
+    result = _database_gate(stand_in, dep, stand_in.clock.start + timedelta(minutes=3))
     assert result.verdict == Verdict.FAIL and "4 connection" in result.detail
 
 
@@ -117,13 +144,8 @@ def test_r15_1_database_gate_fails_naming_missing_outputs(stand_in: StandIn) -> 
     outputs = {
         k: v
         for k, v in stand_in.outputs.items()
-        if k not in ("db_instance_address", "db_endpoint_parameter_name")
+        if k not in ("db_instance_address", "db_endpoint_parameter_name", "writer_record_fqdn")
     }
-    result = database_gate(
-        stand_in.clients.client("ssm"),
-        stand_in.clients.client("cloudwatch"),
-        Deployment.from_flat(outputs),
-        stand_in.clock.start,
-    )
+    result = _database_gate(stand_in, Deployment.from_flat(outputs), stand_in.clock.start)
     assert result.verdict == Verdict.FAIL
-    assert "db_endpoint_parameter_name, db_instance_address" in result.detail
+    assert "db_endpoint_parameter_name, db_instance_address, writer_record_fqdn" in result.detail

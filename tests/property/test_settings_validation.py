@@ -21,6 +21,8 @@ BASE = {
     "devRouteTableIds": '["rtb-0a11b22c33d44e55f"]',
     "devAppSecurityGroupId": "sg-0a1b2c3d4e5f60718",
     "devDbSecurityGroupId": "sg-0f9e8d7c6b5a40312",
+    # Required: the release bundle the fleets install (absent used to pass, empty was refused).
+    "appArtifactUri": "s3://payments-releases/payments-service/1.0.0/payments-service.tar.gz",
 }
 ZONES = ["us-east-1a", "us-east-1b", "us-east-1c"]
 

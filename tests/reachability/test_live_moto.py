@@ -130,8 +130,16 @@ def test_r14_5_live_outputs_without_vpc_id_name_the_key(clean: AwsClients) -> No
 
 
 def test_r14_5_live_outputs_naming_a_missing_vpc_fail_clearly(clean: AwsClients) -> None:
-    with pytest.raises(LiveReadError, match="vpc-0000000000000000f"):
+    # The AWS error reaches the CLI's error edge, which names it and exits 7 (not deployed).
+    from botocore.exceptions import ClientError
+
+    from tap.cli.edge import EXIT_NOT_DEPLOYED, classify
+
+    with pytest.raises(ClientError) as caught:
         verify_outputs(clean, parse_outputs({"vpc_id": "vpc-0000000000000000f"}))
+    failure = classify(caught.value)
+    assert failure is not None and failure.exit_code == EXIT_NOT_DEPLOYED
+    assert "vpc-0000000000000000f" in failure.message and "does not exist" in failure.message
 
 
 def test_r12_2_flat_outputs_decode_json_encoded_values() -> None:

@@ -21,8 +21,10 @@ EXIT_FAILED = 1  # checks ran and found problems (policy violations, unreachable
 EXIT_BAD_INPUT = 2  # settings, phase or argument errors
 
 # Piped output (CI logs, `| less`) gets wide tables instead of rich's 80-column default.
-out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
+# emoji=False: values such as `arn:...:secret:rds!db-...` contain `:secret:`, which rich would
+# otherwise print as an emoji; values interpolated into markup go through `escape`.
+out = Console(width=None if sys.stdout.isatty() else 200, emoji=False)
+err = Console(stderr=True, emoji=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -36,7 +38,9 @@ def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except TapError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            from tap.cli.edge import Failure, report
+
+            report(Failure(str(exc), exc.exit_code))
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper

@@ -12,7 +12,7 @@ from tap.offline.engine import render
 from tap.phases import PHASE_NAMES, parse_phase
 
 OutputOption = typer.Option(
-    None, "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
+    None, "--output", help="Write to this file instead of stdout.", dir_okay=False
 )
 
 

@@ -1,4 +1,4 @@
-"""`tap local` (SPEC R14.4): an AWS API emulator (moto server) on 127.0.0.1 and the settings that
+"""`tap local`: an AWS API emulator (moto server) on 127.0.0.1 and the settings that
 point `pulumi up` and the tap commands at it, so the whole flow can be tried without an account.
 
 The helpers (`provider_settings`, `environment`, `LocalEmulator`) are plain functions and a small
@@ -7,6 +7,7 @@ class so the tests can check what is printed and start/stop the server on a free
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from dataclasses import dataclass, field
@@ -83,6 +84,18 @@ def environment(endpoint: str, region: str = "us-east-1") -> dict[str, str]:
     }
 
 
+def require_emulator() -> type:
+    """moto's server class, or a clear error: the emulator is an optional extra."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ModuleNotFoundError as exc:
+        raise LocalError(
+            f"the AWS API emulator is not installed ({exc.name} is missing); install the "
+            "optional extra with `pip install -e '.[emulator]'` (or `make test`, which installs it)"
+        ) from None
+    return ThreadedMotoServer
+
+
 def port_free(port: int, host: str = HOST) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:
@@ -108,8 +121,9 @@ class LocalEmulator:
             raise LocalError(
                 f"port {self.port} on {HOST} is in use; pass --port with a free port (1024-65535)"
             )
-        from moto.server import ThreadedMotoServer
-
+        ThreadedMotoServer = require_emulator()
+        # The server logs every request on stderr; the commands print what matters themselves.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
         self._server.start()
         return self.endpoint
@@ -135,7 +149,7 @@ class LocalEmulator:
 
 @handles_errors
 def local_command(
-    port: int = typer.Option(DEFAULT_PORT, "--port", "-p", min=1024, max=65535, help="Port on 127.0.0.1."),
+    port: int = typer.Option(DEFAULT_PORT, "--port", min=1024, max=65535, help="Port on 127.0.0.1."),
     region: str = typer.Option("us-east-1", "--region", help="Region the provider settings name."),
     check: bool = typer.Option(False, "--check", help="Start, make one API call, stop: a smoke test."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable settings."),
@@ -164,6 +178,13 @@ def local_command(
             for key, value in environment(endpoint, region).items():
                 out.print(f"  export {key}={value}", highlight=False, markup=False)
         if check:
+            # stderr, so `--check --json` stays one JSON document on stdout.
+            err.print(
+                f"check passed: the emulator answered STS GetCallerIdentity (account {account}) "
+                "and is stopped again",
+                markup=False,
+                highlight=False,
+            )
             return
         err.print("serving; Ctrl-C stops the emulator (its state is in memory and goes with it)")
         try:

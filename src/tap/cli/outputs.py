@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,16 +14,25 @@ from tap.errors import TapError
 from tap.offline.engine import render
 from tap.outputs import StackOutputs, flatten
 from tap.phases import parse_phase
+from tap.provenance import is_offline, mark_offline, strip
 
 
 def read_stack_outputs(path: Path) -> dict[str, Any]:
-    """Outputs as `pulumi stack output --json` writes them, checked against StackOutputs."""
+    """Outputs as `pulumi stack output --json` writes them (`-` reads standard input), checked
+    against StackOutputs."""
+    name = "standard input" if str(path) == "-" else str(path)
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(sys.stdin.read() if str(path) == "-" else path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
-        raise TapError(f"cannot read stack outputs from {path}: {exc}") from exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise TapError(f"cannot read stack outputs from {name}: {reason}") from None
     if not isinstance(data, dict):
-        raise TapError(f"{path}: expected a JSON object of output name -> value")
+        raise TapError(f"{name}: expected a JSON object of output name -> value")
+    if is_offline(data):
+        raise TapError(
+            f"{name} holds the offline plan's outputs, not a deployed stack's; --from takes "
+            "`pulumi stack output --json`"
+        )
     missing = sorted(set(StackOutputs.__annotations__) - set(data))
     if missing:
         raise TapError(
@@ -44,22 +54,23 @@ def outputs_command(
         Path | None,
         typer.Option(
             "--from",
-            exists=True,
             dir_okay=False,
-            help="Read a deployed stack's `pulumi stack output --json` instead of rendering offline.",
+            allow_dash=True,
+            help="Read a deployed stack's `pulumi stack output --json` (a file, or - for standard "
+            "input) instead of rendering offline.",
         ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
-            "-o",
             help="Write to this file (parent folders are created), e.g. cfn-outputs/flat-outputs.json.",
         ),
     ] = None,
     config: Path = ConfigOption,
 ) -> None:
-    """Print the stack outputs: offline from the plan, or from a deployed stack's JSON."""
+    """Print the stack outputs: offline from the plan (marked `_tap_provenance: offline-plan`, which
+    every command that talks to AWS refuses), or from a deployed stack's JSON."""
     if stack_json is not None and phase is not None:
         raise TapError("--phase renders offline; it cannot be combined with --from")
     if stack_json is not None:
@@ -68,10 +79,14 @@ def outputs_command(
         if phase is not None:
             parse_phase(phase)
         values = render(settings_values(config, phase)).outputs
-    text = json.dumps(flatten(values) if flat else values, indent=2, sort_keys=True)
+    doc: dict[str, Any] = flatten(values) if flat else dict(values)
+    if stack_json is None:
+        doc = mark_offline(doc)
+    text = json.dumps(doc, indent=2, sort_keys=True)
     if output is None:
         typer.echo(text)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text + "\n")
-    out.print(f"wrote {len(values)} outputs to {output}")
+    source = "the deployed stack" if stack_json is not None else "the OFFLINE plan (not a deployed stack)"
+    out.print(f"wrote {len(strip(values))} outputs of {source} to {output}", markup=False, highlight=False)

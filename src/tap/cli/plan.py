@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tap.cli.common import ConfigOption, err, handles_errors, out, print_json, settings_values
+from tap.errors import TapError
 from tap.offline.diff import PlanDiff, diff_plans
 from tap.offline.engine import render
 from tap.offline.plan import Plan
@@ -68,29 +71,44 @@ def show_plan(plan: Plan, seconds: float) -> None:
         table.add_column("id", overflow="fold")
         for r in sorted(resources, key=lambda r: (r.type, r.name)):
             flag = " [yellow](protected)[/]" if r.protect else ""
-            table.add_row(short_type(r.type), r.name + flag, r.id)
+            table.add_row(escape(short_type(r.type)), escape(r.name) + flag, escape(r.id))
         out.print(table)
     table = Table(title="outputs", title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("name")
     table.add_column("value", overflow="fold")
     for key, value in sorted(plan.outputs.items()):
-        table.add_row(key, str(value))
+        table.add_row(escape(key), escape(str(value)))
     out.print(table)
+
+
+def shown(value: object) -> str:
+    """A diff value as JSON (3 not 3.0, strings quoted), `(none)` for absent."""
+    return "(none)" if value is None else json.dumps(value, sort_keys=True, default=str)
 
 
 def show_diff(diff: PlanDiff, old: str, new: str) -> None:
     c = diff.counts()
     out.print(
-        f"[bold]{old} -> {new}[/]: {c['add']} to add, {c['update']} to update, "
+        f"[bold]{escape(old)} -> {escape(new)}[/]: {c['add']} to add, {c['update']} to update, "
         f"{c['remove']} to remove, {len(diff.outputs)} output(s) change"
     )
     marks = {"add": "[green]+[/]", "remove": "[red]-[/]", "update": "[yellow]~[/]"}
     for change in diff.resources:
-        out.print(f"  {marks[change.kind]} {short_type(change.type)} {change.name}")
+        out.print(f"  {marks[change.kind]} {escape(short_type(change.type))} {escape(change.name)}")
         for f in change.fields:
-            out.print(f"      {f.path}: {f.old!r} -> {f.new!r}", highlight=False)
+            out.print(f"      {f.path}: {shown(f.old)} -> {shown(f.new)}", highlight=False, markup=False)
     for f in diff.outputs:
-        out.print(f"  [cyan]output[/] {f.path}: {f.old!r} -> {f.new!r}", highlight=False)
+        line = escape(f"{f.path}: {shown(f.old)} -> {shown(f.new)}")
+        out.print(f"  [cyan]output[/] {line}", highlight=False)
+
+
+DiffConfigOption = typer.Option(
+    None,
+    "--diff-config",
+    help="Show what changes from --config (default: the example) to this settings file, at --phase.",
+    exists=True,
+    dir_okay=False,
+)
 
 
 @handles_errors
@@ -104,6 +122,7 @@ def plan_command(
     diff_from: str = typer.Option(
         None, "--diff-from", help="Show what changes from this phase to --phase instead of the full plan."
     ),
+    diff_config: Path = DiffConfigOption,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     config: Path = ConfigOption,
 ) -> None:
@@ -111,6 +130,18 @@ def plan_command(
     if phase is not None:
         parse_phase(phase)
     values = settings_values(config, phase)
+    if diff_from is not None and diff_config is not None:
+        raise TapError("--diff-from compares two phases, --diff-config two settings files: pass one")
+    if diff_config is not None:
+        old, _ = render_phase(values, str(config or "the example settings"))
+        new, _ = render_phase(settings_values(diff_config, phase), str(diff_config))
+        diff = diff_plans(old, new)
+        if as_json:
+            print_json({"from": str(config or "example"), "to": str(diff_config), **diff.as_json()})
+        else:
+            before = f"{config or 'example'} ({old.phase.value})"
+            show_diff(diff, before, f"{diff_config} ({new.phase.value})")
+        return
     if diff_from is not None:
         parse_phase(diff_from)
         old, _ = render_phase(settings_values(config, diff_from), diff_from)

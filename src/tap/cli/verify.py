@@ -86,7 +86,9 @@ LiveOption = typer.Option(False, "--live", help="Read the deployed stack through
 OutputsOption = typer.Option(
     None,
     "--outputs",
-    help="Flat stack outputs (`tap outputs --flat` or `pulumi stack output --json`); with --live.",
+    "-o",
+    help="A deployed stack's outputs (`pulumi stack output --json`, or cfn-outputs/flat-outputs.json "
+    "written from it by `tap outputs --flat --from -`); with --live.",
     exists=True,
     dir_okay=False,
 )
@@ -124,7 +126,7 @@ def verify_command(
         if outputs is None:
             raise LiveReadError(
                 "--live reads resource ids from the stack's flat outputs: pass --outputs FILE "
-                "(written by `tap outputs --flat` or `pulumi stack output --json`)"
+                "(a deployed stack's `pulumi stack output --json`)"
             )
         with err.status("Reading the deployed stack through the AWS APIs..."):
             clients = AwsClients.from_environment()

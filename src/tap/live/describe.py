@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError, NoCredentialsError
-
 from tap.aws_clients import AwsClients
 from tap.live.dev_network import DevDescribed, describe_dev
 from tap.live.errors import LiveReadError
@@ -48,20 +46,10 @@ def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[st
 
 
 def describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
-    """Reads everything `tap verify --live` checks; AWS errors become a LiveReadError naming
-    the call that failed."""
-    try:
-        return _describe(clients, outputs)
-    except NoCredentialsError:
-        raise LiveReadError(
-            "no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) "
-            "for the account the stack is deployed in"
-        ) from None
-    except ClientError as exc:
-        err = exc.response.get("Error", {})
-        raise LiveReadError(
-            f"AWS refused {exc.operation_name} in {clients.region}: {err.get('Code')}: {err.get('Message')}"
-        ) from None
+    """Reads everything `tap verify --live` checks. AWS errors (credentials, throttling, access
+    denied, not found, 5xx) propagate to the CLI's one error edge (tap.cli.edge), which names the
+    call that failed and gives each class its documented exit code."""
+    return _describe(clients, outputs)
 
 
 def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tap.live.errors import LiveReadError
+from tap.provenance import refuse_offline
 
 
 def _decode(value: Any) -> Any:
@@ -63,4 +64,5 @@ def load_outputs(path: Path) -> FlatOutputs:
         raise LiveReadError(f"cannot read flat outputs from {path}: {exc}") from None
     if not isinstance(data, dict):
         raise LiveReadError(f"{path} must hold a JSON object of output name -> value")
+    refuse_offline(data, str(path))
     return parse_outputs(data, source=str(path))

@@ -172,7 +172,11 @@ class ControllerCore:
             results.append(capacity_gate(c.client("elbv2"), c.client("autoscaling"), self.dep))
             results.append(health_checks_gate(c.client("route53"), self.dep.health_check_ids))
         if checks_database(after):
-            results.append(database_gate(c.client("ssm"), c.client("cloudwatch"), self.dep, self._now()))
+            results.append(
+                database_gate(
+                    c.client("ssm"), c.client("cloudwatch"), c.client("route53"), self.dep, self._now()
+                )
+            )
         return results
 
     # -- events -------------------------------------------------------------------------------

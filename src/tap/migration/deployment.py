@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tap.migration.errors import MigrationInputError
+from tap.provenance import refuse_offline
 
 DEFAULT_OUTPUTS = Path("cfn-outputs/flat-outputs.json")
 
@@ -84,6 +85,7 @@ class Deployment:
             raise MigrationInputError(f"cannot read outputs file {path}: {exc}") from exc
         if not isinstance(doc, dict):
             raise MigrationInputError(f"{path} must hold a JSON object of output name -> value")
+        refuse_offline(doc, str(path))
         return cls.from_flat(doc)
 
     @property

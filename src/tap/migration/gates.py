@@ -233,25 +233,50 @@ def capacity_gate(elbv2: Any, autoscaling: Any, dep: Deployment) -> GateResult:
 
 
 # -- database ----------------------------------------------------------------------------------
-def database_gate(ssm: Any, cloudwatch: Any, dep: Deployment, now: datetime) -> GateResult:
-    """Before the first green traffic: the endpoint parameter both fleets read names the prod
-    database, and the dev database has had no connections for the last minutes (a second
-    writable ledger would diverge)."""
+def _writer_target(route53: Any, zone_id: str, fqdn: str) -> str | None:
+    """What the writer record names now (the address every fleet's writes go to)."""
+    name = fqdn.rstrip(".") + "."
+    page = route53.list_resource_record_sets(
+        HostedZoneId=zone_id, StartRecordName=name, StartRecordType="CNAME", MaxItems="1"
+    )
+    for rrset in page.get("ResourceRecordSets", []):
+        if rrset["Name"] == name and rrset["Type"] == "CNAME" and rrset.get("ResourceRecords"):
+            return str(rrset["ResourceRecords"][0]["Value"]).rstrip(".")
+    return None
+
+
+def database_gate(ssm: Any, cloudwatch: Any, route53: Any, dep: Deployment, now: datetime) -> GateResult:
+    """Before green traffic: both fleets connect through the writer name, the writer record
+    names the prod database (`tap db cutover` has run; only it moves the record), and the dev
+    database has had no connections for the last minutes (a second writable ledger would
+    diverge). `tap db status` shows the rest of the switch (dev fenced, replication reversed)."""
     param, prod, dev_id = dep.db_endpoint_parameter, dep.db_instance_address, dep.dev_db_instance_identifier
-    if not param or not prod or not dev_id:
-        named = (
-            ("db_endpoint_parameter_name", param),
-            ("db_instance_address", prod),
-            ("dev_db_instance_identifier", dev_id),
-        )
+    zone, writer = dep.writer_zone_id, dep.writer_record_fqdn
+    named = (
+        ("db_endpoint_parameter_name", param),
+        ("db_instance_address", prod),
+        ("dev_db_instance_identifier", dev_id),
+        ("writer_zone_id", zone),
+        ("writer_record_fqdn", writer),
+    )
+    if not param or not prod or not dev_id or not zone or not writer:
         return GateResult("database", Verdict.FAIL, "outputs lack " + ", ".join(k for k, v in named if not v))
     value = ssm.get_parameter(Name=param)["Parameter"]["Value"]
-    if value != prod:
+    if value != writer:
         return GateResult(
             "database",
             Verdict.FAIL,
-            f"{param} = {value!r}, not the production database {prod!r}",
+            f"{param} = {value!r}, not the writer name {writer!r}: the fleets would not follow the switch",
             {"endpoint": value},
+        )
+    target = _writer_target(route53, zone, writer)
+    if target != prod:
+        return GateResult(
+            "database",
+            Verdict.FAIL,
+            f"the writer record {writer} names {target!r}, not the production database {prod!r}: "
+            "run `tap db cutover` first",
+            {"endpoint": value, "writer": target},
         )
     query = [
         {
@@ -268,7 +293,7 @@ def database_gate(ssm: Any, cloudwatch: Any, dep: Deployment, now: datetime) -> 
         }
     ]
     conns = _values(cloudwatch, query, now - timedelta(seconds=DEV_DB_QUIET_SECONDS), now)["conns"]
-    values = {"endpoint": value, "dev_connections": conns}
+    values = {"endpoint": value, "writer": target, "dev_connections": conns}
     if not conns:
         return GateResult(
             "database",
