@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Exit codes shared by every command (documented in the README and in `tap --help`).
+EXIT_AWS_UNAVAILABLE = 6  # credentials, endpoint, permissions, throttling or an AWS-side 5xx
+EXIT_NOT_DEPLOYED = 7  # something the command reads does not exist (not deployed yet?)
+
 
 class TapError(Exception):
     """Base of every error tap raises on purpose."""

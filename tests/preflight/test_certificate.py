@@ -52,14 +52,6 @@ def test_certificate_expiring_within_30_days_fails(
     assert result.status is Status.FAIL and "less than 30 days" in result.message
 
 
-def test_certificate_in_another_region_fails(
-    aws: AwsClients, make_ctx: MakeCtx, ca: Ca, tmp_path: Path
-) -> None:
-    arn = _import(aws, ca, tmp_path, [APP], 200, region="us-west-2")
-    result = certificate.certificate(make_ctx(overrides={"certificateArn": arn}))
-    assert result.status is Status.FAIL and "us-west-2" in result.message
-
-
 def test_pending_certificate_fails(aws: AwsClients, make_ctx: MakeCtx) -> None:
     arn = aws.client("acm").request_certificate(DomainName=APP, ValidationMethod="DNS")["CertificateArn"]
     result = certificate.certificate(make_ctx(overrides={"certificateArn": arn}))

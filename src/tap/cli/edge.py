@@ -18,12 +18,8 @@ import typer
 import typer.core
 from typer._click.core import Context  # typer 0.29 vendors click
 
-from tap.errors import TapError
+from tap.errors import EXIT_AWS_UNAVAILABLE, EXIT_NOT_DEPLOYED, TapError
 from tap.provenance import DEPLOYED_COMMAND
-
-# Exit codes (documented in the README and in `tap --help`).
-EXIT_AWS_UNAVAILABLE = 6  # credentials, endpoint, permissions, throttling or an AWS-side 5xx
-EXIT_NOT_DEPLOYED = 7  # something the command reads does not exist (not deployed yet?)
 
 DEBUG_ENV = "TAP_DEBUG"
 

@@ -12,7 +12,7 @@ import typer
 from botocore.config import Config
 from rich.table import Table
 
-from tap.aws_clients import AwsClients
+from tap.aws_clients import AwsClients, retry_config
 from tap.cli.common import EXIT_FAILED, ConfigOption, err, handles_errors, out, print_json, settings_values
 from tap.offline.engine import render
 from tap.phases import PHASE_NAMES, parse_phase, plan_for
@@ -24,10 +24,9 @@ from tap.settings import parse
 
 EXIT_UNCHECKED = 6
 """Nothing failed, but at least one check could not run: the account is not known to be ready."""
-# Fewer retries than the controller: a preflight that cannot reach AWS should say so in seconds.
-PREFLIGHT_AWS_CONFIG = Config(
-    retries={"max_attempts": 3, "mode": "adaptive"}, connect_timeout=3, read_timeout=15
-)
+# Short timeouts: a preflight that cannot reach AWS should say so in seconds (retries as for every
+# command: AWS_MAX_ATTEMPTS / AWS_RETRY_MODE are honoured).
+PREFLIGHT_AWS_CONFIG = Config(connect_timeout=3, read_timeout=15)
 STYLE = {
     Status.PASS: "green",
     Status.WARN: "yellow",
@@ -112,7 +111,7 @@ def preflight_command(
         parse_phase(phase)
     settings = parse(values)
     clients = dataclasses.replace(
-        AwsClients.from_environment(settings.core.region), config=PREFLIGHT_AWS_CONFIG
+        AwsClients.from_environment(settings.core.region), config=retry_config().merge(PREFLIGHT_AWS_CONFIG)
     )
     ctx = PreflightContext(
         settings=settings,

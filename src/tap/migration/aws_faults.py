@@ -21,6 +21,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from tap.errors import EXIT_AWS_UNAVAILABLE, EXIT_NOT_DEPLOYED
 from tap.migration.errors import MigrationError
 
 AwsFailure = (ClientError, BotoCoreError)
@@ -117,9 +118,17 @@ def describe(exc: BaseException, what: str) -> str:
 
 
 class AwsUnavailable(MigrationError):
-    """An AWS call failed and the command could not do its job (exit 1); the message says what
-    was being done and which kind of failure it was."""
+    """An AWS call failed and the command could not do its job; the message says what was being
+    done and which kind of failure it was. Exit 7 when AWS does not know the resource, 6 when AWS
+    could not be used (as for every tap command), 1 otherwise."""
 
     def __init__(self, what: str, exc: BaseException) -> None:
         self.fault = classify(exc)
+        self.exit_code = (
+            EXIT_NOT_DEPLOYED
+            if self.fault is FaultClass.MISSING
+            else 1
+            if self.fault is FaultClass.OTHER
+            else EXIT_AWS_UNAVAILABLE
+        )
         super().__init__(describe(exc, what))
