@@ -9,9 +9,11 @@ from collections.abc import Callable
 import pytest
 
 from tap.errors import SettingsError
+from tap.offline.config_file import load_values
 from tap.offline.plan import Plan
 from tap.phases import Phase
 from tap.settings import parse
+from tests.conftest import EXAMPLE
 from tests.unit.test_storage import buckets, part
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -88,11 +90,7 @@ def test_r19_log_bucket_access_logs_go_to_the_access_log_bucket(plan: Plan) -> N
 
 
 def test_r19_settings_refuse_audit_retention_below_a_year_and_lock_bounds_that_fail_jobs() -> None:
-    base = {
-        "devDbInstanceId": "payments-dev",
-        "devAliasDnsName": "dev.example.com",
-        "devAliasZoneId": "Z35SX",
-    }
+    base = load_values(EXAMPLE)
     with pytest.raises(SettingsError, match=r"auditLogRetentionDays.*12 months"):
         parse({**base, "auditLogRetentionDays": 90})
     with pytest.raises(SettingsError, match=r"backupRetentionDays.*vault lock accepts"):

@@ -110,8 +110,8 @@ def verify_command(
     config: Path = ConfigOption,
     report: Path = ReportOption,
 ) -> None:
-    """Check every policy rule and the network reachability matrix (SPEC R14.2, R16); with
-    --report, write the compliance evidence per FSBP control and PCI DSS requirement (R19)."""
+    """Check every policy rule and the network reachability matrix; with --report, write the
+    compliance evidence per FSBP control and PCI DSS requirement."""
     history: list[dict[str, object]] = []
     note = ""
     if live:

@@ -11,6 +11,7 @@ import base64
 import binascii
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,7 +173,7 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
             fields = [
                 f
                 for f in _walk("", before[key].inputs, after[key].inputs)
-                if f.path.split(".", 1)[0] not in ignored
+                if re.split(r"[.\[]", f.path, maxsplit=1)[0] not in ignored
             ]
             if fields:
                 changes.append(ResourceChange("update", *key, fields=tuple(fields)))
