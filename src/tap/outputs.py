@@ -13,7 +13,6 @@ import pulumi
 
 from tap.components.dns import record_weight
 from tap.components.rollback_guard import record_set_output
-from tap.components.route53_alarms import ROUTE53_METRICS_REGION
 from tap.stack import TapStack
 
 
@@ -118,7 +117,7 @@ class StackOutputs(TypedDict):
     alarm_topic_arn: str
     alarm_names: list[str]
     route53_alarm_names: list[str]
-    route53_alarm_region: str
+    route53_alarm_region: str | None
     alarm_green_5xx_name: str
     alarm_green_p99_name: str
     alarm_unhealthy_hosts_name: str
@@ -295,7 +294,10 @@ def collect(stack: TapStack) -> dict[str, pulumi.Output[Any]]:
         "alarm_names": [a.name for a in mon.alarms.values()]
         + ([a.name for a in hc.alarms.values()] if hc.topic is None else []),
         "route53_alarm_names": [a.name for a in hc.alarms.values()],
-        "route53_alarm_region": ROUTE53_METRICS_REGION,
+        # read from the alarms' own ARNs: where they really are, not where they should be
+        "route53_alarm_region": (
+            next(iter(hc.alarms.values())).arn.apply(lambda arn: arn.split(":")[3]) if hc.alarms else None
+        ),
         "alarm_green_5xx_name": mon.alarms["green-5xx-rate"].name,
         "alarm_green_p99_name": mon.alarms["green-p99-latency"].name,
         "alarm_unhealthy_hosts_name": mon.alarms["green-unhealthy-hosts"].name,
