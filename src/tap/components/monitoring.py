@@ -8,7 +8,7 @@ periods because the migration controller gates on them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,26 +30,34 @@ class MonitoringArgs:
     db_instance_identifier: pulumi.Input[str] | None
 
 
+def alarm_topic(
+    ctx: StackContext,
+    base: str,
+    kms_key_arn: pulumi.Input[str],
+    emails: Sequence[str],
+    opts: pulumi.ResourceOptions,
+) -> aws.sns.Topic:
+    """A KMS-encrypted alarm topic with its e-mail subscriptions (each subscriber confirms)."""
+    topic = aws.sns.Topic(
+        ctx.name(base),
+        name=ctx.name(base),
+        kms_master_key_id=kms_key_arn,
+        tags={"Name": ctx.name(base)},
+        opts=opts,
+    )
+    for i, email in enumerate(emails):
+        aws.sns.TopicSubscription(
+            ctx.name(f"{base}-email-{i}"), topic=topic.arn, protocol="email", endpoint=email, opts=opts
+        )
+    return topic
+
+
 class Monitoring(pulumi.ComponentResource):
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:Monitoring", name, None, opts)
         ctx, m = args.ctx, args.ctx.settings.monitoring
         child = pulumi.ResourceOptions(parent=self)
-        self.topic = aws.sns.Topic(
-            ctx.name("alarms"),
-            name=ctx.name("alarms"),
-            kms_master_key_id=args.kms_key_arn,
-            tags={"Name": ctx.name("alarms")},
-            opts=child,
-        )
-        for i, email in enumerate(m.alarm_emails):
-            aws.sns.TopicSubscription(
-                ctx.name(f"alarms-email-{i}"),
-                topic=self.topic.arn,
-                protocol="email",
-                endpoint=email,
-                opts=child,
-            )
+        self.topic = alarm_topic(ctx, "alarms", args.kms_key_arn, m.alarm_emails, child)
 
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         green_tg = {

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
+from tap.components.monitoring import alarm_topic
 from tap.iam_documents import ANY_RESOURCE
 
 ROUTE53_METRICS_REGION = "us-east-1"
@@ -80,21 +81,7 @@ class HealthCheckAlarms(pulumi.ComponentResource):
                 tags={"Name": ctx.name("route53-alarms-kms")},
                 opts=here,
             )
-            self.topic = aws.sns.Topic(
-                ctx.name("route53-alarms"),
-                name=ctx.name("route53-alarms"),
-                kms_master_key_id=key.arn,
-                tags={"Name": ctx.name("route53-alarms")},
-                opts=here,
-            )
-            for i, email in enumerate(args.alarm_emails):
-                aws.sns.TopicSubscription(
-                    ctx.name(f"route53-alarms-email-{i}"),
-                    topic=self.topic.arn,
-                    protocol="email",
-                    endpoint=email,
-                    opts=here,
-                )
+            self.topic = alarm_topic(ctx, "route53-alarms", key.arn, args.alarm_emails, here)
             topic_arn = self.topic.arn
         self.alarms = {}
         for side, check_id in args.health_check_ids.items():
