@@ -49,8 +49,8 @@ def plan_json(plan: Plan, seconds: float) -> dict[str, Any]:
                 "protect": r.protect,
                 "read": r.read,
             }
-            for comp, rs in plan.by_component().items()
-            for r in rs
+            for comp, rs in sorted(plan.by_component().items())
+            for r in sorted(rs, key=lambda r: (r.type, r.name))
         ],
         "outputs": plan.outputs,
     }
