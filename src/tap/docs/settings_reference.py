@@ -1,7 +1,7 @@
 """The README's settings reference, generated from `tap.settings.specs()`.
 
-The settings dataclasses are the single source: key, default, allowed values (the converter's
-own words, the same text a settings error prints) and description.
+The settings groups' fields are the single source: key (the field's alias), default, allowed
+values (the field kind's own words, the same text a settings error prints) and description.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def format_default(value: Any) -> str:
 
 
 def _row(spec: SettingSpec) -> list[str]:
-    return [f"`{NAMESPACE}:{spec.key}`", format_default(spec.default), spec.conv.allowed, spec.doc]
+    return [f"`{NAMESPACE}:{spec.key}`", format_default(spec.default), spec.allowed, spec.doc]
 
 
 def render() -> str:
@@ -68,6 +68,6 @@ def disagreements(markdown: str) -> list[str]:
         spec, cells = expected[key], rows[key]
         if cells[1] != format_default(spec.default):
             problems.append(f"{key}: default {cells[1]} but the code says {format_default(spec.default)}")
-        if cells[2] != cell(spec.conv.allowed):
-            problems.append(f"{key}: allowed {cells[2]!r} but the code says {spec.conv.allowed!r}")
+        if cells[2] != cell(spec.allowed):
+            problems.append(f"{key}: allowed {cells[2]!r} but the code says {spec.allowed!r}")
     return problems
