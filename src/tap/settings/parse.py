@@ -92,18 +92,14 @@ def _unknown(key: str, value: object) -> Problem:
 
 
 def _problems(exc: ValidationError, raw: Mapping[str, object]) -> list[Problem]:
-    """One Problem per bad key (per bad item of a list), in pydantic's order: the groups' and
-    their fields' order, then the cross checks' own order."""
+    """One Problem per bad value (per bad item of a list), in pydantic's order: the groups'
+    and their fields' order; or the cross checks' problems, in the registry's order."""
     problems: list[Problem] = []
-    seen: set[tuple[object, ...]] = set()
     for error in exc.errors():
         if error["type"] == CROSS_CHECK_ERROR:
             problems += error["ctx"]["problems"]
             continue
-        spec, where = SPECS[str(error["loc"][1])], tuple(error["loc"][1:3])
-        if where in seen:
-            continue  # a second complaint about the same value adds nothing
-        seen.add(where)
+        spec = SPECS[str(error["loc"][1])]  # loc: (group, config key[, item index])
         if spec.key in raw:
             problems.append(Problem(spec.key, raw[spec.key], _words(spec, error)))
         else:
