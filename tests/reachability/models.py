@@ -3,7 +3,7 @@ subnet in each, NAT per AZ, and the ALB/app/DB groups with the rules of SPEC R2.
 
 from __future__ import annotations
 
-from tap.offline.reachability import (
+from tap.network.reachability import (
     ALB,
     APP,
     DB,

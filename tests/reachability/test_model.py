@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tap.offline.reachability import (
+from tap.network.reachability import (
     ABSENT,
     ALB,
     APP,

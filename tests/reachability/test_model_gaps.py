@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from tap.offline.plan import Plan
-from tap.offline.reachability import (
+from tap import aws_types as t
+from tap.network.reachability import (
     ALB,
     APP,
     DB,
@@ -24,8 +24,8 @@ from tap.offline.reachability import (
     from_plan,
     matrix,
 )
+from tap.offline.plan import Plan
 from tap.phases import Phase
-from tap.policies import aws_types as t
 from tests.reachability.models import good_model
 
 

@@ -15,7 +15,7 @@ from tap.phases import PHASE_NAMES, parse_phase
 from tap.policies.evidence import build_report
 from tap.policies.evidence_files import write_report
 from tap.policies.registry import STACK_RULES
-from tap.policies.verify import Verification, verify_plan
+from tap.policies.verify_plan import Verification, verify_plan
 
 STACK_RULE_NAMES = frozenset(r.name for r in STACK_RULES)
 
@@ -116,7 +116,7 @@ def verify_command(
     note = ""
     if live:
         from tap.aws_clients import AwsClients
-        from tap.live.verify import verify_live
+        from tap.live.verify_live import verify_live
 
         if phase is not None:
             raise LiveReadError(

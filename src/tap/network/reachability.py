@@ -4,7 +4,7 @@ A small model of the VPC: subnets and the route table each uses, the routes (loc
 gateway, NAT gateway), the NAT gateways' own subnets, the security groups with their rules, and
 where the load balancer, the app fleets and the database sit (subnets, groups, whether they get
 a public address). It is built from the offline plan (`from_plan`) or from a deployed stack
-read through boto3 (`tap.live.network.read_network`), and answers the same questions for both.
+read through boto3 (`tap.network.live.read_network`), and answers the same questions for both.
 
 The answers are about the network layer: routing plus security groups, both directions
 (security groups are stateful, so replies need no rule). Network ACLs are not modelled; this
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tap import aws_types as t
 from tap.offline.plan import Plan, PlannedResource
-from tap.policies import aws_types as t
 from tap.policies.network import is_internet_cidr
 from tap.policies.props import flag
 from tap.policies.rules import as_resource
@@ -489,7 +489,7 @@ def from_plan(plan: Plan) -> NetworkModel:
             )
         )
     model.placements = {ALB: albs, APP: _fleets(plan, public_ip), DB: dbs}
-    from tap.offline.reachability_dev import add_dev_from_plan
+    from tap.network.dev import add_dev_from_plan
 
     add_dev_from_plan(model, plan)
     return model

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tap.live.baseline import BaselineResult
+from tap.network.reachability import ALB, APP, DB, DEV_APP, DEV_DB, Cell, NetworkModel, from_plan, matrix
 from tap.offline.plan import Plan
-from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB, Cell, NetworkModel, from_plan, matrix
-from tap.policies.offline import PolicyReport, check_plan
+from tap.policies.runner import PolicyReport, check_plan
 
 
 @dataclass(frozen=True)

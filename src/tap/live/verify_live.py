@@ -8,16 +8,16 @@ from pathlib import Path
 from tap.aws_clients import AwsClients
 from tap.live.baseline import account_baseline
 from tap.live.describe import describe
-from tap.live.network import network_model
 from tap.live.outputs import FlatOutputs, load_outputs
 from tap.live.resources import policy_resources
 from tap.live.services import record_stack, service_resources
-from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB
+from tap.network.live import network_model
+from tap.network.reachability import ALB, APP, DB, DEV_APP, DEV_DB
 from tap.policies.dns import never_all_zero
-from tap.policies.offline import PolicyReport, run_resource_rules, run_stack_rules
 from tap.policies.registry import RESOURCE_RULES
 from tap.policies.rules import StackRule
-from tap.policies.verify import Verification, verify_model
+from tap.policies.runner import PolicyReport, run_resource_rules, run_stack_rules
+from tap.policies.verify_plan import Verification, verify_model
 
 # The stack rule describe_* results can feed: all of a name's weighted records, read together.
 LIVE_STACK_RULES: tuple[StackRule, ...] = (never_all_zero,)

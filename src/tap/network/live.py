@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tap.live.describe import Described
-from tap.offline.reachability import ALB, APP, DB, NetworkModel, Placement, Route, Rule, Target
-from tap.offline.reachability_dev import add_dev
+from tap.network.dev import add_dev
+from tap.network.reachability import ALB, APP, DB, NetworkModel, Placement, Route, Rule, Target
 
 _OTHER_TARGETS = (
     "VpcPeeringConnectionId",
