@@ -26,8 +26,8 @@ from typing import Any
 from tap import aws_types as t
 from tap.offline.plan import Plan, PlannedResource
 from tap.policies.network import is_internet_cidr
-from tap.policies.props import flag
 from tap.policies.rules import as_resource
+from tap.props import flag
 
 DEFAULT_ROUTE = "0.0.0.0/0"
 # A host elsewhere in the VPC, in none of the stack's groups, with unrestricted egress: what a

@@ -8,8 +8,8 @@ import re
 from typing import Any
 
 from tap import aws_types as t
-from tap.policies.props import UNKNOWN, flag, number, value
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, flag, number, value
 
 HTTPS_PORT = 443
 SSE_S3 = "AES256"

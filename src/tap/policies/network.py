@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tap import aws_types as t
-from tap.policies.props import UNKNOWN, flag, is_unknown, items, number
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, flag, is_unknown, items, number
 
 HTTPS_PORT = 443
 # Ports no rule may open: SSH and RDP. Operators use SSM Session Manager instead.

@@ -8,8 +8,8 @@ from typing import Any
 
 from tap import aws_types as t
 from tap.policies.phase import PHASE_PARAMETER_SUFFIX, phase_parameter_name_unknown, stack_phase_plan
-from tap.policies.props import UNKNOWN, flag, is_unknown, items, number
 from tap.policies.rules import Report, Resource, Stack, stack_rule
+from tap.props import UNKNOWN, flag, is_unknown, items, number
 
 DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
 

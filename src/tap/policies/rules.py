@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tap.policies.controls import Control, controls_of
-from tap.policies.props import plain, value
+from tap.props import plain, value
 
 
 class ResourceArgs(Protocol):
