@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from tap import aws_types as t
-from tap.network.reachability import ALB, APP, DB, INTERNET, NO, OTHER, VIA_NAT, YES, from_plan, matrix
+from tap.network.model import ALB, APP, DB
+from tap.network.plan import from_plan
+from tap.network.reachability import INTERNET, NO, OTHER, VIA_NAT, YES, matrix
 from tap.offline.plan import Plan, PlannedResource
 from tap.phases import Phase
 from tap.policies.runner import check_plan

@@ -13,7 +13,7 @@ the rules this stack adds.
 from __future__ import annotations
 
 from tap import aws_types as t
-from tap.network.reachability import DEV_APP, DEV_DB, NetworkModel, Placement, Route, Target
+from tap.network.model import DEV_APP, DEV_DB, NetworkModel, Placement, Route, Target
 from tap.offline.plan import Plan
 
 

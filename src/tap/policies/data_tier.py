@@ -15,7 +15,7 @@ import dataclasses
 import ipaddress
 
 from tap import aws_types as t
-from tap.policies.network import is_internet_cidr
+from tap.network.model import is_internet_cidr
 from tap.policies.rules import Report, Resource, ResourceRule, Stack, resource_rule, stack_rule
 from tap.props import UNKNOWN, flag
 
