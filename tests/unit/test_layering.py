@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "aws_clients",
                 "aws_types",
                 "props",
+                "values",
                 "provenance",
                 "ami",
                 "markdown_table",

@@ -5,7 +5,6 @@ them (`from_plan`, for the reachability matrix) or as a stack rule sees them (`r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from tap import aws_types as t
@@ -29,17 +28,6 @@ OTHER_ROUTE_TARGETS = (
 )
 
 
-@dataclass(frozen=True)
-class Declared:
-    """One declared resource: its type token and its props (inputs, with `id`)."""
-
-    type: str
-    props: Mapping[str, Any]
-
-    def of(self, key: str) -> Any:
-        return self.props.get(key)
-
-
 def _route(route: Mapping[str, Any], dest: Any, igws: set[Any]) -> Route:
     target, tid = route_target(
         gateway=route.get("gatewayId"),
@@ -51,34 +39,34 @@ def _route(route: Mapping[str, Any], dest: Any, igws: set[Any]) -> Route:
     return Route(str(dest), target, tid)
 
 
-def _subnets(model: NetworkModel, declared: list[Declared]) -> None:
+def _subnets(model: NetworkModel, declared: list[PlainResource]) -> None:
     for s in (d for d in declared if d.type == t.SUBNET):
-        model.subnet_cidrs[s.of("id")] = str(s.of("cidrBlock"))
-        if s.of("availabilityZone"):
-            model.subnet_az[s.of("id")] = str(s.of("availabilityZone"))
+        model.subnet_cidrs[s.get("id")] = str(s.get("cidrBlock"))
+        if s.get("availabilityZone"):
+            model.subnet_az[s.get("id")] = str(s.get("availabilityZone"))
     for a in (d for d in declared if d.type == t.ROUTE_TABLE_ASSOCIATION):
-        if isinstance(a.of("subnetId"), str) and a.of("subnetId"):
-            model.subnet_route_table[a.of("subnetId")] = str(a.of("routeTableId"))
+        if isinstance(a.get("subnetId"), str) and a.get("subnetId"):
+            model.subnet_route_table[a.get("subnetId")] = str(a.get("routeTableId"))
     for n in (d for d in declared if d.type == t.NAT_GATEWAY):
-        model.nat_subnet[n.of("id")] = str(n.of("subnetId"))
+        model.nat_subnet[n.get("id")] = str(n.get("subnetId"))
 
 
 def routing(resources: Iterable[tuple[str, Mapping[str, Any]]], vpc_cidr: str = "") -> NetworkModel:
     """Subnets, route tables, their routes and the NAT gateways' subnets: enough to say which
     subnets are public. `resources` are (type token, props) pairs."""
-    declared = [Declared(typ, props) for typ, props in resources]
+    declared = [PlainResource(typ, "", props) for typ, props in resources]
     vpcs = [d for d in declared if d.type == t.VPC]
-    model = NetworkModel(vpc_cidr=vpc_cidr or (str(vpcs[0].of("cidrBlock")) if vpcs else "10.0.0.0/16"))
-    igws = {d.of("id") for d in declared if d.type == t.INTERNET_GATEWAY}
+    model = NetworkModel(vpc_cidr=vpc_cidr or (str(vpcs[0].get("cidrBlock")) if vpcs else "10.0.0.0/16"))
+    igws = {d.get("id") for d in declared if d.type == t.INTERNET_GATEWAY}
     _subnets(model, declared)
     for rt in (d for d in declared if d.type == t.ROUTE_TABLE):
-        routes = model.routes.setdefault(rt.of("id"), [Route(model.vpc_cidr, Target.LOCAL)])
-        for inline in rt.of("routes") or []:
+        routes = model.routes.setdefault(rt.get("id"), [Route(model.vpc_cidr, Target.LOCAL)])
+        for inline in rt.get("routes") or []:
             if isinstance(inline, Mapping):
                 routes.append(_route(inline, inline.get("cidrBlock") or inline.get("ipv6CidrBlock"), igws))
     for r in (d for d in declared if d.type == t.ROUTE):
-        dest = r.of("destinationCidrBlock") or r.of("destinationIpv6CidrBlock")
-        model.routes.setdefault(str(r.of("routeTableId")), []).append(_route(r.props, dest, igws))
+        dest = r.get("destinationCidrBlock") or r.get("destinationIpv6CidrBlock")
+        model.routes.setdefault(str(r.get("routeTableId")), []).append(_route(r.props, dest, igws))
     return model
 
 
