@@ -3,7 +3,7 @@ relationship cut, and the fragment the violation must name."""
 
 from __future__ import annotations
 
-from tap.policies.offline import StackResource
+from tap.policies.runner import StackResource
 from tests.policy.stack_examples import REPLICA_VAULT_ARN, good_stack, replaced, without
 
 _RULE = {

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from tap import aws_types as t
 from tap.components import timeouts
-from tap.policies import aws_types as t
-from tap.policies.offline import (
+from tap.policies.registry import rule_named
+from tap.policies.rules import ResourceRule
+from tap.policies.runner import (
     CustomTimeouts,
     ProviderResource,
     ResourceArgs,
     ResourceOptions,
     StackResource,
 )
-from tap.policies.registry import rule_named
-from tap.policies.rules import ResourceRule
 from tests.policy.examples import COMPLIANT, SUBJECT, compliant_with, res
 from tests.policy.stack_examples import LB_ARN, TG_ARN, good_stack, replaced
 

@@ -9,10 +9,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from tap.policies import aws_types as t
-from tap.policies.offline import ResourceArgs, StackArgs, StackResource
+from tap import aws_types as t
 from tap.policies.registry import rule_named
 from tap.policies.rules import ResourceRule, StackRule
+from tap.policies.runner import ResourceArgs, StackArgs, StackResource
 from tests.policy.compliance_examples import COMPLIANT as COMPLIANCE_EXAMPLES
 
 SUBJECT = "subject-res"

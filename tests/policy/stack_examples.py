@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tap import aws_types as t
 from tap.phases import Capacity, FleetSizes, Phase, plan_for
-from tap.policies import aws_types as t
-from tap.policies.offline import StackResource
+from tap.policies.runner import StackResource
 from tests.policy.examples import res
 
 PHASE_NAME = "/tap/pay01/migration/phase"

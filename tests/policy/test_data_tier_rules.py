@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
+from tap import aws_types as t
 from tap.offline.plan import Plan
 from tap.phases import Phase
-from tap.policies import aws_types as t
-from tap.policies.offline import StackResource
+from tap.policies.runner import StackResource
 from tests.policy.examples import res, stack_violations, violations
 from tests.policy.stack_examples import good_stack
 
@@ -101,7 +101,7 @@ def test_writer_record_rule_refuses_a_long_ttl_or_another_type() -> None:
 
 @pytest.mark.parametrize("phase", [Phase.SEED, Phase.SNAPSHOT, Phase.REPLICATE, Phase.BLUE_GREEN])
 def test_the_real_plan_passes_the_data_tier_rules(plans: Callable[[Phase], Plan], phase: Phase) -> None:
-    from tap.policies.offline import check_plan
+    from tap.policies.runner import check_plan
 
     report = check_plan(plans(phase))
     assert [f for f in report.findings if not f.passed] == []

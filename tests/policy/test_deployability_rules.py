@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tap.policies import aws_types as t
-from tap.policies.offline import ProviderResource, ResourceOptions, StackResource
+from tap import aws_types as t
 from tap.policies.registry import STACK_RULES
+from tap.policies.runner import ProviderResource, ResourceOptions, StackResource
 from tests.policy.deployability_examples import (
     OPTION_PASSES,
     OPTION_VIOLATIONS,

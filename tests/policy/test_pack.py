@@ -12,7 +12,7 @@ from pathlib import Path
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
 from tap.policies.pack import build_policies
-from tap.policies.registry import ALL_RULES, RESOURCE_RULES, STACK_RULES, reference_markdown
+from tap.policies.registry import ALL_RULES, RESOURCE_RULES, STACK_RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -62,8 +62,3 @@ def test_r16_policy_pack_manifest_runs_in_the_project_venv() -> None:
     manifest = yaml.safe_load((ROOT / "policy" / "PulumiPolicy.yaml").read_text())
     assert manifest["runtime"]["name"] == "python"
     assert (ROOT / "policy" / manifest["runtime"]["options"]["virtualenv"]).resolve() == ROOT / ".venv"
-
-
-def test_r16_docs_policies_md_matches_the_registry() -> None:
-    """docs/policies.md is generated: `python -m tap.policies.docs > docs/policies.md`."""
-    assert (ROOT / "docs" / "policies.md").read_text() == reference_markdown()

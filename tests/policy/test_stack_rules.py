@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from tap import aws_types as t
 from tap.phases import PHASES
-from tap.policies import aws_types as t
-from tap.policies.offline import StackResource
 from tap.policies.registry import STACK_RULES
+from tap.policies.runner import StackResource
 from tests.policy.compliance_stack_cases import BROKEN as COMPLIANCE_BROKEN
 from tests.policy.deployability_examples import STACK_BROKEN
 from tests.policy.examples import res, stack_violations
@@ -225,8 +225,8 @@ def test_r16_unknown_stack_values_are_not_violations() -> None:
 
 def test_r16_stack_violation_carries_the_urn_of_the_resource_at_fault() -> None:
     """`pulumi preview` shows a stack policy's violation against the resource whose URN it names."""
-    from tap.policies.offline import StackArgs
     from tap.policies.registry import rule_named
+    from tap.policies.runner import StackArgs
 
     stack = replaced(good_stack(), "prod-rds", multiAz=False)
     reported: list[tuple[str, str | None]] = []

@@ -9,8 +9,8 @@ import dataclasses
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-from tap.policies.offline import StackResource
 from tap.policies.registry import STACK_RULES
+from tap.policies.runner import StackResource
 from tests.policy.examples import stack_violations
 from tests.policy.stack_examples import good_stack
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tap.offline.plan import Plan
-from tap.policies.offline import analysed, check_plan
+from tap.policies.runner import analysed, check_plan
 
 
 def test_r17_3_whole_stack_passes_every_rule(any_phase_plan: Plan) -> None:

@@ -3,18 +3,7 @@ subnet in each, NAT per AZ, and the ALB/app/DB groups with the rules of SPEC R2.
 
 from __future__ import annotations
 
-from tap.offline.reachability import (
-    ALB,
-    APP,
-    DB,
-    DEV_APP,
-    DEV_DB,
-    NetworkModel,
-    Placement,
-    Route,
-    Rule,
-    Target,
-)
+from tap.network.model import ALB, APP, DB, DEV_APP, DEV_DB, NetworkModel, Placement, Route, Rule, Target
 
 VPC = "10.0.0.0/16"
 DEV_VPC = "10.20.0.0/16"

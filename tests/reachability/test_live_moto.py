@@ -15,7 +15,7 @@ from tap.aws_clients import AwsClients
 from tap.cli import app
 from tap.live.errors import LiveReadError
 from tap.live.outputs import parse_outputs
-from tap.live.verify import verify_outputs
+from tap.live.verify_live import verify_outputs
 from tests.reachability import live_env as env
 
 pytestmark = pytest.mark.moto

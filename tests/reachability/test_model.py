@@ -7,27 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tap.offline.reachability import (
-    ABSENT,
-    ALB,
-    APP,
-    DB,
-    DEV_APP,
-    DEV_DB,
-    DIRECT,
-    EXPECTED,
-    INTERNET,
-    NO,
-    OTHER,
-    VIA_NAT,
-    YES,
-    NetworkModel,
-    Placement,
-    Route,
-    Rule,
-    Target,
-    matrix,
-)
+from tap.network.model import ALB, APP, DB, DEV_APP, DEV_DB, NetworkModel, Placement, Route, Rule, Target
+from tap.network.reachability import ABSENT, DIRECT, EXPECTED, INTERNET, NO, OTHER, VIA_NAT, YES, matrix
 from tests.reachability.models import good_model
 
 

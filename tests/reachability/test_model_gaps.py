@@ -6,26 +6,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from tap import aws_types as t
+from tap.network.model import ALB, APP, DB, NetworkModel, Route, Rule, Target
+from tap.network.plan import from_plan
+from tap.network.reachability import DIRECT, INTERNET, NO, OTHER, VIA_NAT, YES, matrix
 from tap.offline.plan import Plan
-from tap.offline.reachability import (
-    ALB,
-    APP,
-    DB,
-    DIRECT,
-    INTERNET,
-    NO,
-    OTHER,
-    VIA_NAT,
-    YES,
-    NetworkModel,
-    Route,
-    Rule,
-    Target,
-    from_plan,
-    matrix,
-)
 from tap.phases import Phase
-from tap.policies import aws_types as t
 from tests.reachability.models import good_model
 
 

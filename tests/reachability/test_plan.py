@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+from tap import aws_types as t
+from tap.network.model import ALB, APP, DB
+from tap.network.plan import from_plan
+from tap.network.reachability import INTERNET, NO, OTHER, VIA_NAT, YES, matrix
 from tap.offline.plan import Plan, PlannedResource
-from tap.offline.reachability import ALB, APP, DB, INTERNET, NO, OTHER, VIA_NAT, YES, from_plan, matrix
 from tap.phases import Phase
-from tap.policies import aws_types as t
-from tap.policies.offline import check_plan
-from tap.policies.verify import required_endpoints, verify_plan
+from tap.policies.runner import check_plan
+from tap.policies.verify_plan import required_endpoints, verify_plan
 
 PHASE = Phase.TRAFFIC_SHIFT_10
 

@@ -8,11 +8,13 @@ from collections.abc import Callable
 
 import pytest
 
+from tap import aws_types as t
+from tap.network.model import ALB, APP, DB, DEV_APP, DEV_DB
+from tap.network.plan import from_plan
+from tap.network.reachability import INTERNET, NO, YES, matrix
 from tap.offline.plan import Plan, PlannedResource
-from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB, INTERNET, NO, YES, from_plan, matrix
 from tap.phases import Phase
-from tap.policies import aws_types as t
-from tap.policies.verify import required_endpoints
+from tap.policies.verify_plan import required_endpoints
 from tests.reachability.test_plan import _replace
 
 PHASE = Phase.REPLICATE

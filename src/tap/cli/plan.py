@@ -17,7 +17,7 @@ from tap.offline.diff import PlanDiff, diff_plans
 from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASE_NAMES, parse_phase
-from tap.policies.offline import check_plan
+from tap.policies.runner import check_plan
 
 
 def short_type(typ: str) -> str:

@@ -4,6 +4,7 @@ deployed stack (`--live`). Exit 1 on any violation or wrong reachability cell.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -15,7 +16,10 @@ from tap.phases import PHASE_NAMES, parse_phase
 from tap.policies.evidence import build_report
 from tap.policies.evidence_files import write_report
 from tap.policies.registry import STACK_RULES
-from tap.policies.verify import Verification, verify_plan
+from tap.policies.verify_plan import Verification, verify_plan
+
+if TYPE_CHECKING:
+    from tap.live.baseline import BaselineResult
 
 STACK_RULE_NAMES = frozenset(r.name for r in STACK_RULES)
 
@@ -49,19 +53,19 @@ def show_matrix(v: Verification) -> None:
     out.print(table)
 
 
-def show_baseline(v: Verification) -> None:
-    if not v.baseline:
+def show_baseline(baseline: tuple[BaselineResult, ...]) -> None:
+    if not baseline:
         return
     table = Table(title="account baseline", title_justify="left", show_edge=False, pad_edge=False)
     for col in ("check", "status", "what was read"):
         table.add_column(col, overflow="fold")
-    for b in v.baseline:
+    for b in baseline:
         colour = "green" if b.ok else "red"
         table.add_row(b.check, f"[{colour}]{b.status.value}[/]", b.detail)
     out.print(table)
 
 
-def summary(v: Verification) -> str:
+def summary(v: Verification, baseline: tuple[BaselineResult, ...] = ()) -> str:
     r = v.report
     checks_failed = len(r.violations)
     return (
@@ -69,8 +73,8 @@ def summary(v: Verification) -> str:
         f"({len(r.failed_rules())} rule(s)); reachability {len(v.cells) - len(v.wrong_cells)}/"
         f"{len(v.cells)} cells as expected"
         + (
-            f"; account baseline {sum(b.ok for b in v.baseline)}/{len(v.baseline)} present"
-            if v.baseline
+            f"; account baseline {sum(b.ok for b in baseline)}/{len(baseline)} present"
+            if baseline
             else ""
         )
     )
@@ -113,10 +117,12 @@ def verify_command(
     """Check every policy rule and the network reachability matrix; with --report, write the
     compliance evidence per FSBP control and PCI DSS requirement."""
     history: list[dict[str, object]] = []
+    baseline: tuple[BaselineResult, ...] = ()
+    result: Verification
     note = ""
     if live:
         from tap.aws_clients import AwsClients
-        from tap.live.verify import verify_live
+        from tap.live.verify_live import verify_live
 
         if phase is not None:
             raise LiveReadError(
@@ -130,7 +136,8 @@ def verify_command(
             )
         with err.status("Reading the deployed stack through the AWS APIs..."):
             clients = AwsClients.from_environment()
-            result = verify_live(clients, outputs)
+            live_result = verify_live(clients, outputs)
+            result, baseline = live_result, live_result.baseline
             if report is not None:
                 from tap.live.change_evidence import migration_history
                 from tap.live.outputs import load_outputs
@@ -143,7 +150,7 @@ def verify_command(
             result = verify_plan(render(settings_values(config, phase)))
     if report is not None:
         evidence = build_report(
-            result.report, result.source, history, note, [b.as_json() for b in result.baseline]
+            result.report, result.source, history, note, [b.as_json() for b in baseline]
         )
         written = write_report(evidence, report)
         err.print(f"compliance report: {written[0]} and {written[1]}")
@@ -152,8 +159,8 @@ def verify_command(
     else:
         show_policy(result)
         show_matrix(result)
-        show_baseline(result)
+        show_baseline(baseline)
         colour = "green" if result.ok else "red"
-        out.print(f"[bold {colour}]{'PASS' if result.ok else 'FAIL'}[/]: {summary(result)}")
+        out.print(f"[bold {colour}]{'PASS' if result.ok else 'FAIL'}[/]: {summary(result, baseline)}")
     if not result.ok:
         raise typer.Exit(EXIT_FAILED)

@@ -12,7 +12,7 @@ Least privilege:
 - the automation role may call route53:ChangeResourceRecordSets only on the one zone, only for
   the one record name, only UPSERT of A records, and sns:Publish only to the alarm topic.
 
-The change batch is `tap.migration.dns.weight_changes`: the same UPSERT the controller sends.
+The change batch is `tap.weighted_records.weight_changes`: the same UPSERT the controller sends.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import pulumi_aws as aws
 from tap.components.context import StackContext
 from tap.components.dns import DEV_SET_ID, GREEN_SET_ID
 from tap.iam_documents import allow, document, service_trust
-from tap.migration.dns import weight_changes
 from tap.phases import PhasePlan, Weights, plan_for
+from tap.weighted_records import weight_changes
 
 ROUTE53_STEP = "RollbackWeights"
 ANNOUNCE_STEP = "Announce"

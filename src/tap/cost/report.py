@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from tap.cost.assumptions import Assumptions
 from tap.cost.estimate import COMPONENTS, Estimate
 from tap.cost.prices import PriceTable
-from tap.docs.tables import table
+from tap.markdown_table import table
 
 
 def usd(value: float) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import typer.main
 
-from tap.docs.tables import table
+from tap.markdown_table import table
 
 
 def _param_usage(param: Any) -> str:

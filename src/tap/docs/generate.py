@@ -1,7 +1,8 @@
 """Every generated documentation artefact, and the check that the files on disk match.
 
-`README.md` holds four generated sections between markers (settings, phases, commands,
-diagram); `docs/cost.md` is generated whole. Both come from the example settings
+`README.md` and `docs/runbook.md` hold generated sections between markers (settings, phases,
+commands, diagram; steps, budget, ...); `docs/cost.md` and `docs/policies.md` (the rule
+reference, from `tap.policies.registry`) are generated whole. Both come from the example settings
 (Pulumi.example.yaml) rendered offline, so they describe the program as it is.
 """
 
@@ -21,6 +22,7 @@ from tap.offline.config_file import find_example, load_values
 from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASES, Phase
+from tap.policies.registry import reference_markdown
 from tap.preflight import docs as preflight_docs
 from tap.settings import parse
 
@@ -96,4 +98,5 @@ def artefacts(root: Path, plans: PlanSource) -> list[Artefact]:
         Artefact(readme, text),
         Artefact(root / "docs" / "cost.md", cost_document(plans)),
         Artefact(runbook, book),
+        Artefact(root / "docs" / "policies.md", reference_markdown()),
     ]

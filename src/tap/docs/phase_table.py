@@ -6,7 +6,7 @@ it, so it cannot claim a weight or capacity the program does not use.
 
 from __future__ import annotations
 
-from tap.docs.tables import table
+from tap.markdown_table import table
 from tap.phases import PHASES, PhasePlan, plan_for
 from tap.settings import Settings
 

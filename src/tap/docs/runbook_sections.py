@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tap.docs.tables import table
+from tap.markdown_table import table
 from tap.migration.budget import full_plan
 from tap.offline.plan import Plan
 from tap.settings import Settings

@@ -11,7 +11,7 @@ import re
 from enum import Enum
 from typing import Any
 
-from tap.docs.tables import table
+from tap.markdown_table import table
 from tap.settings import NAMESPACE, SettingSpec, specs
 
 
@@ -50,7 +50,7 @@ def render() -> str:
 def disagreements(markdown: str) -> list[str]:
     """Where a settings reference in `markdown` and the settings object disagree: keys missing
     or unknown, and defaults or allowed values that differ. Empty means they agree."""
-    from tap.docs.tables import cell
+    from tap.markdown_table import cell
 
     rows: dict[str, list[str]] = {}
     for line in markdown.splitlines():

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tap import aws_types as t
 from tap.live.describe import Described
-from tap.policies import aws_types as t
-from tap.policies.offline import ResourceArgs
-from tap.policies.props import UNKNOWN
+from tap.policies.runner import ResourceArgs
+from tap.props import UNKNOWN
 
 # Groups AWS creates and the stack takes over or never uses for traffic.
 DEFAULT_GROUP_NAME = "default"

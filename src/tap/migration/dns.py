@@ -3,7 +3,6 @@ their weights, and wait until the change is on every authoritative server."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +12,7 @@ from tap.migration.clock import Clock
 from tap.migration.deployment import Deployment
 from tap.migration.errors import ApplyFailed
 from tap.phases import Weights
+from tap.weighted_records import RecordSetMissing, weight_changes
 
 INSYNC_POLL_SECONDS = 5
 
@@ -66,25 +66,6 @@ def read_weights(route53: Any, dep: Deployment) -> ObservedWeights:
     return ObservedWeights(blue=weight(dep.dev_record_id), green=weight(dep.green_record_id))
 
 
-def weight_changes(
-    sets: Mapping[str, Mapping[str, Any]], blue_id: str, green_id: str, weights: Weights, where: str
-) -> list[dict[str, Any]]:
-    """The UPSERTs that give both sets `weights`, copying every other field as it is: an UPSERT
-    replaces the whole set, and a dropped AliasTarget or HealthCheckId would silently change
-    routing. Pure: the controller and the in-AWS rollback guard's document use the same batch."""
-    changes = []
-    for ident, weight in ((blue_id, weights.blue), (green_id, weights.green)):
-        if ident not in sets:
-            raise ApplyFailed(
-                f"weighted record set {ident!r} not found in {where}; the Route53 applier only moves "
-                "weights of existing records (use --applier pulumi)"
-            )
-        rrset = copy.deepcopy(dict(sets[ident]))
-        rrset["Weight"] = weight
-        changes.append({"Action": "UPSERT", "ResourceRecordSet": rrset})
-    return changes
-
-
 def upsert_weights(
     route53: Any,
     dep: Deployment,
@@ -97,9 +78,12 @@ def upsert_weights(
     no list call; without them the sets are listed first."""
     sets = known if known is not None else _record_sets(route53, dep)
     where = "the outputs' weighted_record_sets" if known is not None else f"zone {dep.hosted_zone_id}"
-    changes = weight_changes(
-        sets, dep.dev_record_id, dep.green_record_id, weights, f"{dep.app_fqdn} ({where})"
-    )
+    try:
+        changes = weight_changes(
+            sets, dep.dev_record_id, dep.green_record_id, weights, f"{dep.app_fqdn} ({where})"
+        )
+    except RecordSetMissing as exc:
+        raise ApplyFailed(str(exc)) from exc
     response = route53.change_resource_record_sets(
         HostedZoneId=dep.hosted_zone_id, ChangeBatch={"Comment": comment[:256], "Changes": changes}
     )

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.database import owned_instances
-from tap.policies.props import UNKNOWN, Unknown, number, value
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, Unknown, number, value
 from tap.rds_audit import AUDIT_EVENTS, AUDIT_OPTION
 
 AUDIT_RETENTION_DAYS = 365

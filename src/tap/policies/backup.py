@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.database import owned_instances
 from tap.policies.phase import stack_phase_plan
-from tap.policies.props import UNKNOWN, Unknown, customer_key_problem, number, value
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, Unknown, customer_key_problem, number, value
 
 MIN_RECOVERY_DAYS = 7
 # AWS's minimum grace period for a compliance-mode lock.

@@ -14,10 +14,10 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 
-from tap.policies import aws_types as t
-from tap.policies.network import is_internet_cidr
-from tap.policies.props import UNKNOWN, flag
+from tap import aws_types as t
+from tap.network.model import is_internet_cidr
 from tap.policies.rules import Report, Resource, ResourceRule, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, flag
 
 MYSQL_PORT = 3306
 WRITER_TTL_MAX_SECONDS = 5

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from tap import aws_types as t
 from tap.components.timeouts import REQUIRED_TIMEOUTS
-from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, flag, is_unknown
 from tap.policies.rules import Report, Resource, resource_rule
+from tap.props import UNKNOWN, flag, is_unknown
 
 # Inputs of aws_db_instance that the phase machine changes between phases. Without
 # apply_immediately, resourceInstanceUpdate sends ModifyDBInstance with ApplyImmediately=false

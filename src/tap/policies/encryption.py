@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, as_list, customer_key_problem, document, flag, number
+from tap import aws_types as t
 from tap.policies.rules import Report, Resource, resource_rule
+from tap.props import UNKNOWN, as_list, customer_key_problem, document, flag, number
 
 # arn:aws:iam::123456789012:root (or the bare account id, which IAM expands to it).
 _ROOT = re.compile(r"^(arn:aws[a-z-]*:iam::\d{12}:root|\d{12})$")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tap.policies.controls import CONTROLS, DEVIATIONS, OUT_OF_SCOPE, RULE_CONTROLS, Deviation
-from tap.policies.offline import STACK, PolicyReport
+from tap.policies.runner import STACK, PolicyReport
 
 PASS, FAIL, NOT_EVIDENCED = "pass", "fail", "not evidenced"
 

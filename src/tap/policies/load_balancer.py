@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, flag, number, value
+from tap import aws_types as t
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, flag, number, value
 
 HTTPS_PORT = 443
 SSE_S3 = "AES256"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, Unknown, number, value
+from tap import aws_types as t
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 from tap.policies.storage import enabled_rules
+from tap.props import UNKNOWN, Unknown, number, value
 
 # Three calendar months are at most 92 days; a year of logs is 365.
 IMMEDIATE_DAYS = 92

@@ -3,9 +3,9 @@ what missing data means."""
 
 from __future__ import annotations
 
-from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, flag
+from tap import aws_types as t
 from tap.policies.rules import Report, Resource, resource_rule
+from tap.props import UNKNOWN, flag
 
 
 @resource_rule(

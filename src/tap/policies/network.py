@@ -4,144 +4,17 @@ are separate resources; the default group stays empty."""
 
 from __future__ import annotations
 
-import ipaddress
-from dataclasses import dataclass
 from typing import Any
 
-from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, flag, is_unknown, items, number
+from tap import aws_types as t
+from tap.network.members import member_groups
+from tap.network.sg_rules import ALL_RULE_TYPES, RuleView, rule_views
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, flag, is_unknown, items
 
 HTTPS_PORT = 443
 # Ports no rule may open: SSH and RDP. Operators use SSM Session Manager instead.
 ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
-ALL_PROTOCOLS = {"-1", "all"}
-
-
-def is_internet_cidr(cidr: Any) -> bool:
-    """A CIDR that includes addresses on the public internet (0.0.0.0/0, ::/0 or any public
-    range). Private ranges (RFC 1918, ULA) are not the internet."""
-    if not isinstance(cidr, str) or not cidr:
-        return False
-    try:
-        net = ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return False
-    return net.prefixlen == 0 or not net.is_private
-
-
-@dataclass(frozen=True)
-class RuleView:
-    """One security group rule, whichever resource shape declared it."""
-
-    owner: str  # what to name in a message
-    direction: str  # "ingress" | "egress"
-    group_id: Any
-    protocol: Any
-    from_port: Any
-    to_port: Any
-    cidrs: tuple[Any, ...]
-    groups: tuple[Any, ...]
-    description: Any
-    # Managed prefix lists: their ranges live outside the program and may be any public CIDR.
-    prefix_lists: tuple[Any, ...] = ()
-
-    @property
-    def all_protocols(self) -> bool:
-        return isinstance(self.protocol, str) and self.protocol.lower() in ALL_PROTOCOLS
-
-    def port_range(self) -> tuple[float, float] | None:
-        """Inclusive port range; None when not known yet. All protocols means every port."""
-        if self.all_protocols:
-            return (0, 65535)
-        lo, hi = number(self.from_port), number(self.to_port)
-        if lo is UNKNOWN or hi is UNKNOWN:
-            return None
-        lo_f = lo if isinstance(lo, float) else 0.0
-        hi_f = hi if isinstance(hi, float) else 65535.0
-        # -1 (ICMP "any") and a missing range both mean "everything" for the range check.
-        if lo_f < 0:
-            lo_f = 0.0
-        if hi_f < 0:
-            hi_f = 65535.0
-        return (lo_f, hi_f)
-
-    def covers(self, port: int) -> bool:
-        rng = self.port_range()
-        return rng is not None and rng[0] <= port <= rng[1] and (self.all_protocols or self.tcp_or_udp())
-
-    def tcp_or_udp(self) -> bool:
-        return isinstance(self.protocol, str) and self.protocol.lower() in {"tcp", "udp", "6", "17"}
-
-    def tcp(self) -> bool:
-        return isinstance(self.protocol, str) and self.protocol.lower() in {"tcp", "6"}
-
-    @property
-    def from_internet(self) -> bool:
-        """Open to public addresses, or to a prefix list (which the program cannot show is not)."""
-        return any(is_internet_cidr(c) for c in self.cidrs) or bool(self.prefix_lists)
-
-    @property
-    def peers_shown(self) -> str:
-        return ", ".join(map(str, (*self.cidrs, *self.prefix_lists)))
-
-
-def _inline(r: Resource, block: dict[str, Any], direction: str) -> RuleView:
-    return RuleView(
-        owner=f"{r.label} inline {direction} rule",
-        direction=direction,
-        group_id=r.get("id"),
-        protocol=block.get("protocol"),
-        from_port=block.get("fromPort"),
-        to_port=block.get("toPort"),
-        cidrs=tuple((block.get("cidrBlocks") or []) + (block.get("ipv6CidrBlocks") or [])),
-        groups=tuple(block.get("securityGroups") or []),
-        description=block.get("description"),
-        prefix_lists=tuple(block.get("prefixListIds") or []),
-    )
-
-
-def rule_views(r: Resource) -> list[RuleView]:
-    """The rules a resource declares: a standalone rule resource, or inline blocks."""
-    if r.type in t.SG_RULES:
-        return [
-            RuleView(
-                owner=r.label,
-                direction="ingress" if r.type == t.INGRESS_RULE else "egress",
-                group_id=r.get("securityGroupId"),
-                protocol=r.get("ipProtocol"),
-                from_port=r.get("fromPort"),
-                to_port=r.get("toPort"),
-                cidrs=tuple(c for c in (r.get("cidrIpv4"), r.get("cidrIpv6")) if c is not None),
-                groups=tuple(g for g in (r.get("referencedSecurityGroupId"),) if g is not None),
-                description=r.get("description"),
-                prefix_lists=tuple(p for p in (r.get("prefixListId"),) if p is not None),
-            )
-        ]
-    if r.type == t.LEGACY_SG_RULE:
-        return [
-            RuleView(
-                owner=r.label,
-                direction=str(r.get("type") or "ingress"),
-                group_id=r.get("securityGroupId"),
-                protocol=r.get("protocol"),
-                from_port=r.get("fromPort"),
-                to_port=r.get("toPort"),
-                cidrs=tuple((r.get("cidrBlocks") or []) + (r.get("ipv6CidrBlocks") or [])),
-                groups=tuple(g for g in (r.get("sourceSecurityGroupId"),) if g is not None),
-                description=r.get("description"),
-                prefix_lists=tuple(r.get("prefixListIds") or []),
-            )
-        ]
-    views: list[RuleView] = []
-    for direction in ("ingress", "egress"):
-        blocks = r.get(direction)
-        if isinstance(blocks, list):
-            views.extend(_inline(r, b, direction) for b in blocks if isinstance(b, dict))
-    return views
-
-
-ALL_RULE_TYPES = (*t.SG_RULES, t.LEGACY_SG_RULE, t.SECURITY_GROUP, t.DEFAULT_SECURITY_GROUP)
 
 
 @resource_rule(
@@ -254,33 +127,10 @@ def attachments(stack: Stack) -> dict[Any, list[str]]:
     """Security group id -> labels of the resources that put something in that group. A
     reference not known yet (preview) is kept under the key UNKNOWN."""
     used: dict[Any, list[str]] = {}
-
-    def note(ref: Any, r: Resource) -> None:
-        if is_unknown(ref) or (isinstance(ref, str) and ref):
-            used.setdefault(UNKNOWN if is_unknown(ref) else ref, []).append(r.label)
-
     for r in stack:
-        if r.type in t.LOAD_BALANCERS:
-            for g in items(r.get("securityGroups")):
-                note(g, r)
-        elif r.type == t.LAUNCH_TEMPLATE:
-            for g in items(r.get("vpcSecurityGroupIds")):
-                note(g, r)
-            for nic in items(r.get("networkInterfaces")):
-                if nic is UNKNOWN:
-                    note(nic, r)
-                elif isinstance(nic, dict):
-                    for g in items(nic.get("securityGroups")):
-                        note(g, r)
-        elif r.type == t.RDS_INSTANCE:
-            for g in items(r.get("vpcSecurityGroupIds")):
-                note(g, r)
-        elif r.type == t.INSTANCE:
-            for g in items(r.get("vpcSecurityGroupIds")) + items(r.get("securityGroups")):
-                note(g, r)
-        elif r.type == "aws:ec2/vpcEndpoint:VpcEndpoint":
-            for g in items(r.get("securityGroupIds")):
-                note(g, r)
+        for ref in member_groups(r.type, r.props):
+            if is_unknown(ref) or (isinstance(ref, str) and ref):
+                used.setdefault(UNKNOWN if is_unknown(ref) else ref, []).append(r.label)
     return used
 
 

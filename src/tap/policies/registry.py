@@ -82,7 +82,7 @@ def reference_markdown() -> str:
     lines = [
         "# Policy rules",
         "",
-        "Generated from `tap.policies.registry` by `python -m tap.policies.docs`; do not edit by hand.",
+        "Generated from `tap.policies.registry` by `python -m tap.docs --write`; do not edit by hand.",
         "Every rule runs in `pulumi preview --policy-pack policy` (mandatory) and offline in",
         "`tap verify` and `tap plan`.",
         "",

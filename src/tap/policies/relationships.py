@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
+from tap.network.plan import routing
 from tap.policies.phase import PHASE_PARAMETER_SUFFIX, phase_parameter_name_unknown, stack_phase_plan
-from tap.policies.props import UNKNOWN, flag, is_unknown, items, number
 from tap.policies.rules import Report, Resource, Stack, stack_rule
-
-DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
-
+from tap.props import UNKNOWN, flag, is_unknown, items, number
 
 ROUTING_KEYS: dict[str, tuple[str, ...]] = {
     t.ROUTE: ("routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "gatewayId"),
@@ -34,35 +32,12 @@ def routing_known(stack: Stack) -> bool:
 
 
 def public_subnets(stack: Stack) -> tuple[set[Any], set[Any]]:
-    """(public, known) subnet ids: a subnet is public when its route table sends the default
-    route to an internet gateway; `known` are the subnets whose routing the stack shows."""
-    igws: set[Any] = set()
-    for g in stack.of_type(t.INTERNET_GATEWAY):
-        igws |= g.physical_ids
-    to_igw: set[Any] = set()
-    for route in stack.of_type(t.ROUTE):
-        if (
-            route.get("destinationCidrBlock") in DEFAULT_ROUTES
-            or route.get("destinationIpv6CidrBlock") == "::/0"
-        ):
-            gw = route.get("gatewayId")
-            if gw in igws or (isinstance(gw, str) and gw.startswith("igw-")):
-                to_igw.add(route.get("routeTableId"))
-    for table in stack.of_type(t.ROUTE_TABLE):
-        for inline in table.get("routes") or []:
-            if isinstance(inline, dict) and inline.get("cidrBlock") in DEFAULT_ROUTES:
-                gw = inline.get("gatewayId")
-                if gw in igws or (isinstance(gw, str) and gw.startswith("igw-")):
-                    to_igw.add(table.get("id"))
-    public, known = set(), set()
-    for assoc in stack.of_type(t.ROUTE_TABLE_ASSOCIATION):
-        subnet = assoc.get("subnetId")
-        if subnet in (None, UNKNOWN):
-            continue
-        known.add(subnet)
-        if assoc.get("routeTableId") in to_igw:
-            public.add(subnet)
-    return public, known
+    """(public, known) subnet ids, as the network model (`tap.network.model`) defines public:
+    some public range is routed to an internet gateway. `known` are the subnets whose routing
+    the stack shows (those with a route table association)."""
+    model = routing((r.type, r.props) for r in stack)
+    known = set(model.subnet_route_table)
+    return {s for s in known if model.subnet_is_public(s)}, known
 
 
 def _check_private(stack: Stack, report: Report, owner: Resource, subnets: Any, what: str) -> None:

@@ -16,8 +16,8 @@ from typing import Any
 
 from tap.policies.iam import POLICY_TYPES, allow_statements, permission_documents
 from tap.policies.phase import stack_phase_plan
-from tap.policies.props import UNKNOWN, as_list
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, as_list
 
 SSM_DOCUMENT = "aws:ssm/document:Document"
 EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"

@@ -2,7 +2,7 @@
 
 A rule is a plain function plus its metadata. The CrossGuard pack (`tap.policies.pack`) wraps
 each one in a `pulumi_policy` policy; `tap verify` and `tap plan` run the same function through
-`tap.policies.offline` on a rendered plan. The arguments a rule reads are the attributes
+`tap.policies.runner` on a rendered plan. The arguments a rule reads are the attributes
 pulumi_policy's own argument objects have, so neither caller needs a translation layer inside
 the rule:
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tap.policies.controls import Control, controls_of
-from tap.policies.props import plain, value
+from tap.props import plain, value
 
 
 class ResourceArgs(Protocol):

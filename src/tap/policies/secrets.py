@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN
+from tap import aws_types as t
 from tap.policies.rules import ANY_TYPE, Report, Resource, resource_rule
+from tap.props import UNKNOWN
 
 # Input names that hold a secret value (not a reference to one: `secretArn`, `masterUserSecret...`
 # and `manageMasterUserPassword` name or manage a secret without containing it).

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
-from tap.policies.props import UNKNOWN, as_list, document, flag, value
+from tap import aws_types as t
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
+from tap.props import UNKNOWN, as_list, document, flag, value
 
 BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 SSE_ALGORITHMS = {"AES256", "aws:kms", "aws:kms:dsse"}

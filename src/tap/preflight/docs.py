@@ -3,7 +3,7 @@ checks that run: what each check reads, before which phases, and the IAM actions
 
 from __future__ import annotations
 
-from tap.docs.tables import table
+from tap.markdown_table import table
 from tap.preflight.registry import CHECKS
 
 

@@ -1,26 +1,43 @@
 """`tap verify --live`: the reachability matrix and the rules that describe_* results can
-feed, on the deployed stack."""
+feed, on the deployed stack, plus the account baseline. (`tap.policies.verify_plan` is the same
+on a rendered plan.)"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tap.aws_clients import AwsClients
-from tap.live.baseline import account_baseline
+from tap.live.baseline import BaselineResult, account_baseline
 from tap.live.describe import describe
-from tap.live.network import network_model
 from tap.live.outputs import FlatOutputs, load_outputs
 from tap.live.resources import policy_resources
 from tap.live.services import record_stack, service_resources
-from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB
+from tap.network.live import from_described
+from tap.network.model import ALB, APP, DB, DEV_APP, DEV_DB
 from tap.policies.dns import never_all_zero
-from tap.policies.offline import PolicyReport, run_resource_rules, run_stack_rules
 from tap.policies.registry import RESOURCE_RULES
 from tap.policies.rules import StackRule
-from tap.policies.verify import Verification, verify_model
+from tap.policies.runner import PolicyReport, run_resource_rules, run_stack_rules
+from tap.policies.verify_plan import Verification, verify_model
 
 # The stack rule describe_* results can feed: all of a name's weighted records, read together.
 LIVE_STACK_RULES: tuple[StackRule, ...] = (never_all_zero,)
+
+
+@dataclass(frozen=True)
+class LiveVerification(Verification):
+    """A verification of a deployed stack: also the account baseline (a plan has no account)."""
+
+    baseline: tuple[BaselineResult, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return super().ok and all(b.ok for b in self.baseline)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "baseline": [b.as_json() for b in self.baseline]}
 
 
 def required_endpoints(outputs: FlatOutputs) -> tuple[str, ...]:
@@ -34,7 +51,7 @@ def required_endpoints(outputs: FlatOutputs) -> tuple[str, ...]:
     return tuple(needed)
 
 
-def verify_outputs(clients: AwsClients, outputs: FlatOutputs) -> Verification:
+def verify_outputs(clients: AwsClients, outputs: FlatOutputs) -> LiveVerification:
     described = describe(clients, outputs)
     findings = run_resource_rules([*policy_resources(described), *service_resources(described.services)])
     findings += run_stack_rules(record_stack(described.services), LIVE_STACK_RULES)
@@ -42,13 +59,13 @@ def verify_outputs(clients: AwsClients, outputs: FlatOutputs) -> Verification:
         findings=tuple(findings),
         rules=tuple(r.name for r in RESOURCE_RULES) + tuple(s.name for s in LIVE_STACK_RULES),
     )
-    return Verification(
+    return LiveVerification(
         source=f"live stack, {outputs.require('vpc_id')} in {clients.region}",
         report=report,
-        cells=verify_model(network_model(described), required_endpoints(outputs)),
+        cells=verify_model(from_described(described), required_endpoints(outputs)),
         baseline=account_baseline(clients),
     )
 
 
-def verify_live(clients: AwsClients, outputs_file: Path) -> Verification:
+def verify_live(clients: AwsClients, outputs_file: Path) -> LiveVerification:
     return verify_outputs(clients, load_outputs(outputs_file))

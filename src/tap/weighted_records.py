@@ -1,0 +1,35 @@
+"""The Route53 change batch that gives the two weighted `app.{domain}` record sets their
+weights: one definition for the controller (`tap.migration.dns`) and the in-AWS rollback
+guard's Automation document (`tap.components.rollback_guard`), so both send the same UPSERT."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from tap.errors import TapError
+from tap.phases import Weights
+
+
+class RecordSetMissing(TapError):
+    """A weighted record set to move is not among the sets given."""
+
+
+def weight_changes(
+    sets: Mapping[str, Mapping[str, Any]], blue_id: str, green_id: str, weights: Weights, where: str
+) -> list[dict[str, Any]]:
+    """The UPSERTs that give both sets `weights`, copying every other field as it is: an UPSERT
+    replaces the whole set, and a dropped AliasTarget or HealthCheckId would silently change
+    routing. Pure: the controller and the in-AWS rollback guard's document use the same batch."""
+    changes = []
+    for ident, weight in ((blue_id, weights.blue), (green_id, weights.green)):
+        if ident not in sets:
+            raise RecordSetMissing(
+                f"weighted record set {ident!r} not found in {where}; the Route53 applier only moves "
+                "weights of existing records (use --applier pulumi)"
+            )
+        rrset = copy.deepcopy(dict(sets[ident]))
+        rrset["Weight"] = weight
+        changes.append({"Action": "UPSERT", "ResourceRecordSet": rrset})
+    return changes
