@@ -46,7 +46,9 @@ def test_diagram_is_unchanged(phase: Phase, fmt: str) -> None:
     _check(f"diagram-{phase.value}.{fmt}", diagram.render(plan_of(phase), fmt))
 
 
-@pytest.mark.parametrize("args", [[], ["--json"], ["--phase", "traffic-shift-50"]], ids=["table", "json", "phase"])
+@pytest.mark.parametrize(
+    "args", [[], ["--json"], ["--phase", "traffic-shift-50"]], ids=["table", "json", "phase"]
+)
 def test_tap_cost_command_output_is_unchanged(args: list[str]) -> None:
     result = CliRunner().invoke(app, ["cost", "--config", str(EXAMPLE), *args])
     assert result.exit_code == 0, result.output

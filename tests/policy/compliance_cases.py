@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tests.policy.compliance_examples import AUDIT_OPTION, WAF_LOGS
 from tests.policy.examples import DELETE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 
 WAF_LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-prod"
 AUDIT_OPTION: dict[str, Any] = {

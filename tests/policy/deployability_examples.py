@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tap import aws_types as t
 from tap.components import timeouts
-from tap.policies import aws_types as t
 from tap.policies.offline import (
     CustomTimeouts,
     ProviderResource,

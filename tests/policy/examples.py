@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.offline import ResourceArgs, StackArgs, StackResource
 from tap.policies.registry import rule_named
 from tap.policies.rules import ResourceRule, StackRule

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tap import aws_types as t
 from tap.phases import Capacity, FleetSizes, Phase, plan_for
-from tap.policies import aws_types as t
 from tap.policies.offline import StackResource
 from tests.policy.examples import res
 

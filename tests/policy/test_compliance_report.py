@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tap import aws_types as t
 from tap.cli import app
 from tap.offline.plan import Plan
 from tap.phases import Phase, parse_phase
-from tap.policies import aws_types as t
 from tap.policies.controls import CONTROLS, DEVIATIONS, OPERATIONAL, RULE_CONTROLS
 from tap.policies.evidence import FAIL, PASS, build_report
 from tap.policies.offline import PolicyReport, ResourceArgs, check_plan, run_resource_rules

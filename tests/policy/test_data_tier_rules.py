@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
+from tap import aws_types as t
 from tap.offline.plan import Plan
 from tap.phases import Phase
-from tap.policies import aws_types as t
 from tap.policies.offline import StackResource
 from tests.policy.examples import res, stack_violations, violations
 from tests.policy.stack_examples import good_stack

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.offline import ProviderResource, ResourceOptions, StackResource
 from tap.policies.registry import STACK_RULES
 from tests.policy.deployability_examples import (

@@ -16,10 +16,10 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from tap import aws_types as t
 from tap.components.timeouts import duration_seconds
 from tap.offline.plan import Plan, PlannedResource
 from tap.phases import Phase
-from tap.policies import aws_types as t
 from tap.policies.pack import PACK_NAME, build_policies
 
 

@@ -17,7 +17,7 @@ from pulumi_policy.proxy import (
     unknown_checking_proxy,
 )
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.registry import RESOURCE_RULES
 from tap.policies.rules import ANY_TYPE, ResourceRule
 from tests.policy.compliance_cases import VIOLATIONS as COMPLIANCE_VIOLATIONS

@@ -9,7 +9,7 @@ from typing import Any
 
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, unknown_checking_proxy
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tests.policy.examples import (
     DELETE,
     KEY_ARN,

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from tap import aws_types as t
 from tap.phases import PHASES
-from tap.policies import aws_types as t
 from tap.policies.offline import StackResource
 from tap.policies.registry import STACK_RULES
 from tests.policy.compliance_stack_cases import BROKEN as COMPLIANCE_BROKEN

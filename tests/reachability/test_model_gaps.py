@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from tap import aws_types as t
 from tap.offline.plan import Plan
 from tap.offline.reachability import (
     ALB,
@@ -25,7 +26,6 @@ from tap.offline.reachability import (
     matrix,
 )
 from tap.phases import Phase
-from tap.policies import aws_types as t
 from tests.reachability.models import good_model
 
 

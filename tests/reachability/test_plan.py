@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from tap import aws_types as t
 from tap.offline.plan import Plan, PlannedResource
 from tap.offline.reachability import ALB, APP, DB, INTERNET, NO, OTHER, VIA_NAT, YES, from_plan, matrix
 from tap.phases import Phase
-from tap.policies import aws_types as t
 from tap.policies.offline import check_plan
 from tap.policies.verify import required_endpoints, verify_plan
 

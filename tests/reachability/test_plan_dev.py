@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
+from tap import aws_types as t
 from tap.offline.plan import Plan, PlannedResource
 from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB, INTERNET, NO, YES, from_plan, matrix
 from tap.phases import Phase
-from tap.policies import aws_types as t
 from tap.policies.verify import required_endpoints
 from tests.reachability.test_plan import _replace
 

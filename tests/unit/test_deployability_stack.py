@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
+from tap import aws_types as t
 from tap.components import timeouts
 from tap.offline.config_file import load_values
 from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASES, Phase
-from tap.policies import aws_types as t
 from tap.policies.deployability import PHASE_DEPENDENT_RDS_INPUTS
 from tap.policies.offline import check_plan
 from tests.conftest import EXAMPLE

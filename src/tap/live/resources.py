@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tap import aws_types as t
 from tap.live.describe import Described
-from tap.policies import aws_types as t
 from tap.policies.offline import ResourceArgs
 from tap.policies.props import UNKNOWN
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from tap import aws_types as t
 from tap.aws_clients import AwsClients
 from tap.live.outputs import FlatOutputs
-from tap.policies import aws_types as t
 from tap.policies.offline import ResourceArgs, StackArgs, StackResource
 
 # Error codes S3 answers with when a bucket simply has no such configuration.

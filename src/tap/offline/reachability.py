@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tap import aws_types as t
 from tap.offline.plan import Plan, PlannedResource
-from tap.policies import aws_types as t
 from tap.policies.network import is_internet_cidr
 from tap.policies.props import flag
 from tap.policies.rules import as_resource

@@ -12,9 +12,9 @@ the rules this stack adds.
 
 from __future__ import annotations
 
+from tap import aws_types as t
 from tap.offline.plan import Plan
 from tap.offline.reachability import DEV_APP, DEV_DB, NetworkModel, Placement, Route, Target
-from tap.policies import aws_types as t
 
 
 def dev_subnet(route_table: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.database import owned_instances
 from tap.policies.phase import stack_phase_plan
 from tap.policies.props import UNKNOWN, Unknown, customer_key_problem, number, value

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.props import UNKNOWN, Unknown, customer_key_problem, flag, number
 from tap.policies.rules import Report, Resource, resource_rule
 

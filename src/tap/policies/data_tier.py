@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.network import is_internet_cidr
 from tap.policies.props import UNKNOWN, flag
 from tap.policies.rules import Report, Resource, ResourceRule, Stack, resource_rule, stack_rule

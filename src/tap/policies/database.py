@@ -9,7 +9,7 @@ subnet groups this stack manages, which is how they tell dev (read, not owned) a
 
 from __future__ import annotations
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.phase import stack_phase_plan
 from tap.policies.props import UNKNOWN, Unknown, customer_key_problem, flag, number
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule

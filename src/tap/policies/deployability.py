@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from tap import aws_types as t
 from tap.components.timeouts import REQUIRED_TIMEOUTS
-from tap.policies import aws_types as t
 from tap.policies.props import UNKNOWN, flag, is_unknown
 from tap.policies.rules import Report, Resource, resource_rule
 

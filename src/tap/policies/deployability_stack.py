@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.props import UNKNOWN, is_unknown, items, number
 from tap.policies.rules import Report, Resource, Stack, stack_rule
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.props import UNKNOWN, as_list, customer_key_problem, document, flag, number
 from tap.policies.rules import Report, Resource, resource_rule
 

@@ -9,13 +9,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tap import aws_types as t
 from tap.iam_documents import (
     ALLOWED_MANAGED_POLICIES,
     ANY_RESOURCE,
     WILDCARD_CONDITION_KEYS,
     WILDCARD_RESOURCE_EXCEPTIONS,
 )
-from tap.policies import aws_types as t
 from tap.policies.props import UNKNOWN, as_list, document
 from tap.policies.rules import Report, Resource, resource_rule
 

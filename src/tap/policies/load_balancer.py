@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.props import UNKNOWN, flag, number, value
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 

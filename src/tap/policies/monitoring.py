@@ -3,7 +3,7 @@ what missing data means."""
 
 from __future__ import annotations
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.props import UNKNOWN, flag
 from tap.policies.rules import Report, Resource, resource_rule
 

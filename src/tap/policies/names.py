@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.rules import Report, Resource, resource_rule
 
 # Pulumi's auto-naming appends "-" and seven random characters to the logical name.

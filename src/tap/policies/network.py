@@ -8,7 +8,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.props import UNKNOWN, flag, is_unknown, items, number
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 
+from tap import aws_types as t
 from tap.errors import PhaseError
 from tap.phases import Capacity, FleetSizes, PhasePlan, parse_phase, plan_for
-from tap.policies import aws_types as t
 from tap.policies.props import UNKNOWN
 from tap.policies.rules import Stack
 

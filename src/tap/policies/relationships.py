@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.phase import PHASE_PARAMETER_SUFFIX, phase_parameter_name_unknown, stack_phase_plan
 from tap.policies.props import UNKNOWN, flag, is_unknown, items, number
 from tap.policies.rules import Report, Resource, Stack, stack_rule

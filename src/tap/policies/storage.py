@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.policies import aws_types as t
+from tap import aws_types as t
 from tap.policies.props import UNKNOWN, as_list, document, flag, value
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 
