@@ -1,5 +1,5 @@
 """`python -m tap.docs [--write]`: regenerate (or, by default, check) the README's generated
-sections and docs/cost.md. Exit 1 when a file is out of date and --write was not given."""
+sections, docs/cost.md and docs/outputs.md. Exit 1 when a file is out of date and --write was not given."""
 
 from __future__ import annotations
 

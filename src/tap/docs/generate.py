@@ -1,8 +1,9 @@
 """Every generated documentation artefact, and the check that the files on disk match.
 
 `README.md` holds four generated sections between markers (settings, phases, commands,
-diagram); `docs/cost.md` is generated whole. Both come from the example settings
-(Pulumi.example.yaml) rendered offline, so they describe the program as it is.
+diagram); `docs/cost.md` and `docs/outputs.md` are generated whole. They come from the example
+settings (Pulumi.example.yaml) rendered offline and from the outputs contract, so they describe
+the program as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tap.cost.estimate import estimate
 from tap.cost.prices import load
 from tap.cost.report import cost_markdown
 from tap.docs import commands_reference, markers, phase_table, runbook_sections, settings_reference
+from tap.docs.outputs_reference import outputs_document
 from tap.offline.config_file import find_example, load_values
 from tap.offline.engine import render
 from tap.offline.plan import Plan
@@ -95,5 +97,6 @@ def artefacts(root: Path, plans: PlanSource) -> list[Artefact]:
     return [
         Artefact(readme, text),
         Artefact(root / "docs" / "cost.md", cost_document(plans)),
+        Artefact(root / "docs" / "outputs.md", outputs_document()),
         Artefact(runbook, book),
     ]
