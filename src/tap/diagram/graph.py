@@ -106,10 +106,8 @@ class Canvas:
 
     def __post_init__(self) -> None:
         self.index = Index(self.plan.resources)
-
-    @property
-    def vpc_cluster(self) -> str:
-        return "vpc" if self.plan.of_type(t.VPC) else ""
+        self.vpc_cluster = "vpc" if self.plan.of_type(t.VPC) else ""
+        """The VPC's cluster (drawn by the network entry), or the top level without a VPC."""
 
     def node(self, r: PlannedResource | str, label: str, cluster: str = "", shape: str = "box") -> None:
         self.graph.nodes.append(Node(r if isinstance(r, str) else node_id(r), label, cluster, shape))
