@@ -1,4 +1,9 @@
-"""Pulumi type tokens of the AWS resources the rules read, named once."""
+"""Pulumi type tokens of the AWS resources tap reads, named once.
+
+The rules (tap.policies), the reachability model, the live checks, the cost estimate, the
+diagram and the runbook all ask for resources by these tokens. It imports nothing from tap, so
+every layer (components up to cli/docs) may use it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ FLOW_LOG: Final = "aws:ec2/flowLog:FlowLog"
 SUBNET: Final = "aws:ec2/subnet:Subnet"
 INTERNET_GATEWAY: Final = "aws:ec2/internetGateway:InternetGateway"
 NAT_GATEWAY: Final = "aws:ec2/natGateway:NatGateway"
+EIP: Final = "aws:ec2/eip:Eip"
+VPC_ENDPOINT: Final = "aws:ec2/vpcEndpoint:VpcEndpoint"
 ROUTE_TABLE: Final = "aws:ec2/routeTable:RouteTable"
 ROUTE: Final = "aws:ec2/route:Route"
 ROUTE_TABLE_ASSOCIATION: Final = "aws:ec2/routeTableAssociation:RouteTableAssociation"
@@ -62,10 +69,11 @@ WEB_ACL_ASSOCIATION: Final = "aws:wafv2/webAclAssociation:WebAclAssociation"
 SNS_TOPIC: Final = "aws:sns/topic:Topic"
 METRIC_ALARM: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
 LOG_GROUP: Final = "aws:cloudwatch/logGroup:LogGroup"
+DASHBOARD: Final = "aws:cloudwatch/dashboard:Dashboard"
 ROUTE53_RECORD: Final = "aws:route53/record:Record"
 ROUTE53_ZONE: Final = "aws:route53/zone:Zone"
+ROUTE53_HEALTH_CHECK: Final = "aws:route53/healthCheck:HealthCheck"
 VPC_PEERING: Final = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
-VPC_ENDPOINT: Final = "aws:ec2/vpcEndpoint:VpcEndpoint"
 SSM_PARAMETER: Final = "aws:ssm/parameter:Parameter"
 SECRET: Final = "aws:secretsmanager/secret:Secret"
 SECRET_VERSION: Final = "aws:secretsmanager/secretVersion:SecretVersion"

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
-from tap.outputs import collect
+from tap.outputs.collect import collect
 from tap.settings import NAMESPACE, Settings, parse
 from tap.stack import TapStack
 

@@ -25,6 +25,8 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
+from tap import values
+
 _SENTINELS: Final = frozenset(
     {
         UNKNOWN_ARCHIVE_VALUE,
@@ -89,29 +91,12 @@ def value(props: Any, *path: str | int) -> Any:
 
 def flag(v: Any) -> bool | Unknown | None:
     """A boolean the provider may hand over as bool or as the string "true"/"false"."""
-    if isinstance(v, Unknown) or v is None:
-        return v
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str):
-        return v.strip().lower() == "true"
-    return bool(v)
+    return v if isinstance(v, Unknown) else values.flag(v)
 
 
 def number(v: Any) -> float | Unknown | None:
     """A number (the engine sends numbers as floats; some providers send strings)."""
-    if isinstance(v, Unknown) or v is None:
-        return v
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int | float):
-        return float(v)
-    if isinstance(v, str):
-        try:
-            return float(v)
-        except ValueError:
-            return None
-    return None
+    return v if isinstance(v, Unknown) else values.maybe_number(v)
 
 
 def document(v: Any) -> dict[str, Any] | Unknown | None:

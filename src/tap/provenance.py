@@ -3,8 +3,9 @@
 `tap outputs` without `--from` renders the example/offline plan: its ids are made up (account
 123456789012, fake zone ids). It writes `_tap_provenance: offline-plan` into what it prints, and
 every command that talks to AWS refuses a file carrying that mark (`refuse_offline`, called by
-the loaders in `tap.migration.deployment` and `tap.live.outputs`). A deployed stack's outputs
-(`pulumi stack output --json`, or passed through `tap outputs --from`) carry no mark.
+the one loader, `tap.outputs.codec.read_file`, that `tap.migration` and `tap.live` read with).
+A deployed stack's outputs (`pulumi stack output --json`, or passed through `tap outputs --from`)
+carry no mark.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def test_r18_readme_section_matches_a_fresh_generation(name: str, plans: Callabl
     assert markers.section(README, name) == readme_sections(plans)[name], f"README {name} {REGENERATE}"
 
 
-GENERATED = ["cost.md", "runbook.md", "policies.md"]
+GENERATED = ["cost.md", "outputs.md", "runbook.md", "policies.md"]
 
 
 @pytest.mark.parametrize("name", GENERATED)

@@ -1,13 +1,15 @@
-"""Reading a deployment's flat outputs (`tap outputs --flat`, `pulumi stack output --json`):
-strings stay strings; lists, numbers, booleans and null are JSON-encoded strings."""
+"""Reading a deployment's outputs in the live suite, decoded by tap.outputs.codec (the codec
+`tap.live` and `tap.migration` read with): `tap outputs --flat` and `pulumi stack output --json`
+give the same values."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tap.outputs.codec import decode, flatten, parse_document
 
 
 class MissingOutput(LookupError):
@@ -16,34 +18,33 @@ class MissingOutput(LookupError):
 
 @dataclass(frozen=True)
 class FlatOutputs:
-    values: Mapping[str, str]
+    values: Mapping[str, Any]
+    """As given: flat strings, or native JSON values."""
     source: str
+    _decoded: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_decoded", {k: decode(k, v) for k, v in self.values.items()})
 
     @classmethod
     def load(cls, path: Path) -> FlatOutputs:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: expected a JSON object of output name -> value")
-        return cls({str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, str(path))
+        return cls(parse_document(path.read_text(encoding="utf-8"), str(path)), str(path))
 
     def has(self, key: str) -> bool:
-        return key in self.values and self.values[key] not in ("null", "")
+        return self._decoded.get(key) not in (None, "")
 
     def missing(self, keys: tuple[str, ...]) -> list[str]:
         return [k for k in keys if not self.has(k)]
 
-    def text(self, key: str) -> str:
+    def decoded(self, key: str) -> Any:
+        """The output's value, typed as StackOutputs declares it."""
         if not self.has(key):
             raise MissingOutput(f"output {key!r} is absent or null in {self.source}")
-        return self.values[key]
+        return self._decoded[key]
 
-    def decoded(self, key: str) -> Any:
-        """A JSON-encoded output (list, number, boolean) as its Python value."""
-        raw = self.text(key)
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError:
-            return raw
+    def text(self, key: str) -> str:
+        """The output as the flat form writes it (an id stays itself; 3306 is "3306")."""
+        return flatten({key: self.decoded(key)})[key]
 
     def items(self, key: str) -> list[str]:
         value = self.decoded(key)

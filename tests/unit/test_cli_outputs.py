@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tap.cli import app
-from tap.outputs import StackOutputs
+from tap.outputs import DESCRIPTIONS, StackOutputs, flatten
 from tests.conftest import EXAMPLE
 
 runner = CliRunner()
@@ -57,3 +57,24 @@ def test_r12_2_a_stack_json_missing_outputs_is_refused_naming_them(tmp_path: Pat
     result = runner.invoke(app, ["outputs", "--flat", "--from", str(stack_file)])
     assert result.exit_code == 1
     assert "alb_arn" in result.output and "up to date" in result.output
+
+
+def test_r12_2_describe_lists_every_output_with_its_type_and_description() -> None:
+    result = runner.invoke(app, ["outputs", "--describe"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split("|")[1].strip(" `"): line for line in result.stdout.splitlines()[2:]}
+    assert set(rows) == set(StackOutputs.__annotations__)
+    assert (
+        r"`int \| None`" in rows["db_instance_port"]  # a Markdown table: the pipe escaped
+        and DESCRIPTIONS["db_instance_port"] in rows["db_instance_port"]
+    )
+
+
+def test_r12_2_a_flat_file_given_to_from_reads_as_the_deployed_json_it_came_from(tmp_path: Path) -> None:
+    nested = runner.invoke(app, ["outputs", "--config", str(EXAMPLE)])
+    deployed = {k: v for k, v in json.loads(nested.stdout).items() if k != "_tap_provenance"}
+    flat_file = tmp_path / "flat.json"
+    flat_file.write_text(json.dumps(flatten(deployed)))
+    again = runner.invoke(app, ["outputs", "--from", str(flat_file)])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout) == deployed

@@ -9,7 +9,8 @@ from rich.table import Table
 
 from tap.cli.common import ConfigOption, err, handles_errors, out, print_json, settings_values
 from tap.cost.assumptions import Assumptions
-from tap.cost.estimate import COMPONENTS, Estimate, estimate
+from tap.cost.estimate import estimate
+from tap.cost.model import COMPONENTS, Estimate
 from tap.cost.prices import PriceTable, load
 from tap.cost.report import usd
 from tap.offline.engine import render

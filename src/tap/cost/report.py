@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tap.cost.assumptions import Assumptions
-from tap.cost.estimate import COMPONENTS, Estimate
+from tap.cost.model import COMPONENTS, Estimate
 from tap.cost.prices import PriceTable
 from tap.markdown_table import table
 

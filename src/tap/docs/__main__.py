@@ -1,6 +1,6 @@
 """`python -m tap.docs [--write]`: regenerate (or, by default, check) every generated document:
-the README's and the runbook's generated sections, docs/cost.md and docs/policies.md. Exit 1
-when a file is out of date and --write was not given."""
+the README's and the runbook's generated sections, docs/cost.md, docs/outputs.md and
+docs/policies.md. Exit 1 when a file is out of date and --write was not given."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """Every generated documentation artefact, and the check that the files on disk match.
 
 `README.md` and `docs/runbook.md` hold generated sections between markers (settings, phases,
-commands, diagram; steps, budget, ...); `docs/cost.md` and `docs/policies.md` (the rule
-reference, from `tap.policies.registry`) are generated whole. Both come from the example settings
-(Pulumi.example.yaml) rendered offline, so they describe the program as it is.
+commands, diagram; steps, budget, ...); `docs/cost.md`, `docs/outputs.md` (from the outputs
+contract) and `docs/policies.md` (the rule reference, from `tap.policies.registry`) are generated
+whole. They come from the example settings (Pulumi.example.yaml) rendered offline, so they
+describe the program as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tap.docs import commands_reference, markers, phase_table, runbook_sections,
 from tap.offline.config_file import find_example, load_values
 from tap.offline.engine import render
 from tap.offline.plan import Plan
+from tap.outputs.reference import outputs_document
 from tap.phases import PHASES, Phase
 from tap.policies.registry import reference_markdown
 from tap.preflight import docs as preflight_docs
@@ -97,6 +99,7 @@ def artefacts(root: Path, plans: PlanSource) -> list[Artefact]:
     return [
         Artefact(readme, text),
         Artefact(root / "docs" / "cost.md", cost_document(plans)),
+        Artefact(root / "docs" / "outputs.md", outputs_document()),
         Artefact(runbook, book),
         Artefact(root / "docs" / "policies.md", reference_markdown()),
     ]

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tap import aws_types as t
 from tap.markdown_table import table
 from tap.migration.budget import full_plan
 from tap.offline.plan import Plan
 from tap.settings import Settings
-
-RECORD = "aws:route53/record:Record"
 
 
 def steps(settings: Settings) -> str:
@@ -69,7 +68,7 @@ def emergency_batch(plan: Plan) -> dict[str, Any]:
     the program declares it (an UPSERT replaces the whole record set)."""
     dev_id = plan.outputs["dev_record_set_identifier"]
     weighted = sorted(
-        (r for r in plan.of_type(RECORD) if r.get("weightedRoutingPolicies")),
+        (r for r in plan.of_type(t.ROUTE53_RECORD) if r.get("weightedRoutingPolicies")),
         key=lambda r: str(r.get("setIdentifier")),
     )
     changes = [

@@ -1,28 +1,15 @@
-"""The stack's flat outputs: strings stay strings; lists, numbers, booleans and null arrive
-JSON-encoded (`tap outputs --flat`, `pulumi stack output --json`)."""
+"""The deployed stack's outputs as the live checks read them, decoded by tap.outputs.codec
+(`tap outputs --flat` or `pulumi stack output --json`: the same values either way)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tap.live.errors import LiveReadError
-from tap.provenance import refuse_offline
-
-
-def _decode(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value  # `pulumi stack output --json` keeps native JSON types
-    text = value.strip()
-    if text[:1] in "[{" or text in ("null", "true", "false"):
-        try:
-            return json.loads(text)
-        except ValueError:
-            return value
-    return value
+from tap.outputs.codec import read_file, unflatten
 
 
 @dataclass(frozen=True)
@@ -54,15 +41,9 @@ class FlatOutputs:
 
 
 def parse_outputs(data: Mapping[str, Any], source: str = "outputs") -> FlatOutputs:
-    return FlatOutputs(source=source, values={k: _decode(v) for k, v in data.items()})
+    return FlatOutputs(source=source, values=unflatten(data))
 
 
 def load_outputs(path: Path) -> FlatOutputs:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise LiveReadError(f"cannot read flat outputs from {path}: {exc}") from None
-    if not isinstance(data, dict):
-        raise LiveReadError(f"{path} must hold a JSON object of output name -> value")
-    refuse_offline(data, str(path))
-    return parse_outputs(data, source=str(path))
+    """Refuses the offline plan's outputs (tap.provenance) and files that are not an object."""
+    return FlatOutputs(source=str(path), values=read_file(path))

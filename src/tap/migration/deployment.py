@@ -1,19 +1,18 @@
-"""The deployed ids the controller works on, read from the stack's flat outputs.
+"""The deployed ids the controller works on, read from the stack's outputs.
 
-Flat outputs (`pulumi stack output --json`, cfn-outputs/flat-outputs.json) keep strings as
-strings and JSON-encode lists, numbers, booleans and null; `decode_flat` undoes that.
+Flat outputs (cfn-outputs/flat-outputs.json) and `pulumi stack output --json` are both decoded
+by tap.outputs.codec, by each output's declared type.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tap.migration.errors import MigrationInputError
-from tap.provenance import refuse_offline
+from tap.outputs.codec import OutputsFormatError, read_file, unflatten
 
 DEFAULT_OUTPUTS = Path("cfn-outputs/flat-outputs.json")
 
@@ -33,30 +32,6 @@ REQUIRED = (
 )
 
 
-def _decode(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if text[:1] in "[{" or text in ("null", "true", "false") or _is_number(text):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            return value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def decode_flat(flat: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _decode(v) for k, v in flat.items()}
-
-
 def _opt_str(values: Mapping[str, Any], key: str) -> str | None:
     v = values.get(key)
     return v if isinstance(v, str) and v else None
@@ -70,23 +45,15 @@ class Deployment:
 
     @classmethod
     def from_flat(cls, flat: Mapping[str, Any]) -> Deployment:
-        return cls(decode_flat(flat))
+        return cls(unflatten(flat))
 
     @classmethod
     def from_file(cls, path: Path) -> Deployment:
+        """Refuses the offline plan's outputs (tap.provenance) and files that are not an object."""
         try:
-            doc = json.loads(path.read_text())
-        except FileNotFoundError:
-            raise MigrationInputError(
-                f"outputs file {path} not found; write it with "
-                f"`pulumi stack output --json > {path}` or pass --outputs FILE"
-            ) from None
-        except (OSError, json.JSONDecodeError) as exc:
-            raise MigrationInputError(f"cannot read outputs file {path}: {exc}") from exc
-        if not isinstance(doc, dict):
-            raise MigrationInputError(f"{path} must hold a JSON object of output name -> value")
-        refuse_offline(doc, str(path))
-        return cls.from_flat(doc)
+            return cls(read_file(path))
+        except OutputsFormatError as exc:
+            raise MigrationInputError(str(exc)) from None
 
     @property
     def missing(self) -> tuple[str, ...]:
