@@ -25,8 +25,15 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
-from tap.components.encryption import KEY_USE
-from tap.iam_documents import ANY_RESOURCE, allow, document, service_trust
+from tap.iam_documents import (
+    FOR_AWS_RESOURCES,
+    KEY_USE,
+    allow,
+    document,
+    key_policy_document,
+    key_user,
+    service_trust,
+)
 
 # One of tap.iam_documents.ALLOWED_MANAGED_POLICIES (the policy checks enforce the list).
 BACKUP_SERVICE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
@@ -48,32 +55,14 @@ class BackupArgs:
 def replica_key_policy(ctx: StackContext, backup_role_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     """The replica-region key: the account administers it through IAM; the backup role may
     encrypt the copies with it (RDS uses it through grants for the cross-region snapshot copy)."""
-    root = pulumi.Output.concat("arn:aws:iam::", ctx.account_id, ":root")
-    statements = [
-        {
-            "Sid": "AccountAdministersKeyThroughIam",
-            "Effect": "Allow",
-            "Principal": {"AWS": root},
-            "Action": "kms:*",
-            "Resource": ANY_RESOURCE,
-        },
-        {
-            "Sid": "BackupRoleEncryptsCopies",
-            "Effect": "Allow",
-            "Principal": {"AWS": backup_role_arn},
-            "Action": KEY_USE,
-            "Resource": ANY_RESOURCE,
-        },
-        {
-            "Sid": "BackupRoleGrantsForRdsCopies",
-            "Effect": "Allow",
-            "Principal": {"AWS": backup_role_arn},
-            "Action": "kms:CreateGrant",
-            "Resource": ANY_RESOURCE,
-            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-        },
-    ]
-    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})
+    return key_policy_document(
+        ctx.account_id,
+        *key_user(
+            {"AWS": backup_role_arn},
+            use_sid="BackupRoleEncryptsCopies",
+            grants_sid="BackupRoleGrantsForRdsCopies",
+        ),
+    )
 
 
 class Backup(pulumi.ComponentResource):
@@ -124,7 +113,7 @@ class Backup(pulumi.ComponentResource):
                     "GrantsForRdsCopies",
                     ["kms:CreateGrant"],
                     [args.kms_key_arn, self.replica_key.arn],
-                    condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+                    condition=FOR_AWS_RESOURCES,
                 ),
             ),
             opts=child,

@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from tap.components.compute import HEALTH_PATH
 from tap.components.context import StackContext
-from tap.iam_documents import ANY_RESOURCE
+from tap.iam_documents import FOR_AWS_RESOURCES, key_policy_document, key_statement
 
 DEV_SET_ID = "blue-development"
 GREEN_SET_ID = "green-production"
@@ -30,40 +30,17 @@ class HostedZoneArgs:
 def dnssec_key_policy(ctx: StackContext) -> pulumi.Output[str]:
     """Key policy for the DNSSEC signing key: Route53's DNSSEC service may use it for this
     account's zones only. `Resource: "*"` in a key policy means this key."""
-    root = pulumi.Output.concat("arn:aws:iam::", ctx.account_id, ":root")
+    dnssec = {"Service": "dnssec-route53.amazonaws.com"}
     source = {
         "StringEquals": {"aws:SourceAccount": ctx.account_id},
         "ArnLike": {"aws:SourceArn": "arn:aws:route53:::hostedzone/*"},
     }
-    return pulumi.Output.json_dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAdministersKeyThroughIam",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": root},
-                    "Action": "kms:*",
-                    "Resource": ANY_RESOURCE,
-                },
-                {
-                    "Sid": "Route53DnssecUsesKey",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "dnssec-route53.amazonaws.com"},
-                    "Action": ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"],
-                    "Resource": ANY_RESOURCE,
-                    "Condition": source,
-                },
-                {
-                    "Sid": "Route53DnssecGrants",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "dnssec-route53.amazonaws.com"},
-                    "Action": "kms:CreateGrant",
-                    "Resource": ANY_RESOURCE,
-                    "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-                },
-            ],
-        }
+    return key_policy_document(
+        ctx.account_id,
+        key_statement(
+            "Route53DnssecUsesKey", dnssec, ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"], source
+        ),
+        key_statement("Route53DnssecGrants", dnssec, "kms:CreateGrant", FOR_AWS_RESOURCES),
     )
 
 
