@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from tap.components.compute import HEALTH_PATH
+from tap.components.app_runtime import HEALTH_PATH
 from tap.components.context import StackContext
 from tap.iam_documents import FOR_AWS_RESOURCES, document, key_policy_document, key_statement
 

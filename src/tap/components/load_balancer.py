@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components import timeouts
-from tap.components.compute import APP_PORT, HEALTH_PATH
+from tap.components.app_runtime import APP_PORT, HEALTH_PATH
 from tap.components.context import StackContext
 from tap.components.storage import ALB_LOG_PREFIX
 from tap.components.waf_logging import WafLogging, WafLoggingArgs

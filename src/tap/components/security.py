@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tap.components.app_runtime import APP_PORT
 from tap.components.context import StackContext
 
 HTTPS_PORT = 443
-APP_PORT = 8080
 MYSQL_PORT = 3306
 ANYWHERE_V4 = "0.0.0.0/0"
 
