@@ -33,8 +33,7 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
-
-MYSQL_PORT = 3306
+from tap.components.database import MYSQL_PORT
 
 
 @dataclass(frozen=True)

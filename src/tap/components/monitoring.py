@@ -196,17 +196,33 @@ class Monitoring(pulumi.ComponentResource):
         )
 
     def _alarm(self, ctx: StackContext, service: str, description: str, missing: str, **metric: Any) -> None:
-        self.alarms[service] = aws.cloudwatch.MetricAlarm(
-            ctx.name(f"{service}-alarm"),
-            name=ctx.name(f"{service}-alarm"),
-            alarm_description=description,
-            alarm_actions=[self.topic.arn],
-            ok_actions=[self.topic.arn],
-            treat_missing_data=missing,
-            tags={"Name": ctx.name(f"{service}-alarm")},
-            opts=pulumi.ResourceOptions(parent=self),
-            **metric,
+        self.alarms[service] = metric_alarm(
+            ctx, service, description, missing, self.topic.arn, pulumi.ResourceOptions(parent=self), **metric
         )
+
+
+def metric_alarm(
+    ctx: StackContext,
+    service: str,
+    description: str,
+    missing: str,
+    topic_arn: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+    **metric: Any,
+) -> aws.cloudwatch.MetricAlarm:
+    """An alarm that notifies the topic when it fires and when it clears, and says what missing
+    data means for it (`notBreaching` or `breaching`)."""
+    return aws.cloudwatch.MetricAlarm(
+        ctx.name(f"{service}-alarm"),
+        name=ctx.name(f"{service}-alarm"),
+        alarm_description=description,
+        alarm_actions=[topic_arn],
+        ok_actions=[topic_arn],
+        treat_missing_data=missing,
+        tags={"Name": ctx.name(f"{service}-alarm")},
+        opts=opts,
+        **metric,
+    )
 
 
 def _query(

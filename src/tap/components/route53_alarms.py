@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
-from tap.components.monitoring import alarm_topic
+from tap.components.monitoring import alarm_topic, metric_alarm
 from tap.iam_documents import alarms_publish_to_topic, key_policy_document
 
 ROUTE53_METRICS_REGION = "us-east-1"
@@ -59,14 +59,14 @@ class HealthCheckAlarms(pulumi.ComponentResource):
         self.alarms = {}
         for side, check_id in args.health_check_ids.items():
             service = f"{side}-health-check"
-            self.alarms[service] = aws.cloudwatch.MetricAlarm(
-                ctx.name(f"{service}-alarm"),
-                name=ctx.name(f"{service}-alarm"),
-                alarm_description=f"Route53 health check of {side} failing",
-                alarm_actions=[topic_arn],
-                ok_actions=[topic_arn],
+            self.alarms[service] = metric_alarm(
+                ctx,
+                service,
+                f"Route53 health check of {side} failing",
                 # A health check that stops reporting is treated as failing: silence is not health.
-                treat_missing_data="breaching",
+                "breaching",
+                topic_arn,
+                here,
                 namespace="AWS/Route53",
                 metric_name="HealthCheckStatus",
                 dimensions={"HealthCheckId": check_id},
@@ -75,7 +75,5 @@ class HealthCheckAlarms(pulumi.ComponentResource):
                 evaluation_periods=2,
                 threshold=1,
                 comparison_operator="LessThanThreshold",
-                tags={"Name": ctx.name(f"{service}-alarm")},
-                opts=here,
             )
         self.register_outputs({"alarm_names": [a.name for a in self.alarms.values()]})

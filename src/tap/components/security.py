@@ -10,9 +10,9 @@ import pulumi_aws as aws
 
 from tap.components.app_runtime import APP_PORT
 from tap.components.context import StackContext
+from tap.components.database import MYSQL_PORT
 
 HTTPS_PORT = 443
-MYSQL_PORT = 3306
 ANYWHERE_V4 = "0.0.0.0/0"
 
 
