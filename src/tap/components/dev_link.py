@@ -34,6 +34,7 @@ import pulumi_aws as aws
 
 from tap.components.context import StackContext
 from tap.components.database import MYSQL_PORT
+from tap.components.security import RuleKind
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,6 @@ class DevLinkArgs:
     private_route_table_ids: Sequence[pulumi.Input[str]]
     private_subnet_cidrs: Sequence[str]
     db_security_group_id: pulumi.Input[str]
-
-
-RuleKind = type[aws.vpc.SecurityGroupIngressRule] | type[aws.vpc.SecurityGroupEgressRule]
 
 
 class DevLink(pulumi.ComponentResource):
