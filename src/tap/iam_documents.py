@@ -1,5 +1,9 @@
 """IAM and key policy documents, built as data so the offline checks can read them.
 
+Key policies are assembled from the statements below: every key this stack creates is
+administered by the account through IAM (`key_policy` puts that statement first), and a key's
+users and the AWS services that reach it are named statement by statement.
+
 `WILDCARD_RESOURCE_EXCEPTIONS` is the one list of actions that may name `"*"` as their resource,
 each with the reason AWS gives no narrower choice. The policy pack reads the same list.
 """
@@ -66,3 +70,56 @@ def service_trust(service: str, source_account: pulumi.Input[str] | None = None)
     if source_account is not None:
         st["Condition"] = {"StringEquals": {"aws:SourceAccount": source_account}}
     return document(st)
+
+
+# What a principal needs to encrypt and decrypt with a key (data keys included).
+KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+# Grants only on behalf of an AWS service (EBS, RDS, DNSSEC attach a key through grants).
+FOR_AWS_RESOURCES = {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+
+
+def key_statement(
+    sid: str, principal: dict[str, Any], actions: str | list[str], condition: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One statement of a KMS key policy, where `Resource: "*"` means this key."""
+    st: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": actions,
+        "Resource": ANY_RESOURCE,
+    }
+    if condition:
+        st["Condition"] = condition
+    return st
+
+
+def key_administrators(account_id: pulumi.Input[str]) -> dict[str, Any]:
+    """The account administers the key through IAM: without this statement the key can become
+    unmanageable by anyone, root included."""
+    root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+    return key_statement("AccountAdministersKeyThroughIam", {"AWS": root}, "kms:*")
+
+
+def key_user(principal: dict[str, Any], *, use_sid: str, grants_sid: str) -> list[dict[str, Any]]:
+    """A principal that encrypts with the key and lets AWS services use it through grants."""
+    return [
+        key_statement(use_sid, principal, KEY_USE),
+        key_statement(grants_sid, principal, "kms:CreateGrant", FOR_AWS_RESOURCES),
+    ]
+
+
+def alarms_publish_to_topic(account_id: pulumi.Input[str]) -> dict[str, Any]:
+    """Alarms publish to an encrypted SNS topic as the CloudWatch service: without this statement
+    in the topic key's policy, alarm notifications are dropped with no error anywhere."""
+    return key_statement(
+        "CloudWatchAlarmsPublishToEncryptedTopic",
+        {"Service": "cloudwatch.amazonaws.com"},
+        ["kms:Decrypt", "kms:GenerateDataKey*"],
+        {"StringEquals": {"aws:SourceAccount": account_id}},
+    )
+
+
+def key_policy_document(account_id: pulumi.Input[str], *statements: dict[str, Any]) -> pulumi.Output[str]:
+    """A key policy: the account's administration first, then what the key is for."""
+    return document(key_administrators(account_id), *statements)

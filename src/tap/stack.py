@@ -26,7 +26,7 @@ from tap.components.security import SecurityArgs, SecurityGroups
 from tap.components.storage import Storage, StorageArgs
 from tap.components.writer_zone import WriterZone, WriterZoneArgs
 from tap.errors import TapError
-from tap.naming import Namer, default_tags
+from tap.naming import default_tags
 from tap.settings import Settings
 
 
@@ -34,30 +34,10 @@ class TapStack(pulumi.ComponentResource):
     def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tap:index:TapStack", name, None, opts)
         core = settings.core
-        tags = aws.ProviderDefaultTagsArgs(tags=default_tags(core))
         self.settings = settings
-        self.primary_provider = aws.Provider(
-            f"aws-{core.region}",
-            region=core.region,
-            default_tags=tags,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        self.replica_provider = aws.Provider(
-            f"aws-{core.replica_region}",
-            region=core.replica_region,
-            default_tags=tags,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        identity = aws.get_caller_identity_output(
-            opts=pulumi.InvokeOutputOptions(provider=self.primary_provider)
-        )
-        ctx = StackContext(
-            settings=settings,
-            name=Namer(core.environment_suffix),
-            account_id=identity.account_id,
-            region=core.region,
-        )
-        self.ctx = ctx
+        self.primary_provider = self._regional_provider(f"aws-{core.region}", core.region)
+        self.replica_provider = self._regional_provider(f"aws-{core.replica_region}", core.replica_region)
+        self.ctx = ctx = StackContext.of(settings, self.primary_provider)
         child = pulumi.ResourceOptions(parent=self, providers=[self.primary_provider])
 
         # ---- encryption ---------------------------------------------------------------------
@@ -70,6 +50,44 @@ class TapStack(pulumi.ComponentResource):
 
         # ---- storage, database, the app's identity --------------------------------------------
         self.storage = Storage("storage", StorageArgs(ctx=ctx, replica_provider=self.replica_provider), child)
+        self._database(ctx, key_arn, child)
+        self._identity(ctx, key_arn, child)
+
+        # ---- DNS zone, load balancer, fleets, weighted records -------------------------------
+        self.zone = HostedZone("dns-zone", HostedZoneArgs(ctx=ctx, kms_key_arn=key_arn), child)
+        self._load_balancer(ctx, key_arn, child)
+        self.fleets = {colour: self._fleet(ctx, colour, key_arn, child) for colour in ("blue", "green")}
+        self._records(ctx, child)
+
+        # ---- monitoring ---------------------------------------------------------------------
+        self._monitoring(ctx, key_arn, child)
+        self._health_check_alarms(ctx, child)
+
+        # ---- backups of the prod database (from the phase the phase machine creates it) ------
+        self._backup(ctx, key_arn, child)
+
+        # ---- migration state ----------------------------------------------------------------
+        self.migration = MigrationState("migration", MigrationStateArgs(ctx=ctx, kms_key_arn=key_arn), child)
+
+        # ---- in-AWS rollback guard (green's alarms move the weights back, no controller) ----
+        self.rollback_guard = rollback_guard(
+            ctx, settings.phase_plan, self.zone, self.records, self.monitoring, key_arn, child
+        )
+
+        self.register_outputs({})
+
+    def _regional_provider(self, name: str, region: str) -> aws.Provider:
+        """A provider for one region, tagging everything it creates with the stack's tags."""
+        return aws.Provider(
+            name,
+            region=region,
+            default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(self.settings.core)),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _database(
+        self, ctx: StackContext, key_arn: pulumi.Output[str], child: pulumi.ResourceOptions
+    ) -> None:
         # The endpoint parameter (in Database) holds the writer record's name, and the record's
         # first target is dev's address (read in Database): the name is resolved once the
         # writer zone exists, below.
@@ -86,9 +104,15 @@ class TapStack(pulumi.ComponentResource):
             ),
             child,
         )
-        db = self.database
         self._data_tier(ctx, key_arn, child)
         resolve_writer_fqdn(self.writer_zone.record.fqdn)
+
+    def _identity(
+        self, ctx: StackContext, key_arn: pulumi.Output[str], child: pulumi.ResourceOptions
+    ) -> None:
+        """The fleets' role: the parameters that locate the database, and (once production
+        exists) IAM authentication to it and its managed secret."""
+        db = self.database
         parameters = [db.endpoint_parameter, db.port_parameter]
         if db.secret_parameter is not None:
             parameters.append(db.secret_parameter)
@@ -105,17 +129,17 @@ class TapStack(pulumi.ComponentResource):
             child,
         )
 
-        # ---- DNS zone, load balancer, fleets, weighted records -------------------------------
-        net, sec = self.network, self.security
-        plan = settings.phase_plan
-        self.zone = HostedZone("dns-zone", HostedZoneArgs(ctx=ctx, kms_key_arn=key_arn), child)
+    def _load_balancer(
+        self, ctx: StackContext, key_arn: pulumi.Output[str], child: pulumi.ResourceOptions
+    ) -> None:
+        net = self.network
         self.load_balancer = LoadBalancer(
             "load-balancer",
             LoadBalancerArgs(
                 ctx=ctx,
                 vpc_id=net.vpc.id,
                 public_subnet_ids=[s.id for s in net.public_subnets],
-                alb_security_group_id=sec.alb.id,
+                alb_security_group_id=self.security.alb.id,
                 log_bucket_name=self.storage.log_bucket.bucket,
                 log_bucket_policy=self.storage.log_bucket_policy,
                 zone_id=self.zone.zone_id,
@@ -124,35 +148,38 @@ class TapStack(pulumi.ComponentResource):
             ),
             child,
         )
-        # Pinned in settings (amiId), never looked up per run: a new Amazon Linux image
-        # mid-cutover would be a new launch template version and an instance refresh of green
-        # while it carries traffic. tap.ami.resolve_ami suggests a value to review and set.
-        instance_types = {
-            "blue": settings.compute.blue_instance_type,
-            "green": settings.compute.green_instance_type,
-        }
+
+    def _fleet(
+        self, ctx: StackContext, colour: str, key_arn: pulumi.Output[str], child: pulumi.ResourceOptions
+    ) -> Fleet:
+        """One colour's fleet, sized by the phase machine, behind its own target group.
+
+        The AMI is pinned in settings (amiId), never looked up per run: a new Amazon Linux image
+        mid-cutover would be a new launch template version and an instance refresh of green
+        while it carries traffic. tap.ami.resolve_ami suggests a value to review and set."""
+        compute, plan, db = self.settings.compute, self.settings.phase_plan, self.database
+        instance_types = {"blue": compute.blue_instance_type, "green": compute.green_instance_type}
         capacities = {"blue": plan.blue_capacity, "green": plan.green_capacity}
-        self.fleets = {
-            colour: Fleet(
-                f"fleet-{colour}",
-                FleetArgs(
-                    ctx=ctx,
-                    colour=colour,
-                    instance_type=instance_types[colour],
-                    capacity=capacities[colour],
-                    ami_id=settings.compute.ami_id,
-                    instance_profile_arn=self.identity.instance_profile.arn,
-                    app_security_group_id=sec.app.id,
-                    private_subnet_ids=[s.id for s in net.private_subnets],
-                    target_group_arn=self.load_balancer.target_groups[colour].arn,
-                    kms_key_arn=key_arn,
-                    endpoint_parameter_name=db.endpoint_parameter.name,
-                    port_parameter_name=db.port_parameter.name,
-                ),
-                child,
-            )
-            for colour in ("blue", "green")
-        }
+        return Fleet(
+            f"fleet-{colour}",
+            FleetArgs(
+                ctx=ctx,
+                colour=colour,
+                instance_type=instance_types[colour],
+                capacity=capacities[colour],
+                ami_id=compute.ami_id,
+                instance_profile_arn=self.identity.instance_profile.arn,
+                app_security_group_id=self.security.app.id,
+                private_subnet_ids=[s.id for s in self.network.private_subnets],
+                target_group_arn=self.load_balancer.target_groups[colour].arn,
+                kms_key_arn=key_arn,
+                endpoint_parameter_name=db.endpoint_parameter.name,
+                port_parameter_name=db.port_parameter.name,
+            ),
+            child,
+        )
+
+    def _records(self, ctx: StackContext, child: pulumi.ResourceOptions) -> None:
         alb = self.load_balancer.alb
         self.records = WeightedRecords(
             "dns-records",
@@ -166,20 +193,16 @@ class TapStack(pulumi.ComponentResource):
             child,
         )
 
-        # ---- monitoring ---------------------------------------------------------------------
-        # A health check of a fleet with no instances fails by design; alarming on it would
-        # block every gate before green exists.
-        health_checks: dict[str, pulumi.Output[str]] = {}
-        if plan.green_runs:
-            health_checks["green"] = self.records.green_health_check.id
-        if self.records.dev_health_check is not None:
-            health_checks["dev"] = self.records.dev_health_check.id
+    def _monitoring(
+        self, ctx: StackContext, key_arn: pulumi.Output[str], child: pulumi.ResourceOptions
+    ) -> None:
+        db = self.database
         self.monitoring = Monitoring(
             "monitoring",
             MonitoringArgs(
                 ctx=ctx,
                 kms_key_arn=key_arn,
-                alb_arn_suffix=alb.arn_suffix,
+                alb_arn_suffix=self.load_balancer.alb.arn_suffix,
                 target_group_arn_suffixes={
                     c: tg.arn_suffix for c, tg in self.load_balancer.target_groups.items()
                 },
@@ -188,16 +211,22 @@ class TapStack(pulumi.ComponentResource):
             ),
             child,
         )
-        # Route53 publishes health-check metrics in us-east-1 only: the alarms live there.
-        in_us_east_1 = core.region == ROUTE53_METRICS_REGION
+
+    def _health_check_alarms(self, ctx: StackContext, child: pulumi.ResourceOptions) -> None:
+        """Route53 publishes health-check metrics in us-east-1 only: the alarms live there."""
+        # A health check of a fleet with no instances fails by design; alarming on it would
+        # block every gate before green exists.
+        health_checks: dict[str, pulumi.Output[str]] = {}
+        if self.settings.phase_plan.green_runs:
+            health_checks["green"] = self.records.green_health_check.id
+        if self.records.dev_health_check is not None:
+            health_checks["dev"] = self.records.dev_health_check.id
+        in_us_east_1 = ctx.region == ROUTE53_METRICS_REGION
         metrics_provider = (
             self.primary_provider
             if in_us_east_1
-            else aws.Provider(
-                f"aws-{ROUTE53_METRICS_REGION}-route53-metrics",
-                region=ROUTE53_METRICS_REGION,
-                default_tags=tags,
-                opts=pulumi.ResourceOptions(parent=self),
+            else self._regional_provider(
+                f"aws-{ROUTE53_METRICS_REGION}-route53-metrics", ROUTE53_METRICS_REGION
             )
         )
         self.health_check_alarms = HealthCheckAlarms(
@@ -207,36 +236,28 @@ class TapStack(pulumi.ComponentResource):
                 health_check_ids=health_checks,
                 provider=metrics_provider,
                 topic_arn=self.monitoring.topic.arn if in_us_east_1 else None,
-                alarm_emails=settings.monitoring.alarm_emails,
+                alarm_emails=self.settings.monitoring.alarm_emails,
             ),
             child,
         )
 
-        # ---- backups of the prod database (from the phase the phase machine creates it) ------
+    def _backup(self, ctx: StackContext, key_arn: pulumi.Output[str], child: pulumi.ResourceOptions) -> None:
+        db = self.database
         self.backup: Backup | None = None
-        if plan.prod_database:
-            if db.instance is None:  # the database component follows the same plan field
-                raise TapError("the phase plan has a production database but none was declared")
-            self.backup = Backup(
-                "backup",
-                BackupArgs(
-                    ctx=ctx,
-                    kms_key_arn=key_arn,
-                    db_instance_arn=db.instance.arn,
-                    replica_provider=self.replica_provider,
-                ),
-                child,
-            )
-
-        # ---- migration state ----------------------------------------------------------------
-        self.migration = MigrationState("migration", MigrationStateArgs(ctx=ctx, kms_key_arn=key_arn), child)
-
-        # ---- in-AWS rollback guard (green's alarms move the weights back, no controller) ----
-        self.rollback_guard = rollback_guard(
-            ctx, plan, self.zone, self.records, self.monitoring, key_arn, child
+        if not self.settings.phase_plan.prod_database:
+            return
+        if db.instance is None:  # the database component follows the same plan field
+            raise TapError("the phase plan has a production database but none was declared")
+        self.backup = Backup(
+            "backup",
+            BackupArgs(
+                ctx=ctx,
+                kms_key_arn=key_arn,
+                db_instance_arn=db.instance.arn,
+                replica_provider=self.replica_provider,
+            ),
+            child,
         )
-
-        self.register_outputs({})
 
     def _data_tier(
         self, ctx: StackContext, key_arn: pulumi.Output[str], child: pulumi.ResourceOptions

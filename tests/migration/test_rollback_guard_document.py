@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tap.aws_clients import AwsClients
-from tap.components.rollback_guard import automation_content
+from tap.components.rollback_automation import automation_content
 from tap.migration.deployment import Deployment
 from tap.phases import Phase, plan_for
 from tests.fault_proxy import FaultProxy

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tap.components.compute import APP_DIR, CONFIG_DIR, SERVICE_USER, user_data
+from tap.components.app_runtime import APP_DIR, CONFIG_DIR, SERVICE_USER, user_data
 
 SERVICE_UID = 4242  # not in this host's passwd: it can only do what "other"/its group may
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to chown and to drop to another uid")

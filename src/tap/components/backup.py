@@ -25,8 +25,15 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
-from tap.components.encryption import KEY_USE
-from tap.iam_documents import ANY_RESOURCE, allow, document, service_trust
+from tap.iam_documents import (
+    FOR_AWS_RESOURCES,
+    KEY_USE,
+    allow,
+    document,
+    key_policy_document,
+    key_user,
+    service_trust,
+)
 
 # One of tap.iam_documents.ALLOWED_MANAGED_POLICIES (the policy checks enforce the list).
 BACKUP_SERVICE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
@@ -48,88 +55,23 @@ class BackupArgs:
 def replica_key_policy(ctx: StackContext, backup_role_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     """The replica-region key: the account administers it through IAM; the backup role may
     encrypt the copies with it (RDS uses it through grants for the cross-region snapshot copy)."""
-    root = pulumi.Output.concat("arn:aws:iam::", ctx.account_id, ":root")
-    statements = [
-        {
-            "Sid": "AccountAdministersKeyThroughIam",
-            "Effect": "Allow",
-            "Principal": {"AWS": root},
-            "Action": "kms:*",
-            "Resource": ANY_RESOURCE,
-        },
-        {
-            "Sid": "BackupRoleEncryptsCopies",
-            "Effect": "Allow",
-            "Principal": {"AWS": backup_role_arn},
-            "Action": KEY_USE,
-            "Resource": ANY_RESOURCE,
-        },
-        {
-            "Sid": "BackupRoleGrantsForRdsCopies",
-            "Effect": "Allow",
-            "Principal": {"AWS": backup_role_arn},
-            "Action": "kms:CreateGrant",
-            "Resource": ANY_RESOURCE,
-            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-        },
-    ]
-    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})
+    return key_policy_document(
+        ctx.account_id,
+        *key_user(
+            {"AWS": backup_role_arn},
+            use_sid="BackupRoleEncryptsCopies",
+            grants_sid="BackupRoleGrantsForRdsCopies",
+        ),
+    )
 
 
 class Backup(pulumi.ComponentResource):
     def __init__(self, name: str, args: BackupArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:Backup", name, None, opts)
-        ctx, c = args.ctx, args.ctx.settings.compliance
-        child = pulumi.ResourceOptions(parent=self)
-        replica = pulumi.ResourceOptions(parent=self, provider=args.replica_provider)
-
-        self.role = aws.iam.Role(
-            ctx.name("backup-role"),
-            # No aws:SourceAccount condition: AWS Backup is not documented to send it when it
-            # assumes the role, and a condition it does not meet fails every job.
-            assume_role_policy=service_trust("backup.amazonaws.com"),
-            description="AWS Backup of the production database and its cross-region copy",
-            opts=child,
-        )
-        managed = aws.iam.RolePolicyAttachment(
-            ctx.name("backup-service-policy"),
-            role=self.role.name,
-            policy_arn=BACKUP_SERVICE_POLICY,
-            opts=child,
-        )
-        self.replica_key = aws.kms.Key(
-            ctx.name("backup-replica-kms"),
-            description=f"tap backup copies in {ctx.settings.core.replica_region} "
-            f"({ctx.settings.core.environment_suffix})",
-            enable_key_rotation=True,
-            rotation_period_in_days=365,
-            deletion_window_in_days=30,
-            policy=replica_key_policy(ctx, self.role.arn),
-            tags={"Name": ctx.name("backup-replica-kms")},
-            # Destroying it makes every copy in the replica vault unreadable.
-            opts=pulumi.ResourceOptions(parent=self, provider=args.replica_provider, protect=True),
-        )
-        aws.kms.Alias(
-            ctx.name("backup-replica-kms-alias"),
-            name=f"alias/prod-backup-replica-{ctx.settings.core.environment_suffix}",
-            target_key_id=self.replica_key.key_id,
-            opts=replica,
-        )
-        key_policy = aws.iam.RolePolicy(
-            ctx.name("backup-key-use"),
-            role=self.role.id,
-            policy=document(
-                allow("UseBothKeys", KEY_USE, [args.kms_key_arn, self.replica_key.arn]),
-                allow(
-                    "GrantsForRdsCopies",
-                    ["kms:CreateGrant"],
-                    [args.kms_key_arn, self.replica_key.arn],
-                    condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
-                ),
-            ),
-            opts=child,
-        )
-
+        ctx = args.ctx
+        managed = self._role(ctx)
+        self._replica_key(ctx, args.replica_provider)
+        key_use = self._key_use(ctx, args.kms_key_arn)
         self.vault = self._vault(ctx, "backup-vault", args.kms_key_arn, None)
         self.replica_vault = self._vault(
             ctx, "backup-vault-replica", self.replica_key.arn, args.replica_provider
@@ -138,7 +80,75 @@ class Backup(pulumi.ComponentResource):
             self._lock(ctx, "backup-vault-lock", self.vault, None),
             self._lock(ctx, "backup-vault-replica-lock", self.replica_vault, args.replica_provider),
         ]
-        self.plan = aws.backup.Plan(
+        self.plan = self._daily_plan(ctx)
+        self.selection = aws.backup.Selection(
+            ctx.name("backup-selection"),
+            name=ctx.name("backup-selection"),
+            plan_id=self.plan.id,
+            iam_role_arn=self.role.arn,
+            resources=[args.db_instance_arn],
+            # The role must carry its permissions before the first job assumes it.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[managed, key_use]),
+        )
+        self.register_outputs({"vault_arn": self.vault.arn, "replica_vault_arn": self.replica_vault.arn})
+
+    def _role(self, ctx: StackContext) -> aws.iam.RolePolicyAttachment:
+        """The role AWS Backup runs as, with the AWS-managed policy for RDS (returned: the
+        selection waits for it)."""
+        child = pulumi.ResourceOptions(parent=self)
+        self.role = aws.iam.Role(
+            ctx.name("backup-role"),
+            # No aws:SourceAccount condition: AWS Backup is not documented to send it when it
+            # assumes the role, and a condition it does not meet fails every job.
+            assume_role_policy=service_trust("backup.amazonaws.com"),
+            description="AWS Backup of the production database and its cross-region copy",
+            opts=child,
+        )
+        return aws.iam.RolePolicyAttachment(
+            ctx.name("backup-service-policy"),
+            role=self.role.name,
+            policy_arn=BACKUP_SERVICE_POLICY,
+            opts=child,
+        )
+
+    def _replica_key(self, ctx: StackContext, provider: aws.Provider) -> None:
+        core = ctx.settings.core
+        self.replica_key = aws.kms.Key(
+            ctx.name("backup-replica-kms"),
+            description=f"tap backup copies in {core.replica_region} ({core.environment_suffix})",
+            enable_key_rotation=True,
+            rotation_period_in_days=365,
+            deletion_window_in_days=30,
+            policy=replica_key_policy(ctx, self.role.arn),
+            tags={"Name": ctx.name("backup-replica-kms")},
+            # Destroying it makes every copy in the replica vault unreadable.
+            opts=pulumi.ResourceOptions(parent=self, provider=provider, protect=True),
+        )
+        aws.kms.Alias(
+            ctx.name("backup-replica-kms-alias"),
+            name=f"alias/prod-backup-replica-{core.environment_suffix}",
+            target_key_id=self.replica_key.key_id,
+            opts=pulumi.ResourceOptions(parent=self, provider=provider),
+        )
+
+    def _key_use(self, ctx: StackContext, kms_key_arn: pulumi.Input[str]) -> aws.iam.RolePolicy:
+        """The role's side of both keys (each key's policy is the other side)."""
+        keys = [kms_key_arn, self.replica_key.arn]
+        return aws.iam.RolePolicy(
+            ctx.name("backup-key-use"),
+            role=self.role.id,
+            policy=document(
+                allow("UseBothKeys", KEY_USE, keys),
+                allow("GrantsForRdsCopies", ["kms:CreateGrant"], keys, condition=FOR_AWS_RESOURCES),
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _daily_plan(self, ctx: StackContext) -> aws.backup.Plan:
+        """One daily rule into the primary vault, each recovery point copied to the replica vault
+        and both kept `backupRetentionDays`."""
+        retention = ctx.settings.compliance.backup_retention_days
+        return aws.backup.Plan(
             ctx.name("backup-plan"),
             name=ctx.name("backup-plan"),
             rules=[
@@ -148,13 +158,11 @@ class Backup(pulumi.ComponentResource):
                     schedule=DAILY_SCHEDULE,
                     start_window=START_WINDOW_MINUTES,
                     completion_window=COMPLETION_WINDOW_MINUTES,
-                    lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=c.backup_retention_days),
+                    lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=retention),
                     copy_actions=[
                         aws.backup.PlanRuleCopyActionArgs(
                             destination_vault_arn=self.replica_vault.arn,
-                            lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(
-                                delete_after=c.backup_retention_days
-                            ),
+                            lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(delete_after=retention),
                         )
                     ],
                     recovery_point_tags={"Name": ctx.name("backup-daily")},
@@ -164,16 +172,6 @@ class Backup(pulumi.ComponentResource):
             # A recovery point outside the lock's bounds fails its job: locks first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=self.locks),
         )
-        self.selection = aws.backup.Selection(
-            ctx.name("backup-selection"),
-            name=ctx.name("backup-selection"),
-            plan_id=self.plan.id,
-            iam_role_arn=self.role.arn,
-            resources=[args.db_instance_arn],
-            # The role must carry its permissions before the first job assumes it.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[managed, key_policy]),
-        )
-        self.register_outputs({"vault_arn": self.vault.arn, "replica_vault_arn": self.replica_vault.arn})
 
     def _vault(
         self, ctx: StackContext, service: str, key_arn: pulumi.Input[str], provider: aws.Provider | None

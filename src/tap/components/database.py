@@ -4,12 +4,15 @@ MySQL that catches up by replication, so dev never stops taking payments.
 The chain (the phase machine decides which parts exist):
 
     dev instance (read with a static `get`, never owned)
-      -> seed replica of dev (`seed` and `snapshot` only; see components/seed.py)
+      -> seed replica of dev (`seed` and `snapshot` only)
       -> snapshot of the replica, replication stopped at recorded binlog coordinates
          (from `snapshot` on; protected, retained)
       -> copy of that snapshot encrypted with the production key (protected, retained)
       -> production instance restored from the encrypted copy (protected), which
          replicates from dev from the coordinates (`tap db sync`) until `tap db cutover`
+
+The replica, the snapshot and the encrypted copy are declared in components/seed.py; the
+instance and what it needs (groups, roles, log groups, the fleets' parameters) here.
 
 An unencrypted snapshot cannot be restored into an encrypted instance; the copy is the step
 that encrypts. The master password is never in code, config or state: RDS manages it in
@@ -32,10 +35,9 @@ from tap.components import timeouts
 from tap.components.context import StackContext
 from tap.components.database_audit import audit_option_group, export_retention_days
 from tap.components.database_parameters import replication_parameters
-from tap.components.seed import seed_replica, seed_replica_identifier
+from tap.components.seed import encrypted_copy, seed_replica, seed_snapshot
 from tap.errors import TapError
 from tap.iam_documents import service_trust
-from tap.phases import first_phase_with_snapshot_chain
 
 MYSQL_PORT = 3306
 # No "general": it would export every statement, card and personal data included (R5.4).
@@ -96,10 +98,30 @@ class Database(pulumi.ComponentResource):
             tags={"Name": ctx.name("db-subnets")},
             opts=child,
         )
-        self.parameter_group = aws.rds.ParameterGroup(
+        self.parameter_group = self._parameter_group(ctx)
+        self.option_group = audit_option_group(ctx, self)
+        monitoring_attachment = self._monitoring_role(ctx)
+
+        self.seed_replica = None
+        if plan.seed_replica and self.dev is not None:
+            self.seed_replica = seed_replica(ctx, self.dev, self)
+
+        self.instance = self.final_snapshot = self.encrypted_copy = None
+        if plan.snapshot_chain:
+            self.final_snapshot = seed_snapshot(ctx, self.seed_replica, self)
+            self.encrypted_copy = encrypted_copy(ctx, self.final_snapshot, args.kms_key_arn, self)
+            log_groups = self._export_log_groups(ctx, args.kms_key_arn)
+            self.instance = self._production_instance(
+                ctx, args, self.encrypted_copy, [*log_groups, monitoring_attachment]
+            )
+        self._location_parameters(ctx, args.writer_fqdn)
+        self.register_outputs({"endpoint_parameter": self.endpoint_parameter.name})
+
+    def _parameter_group(self, ctx: StackContext) -> aws.rds.ParameterGroup:
+        return aws.rds.ParameterGroup(
             ctx.name("mysql-params"),
             name=ctx.name("mysql-params"),
-            family=db.parameter_group_family,
+            family=ctx.settings.database.parameter_group_family,
             # The description is ForceNew on a named group the instance uses: left as it was,
             # although general_log is no longer set (R5.4), rather than replace the group.
             description="Production MySQL 8.0: TLS required, slow and general logs to CloudWatch",
@@ -116,35 +138,33 @@ class Database(pulumi.ComponentResource):
                 ),
             ],
             tags={"Name": ctx.name("mysql-params")},
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        self.option_group = audit_option_group(ctx, self)
+
+    def _monitoring_role(self, ctx: StackContext) -> aws.iam.RolePolicyAttachment:
+        """Enhanced monitoring's role (its policy attachment returned: the instance waits for it)."""
         self.monitoring_role = aws.iam.Role(
             ctx.name("rds-monitoring-role"),
             assume_role_policy=service_trust("monitoring.rds.amazonaws.com", ctx.account_id),
             description="RDS enhanced monitoring of the production MySQL",
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        monitoring_attachment = aws.iam.RolePolicyAttachment(
+        return aws.iam.RolePolicyAttachment(
             ctx.name("rds-monitoring-policy"),
             role=self.monitoring_role.name,
             policy_arn=RDS_MONITORING_POLICY,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
-        self.seed_replica = None
-        if plan.seed_replica and self.dev is not None:
-            self.seed_replica = seed_replica(ctx, self.dev, self)
-
-        self.instance = self.final_snapshot = self.encrypted_copy = None
-        if plan.snapshot_chain:
-            self._restore_chain(ctx, args, monitoring_attachment)
-
+    def _location_parameters(self, ctx: StackContext, writer_fqdn: pulumi.Input[str]) -> None:
+        """Where the fleets find the database: the writer name, its port, and (once production
+        exists) the ARN of the managed master secret."""
+        child = pulumi.ResourceOptions(parent=self)
         self.endpoint_parameter = aws.ssm.Parameter(
             ctx.name("db-endpoint-param"),
             name=f"{self.parameter_prefix}/endpoint",
             type="String",
-            insecure_value=args.writer_fqdn,
+            insecure_value=writer_fqdn,
             description="The writer name (private record moved by tap db); both fleets read it",
             opts=child,
         )
@@ -172,7 +192,6 @@ class Database(pulumi.ComponentResource):
                 description="ARN of the RDS-managed master secret (the ARN, never the secret)",
                 opts=child,
             )
-        self.register_outputs({"endpoint_parameter": self.endpoint_parameter.name})
 
     def _allocated_storage(self, configured: int) -> pulumi.Input[int]:
         """Never below dev's: the restore's post-restore modify (resourceInstanceCreate sends
@@ -187,73 +206,31 @@ class Database(pulumi.ComponentResource):
             raise AttributeError("no production instance in this phase")
         return self.instance.master_user_secrets.apply(_managed_secret_arn)
 
-    def _restore_chain(
-        self, ctx: StackContext, args: DatabaseArgs, monitoring_attachment: aws.iam.RolePolicyAttachment
-    ) -> None:
-        db, plan = ctx.settings.database, ctx.settings.phase_plan
-        seed = ctx.settings.seed
-        migration_tags = {
-            "MigrationSource": db.dev_db_instance_id,
-            "MigrationStack": pulumi.get_stack(),
-            "MigrationPhase": first_phase_with_snapshot_chain().value,
-            # Where production's replication from dev starts (`tap db sync` reads them back).
-            "SeedBinlogFile": seed.seed_binlog_file,
-            "SeedBinlogPosition": str(seed.seed_binlog_position),
-        }
-        # The seed snapshot and its copy are the record of what production started from:
-        # protected against `pulumi destroy`, and kept if ever removed from the program.
-        # It depends on the replica only while the replica exists (it goes at `replicate`):
-        # dropping a dependency changes nothing about a protected resource.
-        keep = pulumi.ResourceOptions(
-            parent=self,
-            protect=True,
-            retain_on_delete=True,
-            depends_on=[self.seed_replica] if self.seed_replica is not None else [],
-        )
-        self.final_snapshot = aws.rds.Snapshot(
-            ctx.name("seed-snapshot"),
-            # The replica's configured identifier, not its output: the snapshot's inputs must
-            # not change when the replica is deleted. Never dev: dev keeps taking writes.
-            db_instance_identifier=seed_replica_identifier(ctx),
-            db_snapshot_identifier=ctx.name("seed-snapshot"),
-            tags={
-                "Name": ctx.name("seed-snapshot"),
-                "SeedReplica": seed_replica_identifier(ctx),
-                **migration_tags,
-            },
-            opts=pulumi.ResourceOptions.merge(
-                keep, pulumi.ResourceOptions(custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT))
-            ),
-        )
-        keep = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True)
-        self.encrypted_copy = aws.rds.SnapshotCopy(
-            ctx.name("seed-snapshot-encrypted"),
-            source_db_snapshot_identifier=self.final_snapshot.db_snapshot_arn,
-            target_db_snapshot_identifier=ctx.name("seed-snapshot-encrypted"),
-            kms_key_id=args.kms_key_arn,
-            copy_tags=True,
-            tags={"Name": ctx.name("seed-snapshot-encrypted"), **migration_tags},
-            opts=pulumi.ResourceOptions.merge(
-                keep, pulumi.ResourceOptions(custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT_COPY))
-            ),
-        )
-        identifier = ctx.name("rds")
-        # RDS creates these log groups unencrypted and never-expiring if they do not exist when
-        # it first exports; creating them first keeps exported logs under our key and retention.
-        log_groups = [
+    def _export_log_groups(
+        self, ctx: StackContext, kms_key_arn: pulumi.Input[str]
+    ) -> list[aws.cloudwatch.LogGroup]:
+        """RDS creates these log groups unencrypted and never-expiring if they do not exist when
+        it first exports; creating them first keeps exported logs under our key and retention."""
+        return [
             aws.cloudwatch.LogGroup(
                 ctx.name(f"rds-{kind}-logs"),
-                name=f"/aws/rds/instance/{identifier}/{kind}",
+                name=f"/aws/rds/instance/{ctx.name('rds')}/{kind}",
                 retention_in_days=export_retention_days(ctx.settings, kind),
-                kms_key_id=args.kms_key_arn,
+                kms_key_id=kms_key_arn,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for kind in LOG_EXPORTS
         ]
-        self.instance = aws.rds.Instance(
+
+    def _production_instance(
+        self, ctx: StackContext, args: DatabaseArgs, copy: aws.rds.SnapshotCopy, after: list[pulumi.Resource]
+    ) -> aws.rds.Instance:
+        """Restored from the encrypted copy, Multi-AZ as the phase says; created after `after`."""
+        db, key, identifier = ctx.settings.database, args.kms_key_arn, ctx.name("rds")
+        return aws.rds.Instance(
             identifier,
             identifier=identifier,
-            snapshot_identifier=self.encrypted_copy.target_db_snapshot_identifier,
+            snapshot_identifier=copy.target_db_snapshot_identifier,
             engine="mysql",
             # Exact, equal to dev's: the provider sends engine_version in the post-restore
             # ModifyDBInstance (resourceInstanceCreate), so "8.0" would upgrade to the default minor.
@@ -263,8 +240,8 @@ class Database(pulumi.ComponentResource):
             storage_type="gp3",
             allocated_storage=self._allocated_storage(db.allocated_storage_gib),
             storage_encrypted=True,
-            kms_key_id=args.kms_key_arn,
-            multi_az=plan.multi_az,
+            kms_key_id=key,
+            multi_az=ctx.settings.phase_plan.multi_az,
             db_subnet_group_name=self.subnet_group.name,
             vpc_security_group_ids=[args.db_security_group_id],
             publicly_accessible=False,
@@ -279,14 +256,14 @@ class Database(pulumi.ComponentResource):
             skip_final_snapshot=False,
             final_snapshot_identifier=ctx.name("rds-final"),
             performance_insights_enabled=True,
-            performance_insights_kms_key_id=args.kms_key_arn,
+            performance_insights_kms_key_id=key,
             performance_insights_retention_period=7,
             monitoring_interval=60,
             monitoring_role_arn=self.monitoring_role.arn,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             iam_database_authentication_enabled=True,
             manage_master_user_password=True,
-            master_user_secret_kms_key_id=args.kms_key_arn,
+            master_user_secret_kms_key_id=key,
             # No engine change during the migration: a minor upgrade on prod would leave dev
             # (the fallback replication target) older than its source, which MySQL refuses.
             auto_minor_version_upgrade=False,
@@ -299,7 +276,7 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=True,
-                depends_on=[*log_groups, monitoring_attachment],
+                depends_on=after,
                 custom_timeouts=timeouts.for_type(timeouts.RDS_INSTANCE),
             ),
         )

@@ -25,6 +25,7 @@ peering connection is active, so the rules depend on it).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,8 +33,8 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
-
-MYSQL_PORT = 3306
+from tap.components.database import MYSQL_PORT
+from tap.components.security import RuleKind
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,6 @@ class DevLinkArgs:
     db_security_group_id: pulumi.Input[str]
 
 
-RuleKind = type[aws.vpc.SecurityGroupIngressRule] | type[aws.vpc.SecurityGroupEgressRule]
-
-
 class DevLink(pulumi.ComponentResource):
     peering: aws.ec2.VpcPeeringConnection
     prod_routes: list[aws.ec2.Route]
@@ -56,13 +54,19 @@ class DevLink(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DevLinkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:DevLink", name, None, opts)
-        ctx, dev = args.ctx, args.ctx.settings.dev_network
-        child = pulumi.ResourceOptions(parent=self)
+        ctx = args.ctx
+        self.peering = self._peering(ctx, args.vpc_id)
+        after_peering = pulumi.ResourceOptions(parent=self, depends_on=[self.peering])
+        self._routes(ctx, args, after_peering)
+        self.rules = {}
+        self._rules(ctx, args.db_security_group_id, after_peering)
+        self.register_outputs({"vpc_peering_connection_id": self.peering.id})
 
-        self.peering = aws.ec2.VpcPeeringConnection(
+    def _peering(self, ctx: StackContext, vpc_id: pulumi.Input[str]) -> aws.ec2.VpcPeeringConnection:
+        return aws.ec2.VpcPeeringConnection(
             ctx.name("dev-peering"),
-            vpc_id=args.vpc_id,
-            peer_vpc_id=dev.dev_vpc_id,
+            vpc_id=vpc_id,
+            peer_vpc_id=ctx.settings.dev_network.dev_vpc_id,
             # Same account and region: the requester may accept its own request.
             auto_accept=True,
             # The provider sets these after the connection is active (which auto_accept makes it
@@ -71,17 +75,20 @@ class DevLink(pulumi.ComponentResource):
             requester=aws.ec2.VpcPeeringConnectionRequesterArgs(allow_remote_vpc_dns_resolution=True),
             accepter=aws.ec2.VpcPeeringConnectionAccepterArgs(allow_remote_vpc_dns_resolution=True),
             tags={"Name": ctx.name("dev-peering"), "Purpose": "data-tier-migration"},
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        after_peering = pulumi.ResourceOptions(parent=self, depends_on=[self.peering])
 
+    def _routes(self, ctx: StackContext, args: DevLinkArgs, opts: pulumi.ResourceOptions) -> None:
+        """Production's private tables to dev's VPC; dev's listed tables to production's private
+        subnets only."""
+        dev = ctx.settings.dev_network
         self.prod_routes = [
             aws.ec2.Route(
                 ctx.name("to-dev-route", str(i + 1)),
                 route_table_id=table,
                 destination_cidr_block=dev.dev_vpc_cidr,
                 vpc_peering_connection_id=self.peering.id,
-                opts=after_peering,
+                opts=opts,
             )
             for i, table in enumerate(args.private_route_table_ids)
         ]
@@ -93,34 +100,18 @@ class DevLink(pulumi.ComponentResource):
                 route_table_id=table,
                 destination_cidr_block=cidr,
                 vpc_peering_connection_id=self.peering.id,
-                opts=after_peering,
+                opts=opts,
             )
             for table in dev.dev_route_table_ids
             for j, cidr in enumerate(args.private_subnet_cidrs)
         ]
 
-        def rule(
-            kind: RuleKind, key: str, group: pulumi.Input[str], peer: pulumi.Input[str], why: str
-        ) -> None:
-            self.rules[key] = kind(
-                ctx.name(key),
-                security_group_id=group,
-                ip_protocol="tcp",
-                from_port=MYSQL_PORT,
-                to_port=MYSQL_PORT,
-                referenced_security_group_id=peer,
-                description=why,
-                tags={"Name": ctx.name(key), "Purpose": "data-tier-migration"},
-                opts=after_peering,
-            )
-
+    def _rules(self, ctx: StackContext, prod_db: pulumi.Input[str], opts: pulumi.ResourceOptions) -> None:
+        """MySQL between the data tier's three groups, both directions where replication runs."""
+        dev = ctx.settings.dev_network
+        dev_app, dev_db = dev.dev_app_security_group_id, dev.dev_db_security_group_id
         ingress, egress = aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule
-        prod_db, dev_app, dev_db = (
-            args.db_security_group_id,
-            dev.dev_app_security_group_id,
-            dev.dev_db_security_group_id,
-        )
-        self.rules = {}
+        rule = functools.partial(self._rule, ctx, opts)
         # Production's side.
         rule(ingress, "db-from-dev-app", prod_db, dev_app, "MySQL from dev's app fleet (writer name)")
         rule(ingress, "db-from-dev-db", prod_db, dev_db, "MySQL from dev's database (reverse replication)")
@@ -131,4 +122,24 @@ class DevLink(pulumi.ComponentResource):
         rule(egress, "dev-db-to-db", dev_db, prod_db, "Dev MySQL to production MySQL (reverse replication)")
         rule(egress, "dev-app-to-db", dev_app, prod_db, "Dev app fleet to production MySQL (writer name)")
 
-        self.register_outputs({"vpc_peering_connection_id": self.peering.id})
+    def _rule(
+        self,
+        ctx: StackContext,
+        opts: pulumi.ResourceOptions,
+        kind: RuleKind,
+        key: str,
+        group: pulumi.Input[str],
+        peer: pulumi.Input[str],
+        why: str,
+    ) -> None:
+        self.rules[key] = kind(
+            ctx.name(key),
+            security_group_id=group,
+            ip_protocol="tcp",
+            from_port=MYSQL_PORT,
+            to_port=MYSQL_PORT,
+            referenced_security_group_id=peer,
+            description=why,
+            tags={"Name": ctx.name(key), "Purpose": "data-tier-migration"},
+            opts=opts,
+        )

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from tap.components.compute import HEALTH_PATH
+from tap.components.app_runtime import HEALTH_PATH
 from tap.components.context import StackContext
-from tap.iam_documents import ANY_RESOURCE
+from tap.iam_documents import FOR_AWS_RESOURCES, document, key_policy_document, key_statement
 
 DEV_SET_ID = "blue-development"
 GREEN_SET_ID = "green-production"
@@ -30,40 +30,17 @@ class HostedZoneArgs:
 def dnssec_key_policy(ctx: StackContext) -> pulumi.Output[str]:
     """Key policy for the DNSSEC signing key: Route53's DNSSEC service may use it for this
     account's zones only. `Resource: "*"` in a key policy means this key."""
-    root = pulumi.Output.concat("arn:aws:iam::", ctx.account_id, ":root")
+    dnssec = {"Service": "dnssec-route53.amazonaws.com"}
     source = {
         "StringEquals": {"aws:SourceAccount": ctx.account_id},
         "ArnLike": {"aws:SourceArn": "arn:aws:route53:::hostedzone/*"},
     }
-    return pulumi.Output.json_dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAdministersKeyThroughIam",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": root},
-                    "Action": "kms:*",
-                    "Resource": ANY_RESOURCE,
-                },
-                {
-                    "Sid": "Route53DnssecUsesKey",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "dnssec-route53.amazonaws.com"},
-                    "Action": ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"],
-                    "Resource": ANY_RESOURCE,
-                    "Condition": source,
-                },
-                {
-                    "Sid": "Route53DnssecGrants",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "dnssec-route53.amazonaws.com"},
-                    "Action": "kms:CreateGrant",
-                    "Resource": ANY_RESOURCE,
-                    "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-                },
-            ],
-        }
+    return key_policy_document(
+        ctx.account_id,
+        key_statement(
+            "Route53DnssecUsesKey", dnssec, ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"], source
+        ),
+        key_statement("Route53DnssecGrants", dnssec, "kms:CreateGrant", FOR_AWS_RESOURCES),
     )
 
 
@@ -73,7 +50,6 @@ class HostedZone(pulumi.ComponentResource):
     def __init__(self, name: str, args: HostedZoneArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:HostedZone", name, None, opts)
         ctx, d = args.ctx, args.ctx.settings.dns
-        child = pulumi.ResourceOptions(parent=self)
         self.app_fqdn = f"app.{d.domain_name}"
         self.zone = None
         if not ctx.settings.creates_zone:
@@ -97,70 +73,76 @@ class HostedZone(pulumi.ComponentResource):
         self.zone_id = self.zone.zone_id
         self.name_servers = self.zone.name_servers
         if d.query_logging:
-            # Route53 delivers query logs only to us-east-1, and only where a resource policy
-            # lets it write (settings refuse another region for a created zone).
-            self.query_log_group = aws.cloudwatch.LogGroup(
-                ctx.name("dns-query-logs"),
-                name=f"/aws/route53/{d.domain_name}",
-                # Audit evidence (PCI DSS 10.2, 10.5.1): kept 12 months.
-                retention_in_days=ctx.settings.compliance.audit_log_retention_days,
-                kms_key_id=args.kms_key_arn,
-                opts=child,
-            )
-            resource_policy = aws.cloudwatch.LogResourcePolicy(
-                ctx.name("dns-query-logs-policy"),
-                policy_name=ctx.name("dns-query-logs-policy"),
-                policy_document=pulumi.Output.json_dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Sid": "Route53QueryLogs",
-                                "Effect": "Allow",
-                                "Principal": {"Service": "route53.amazonaws.com"},
-                                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                "Resource": pulumi.Output.concat(self.query_log_group.arn, ":*"),
-                                "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
-                            }
-                        ],
-                    }
-                ),
-                opts=child,
-            )
-            aws.route53.QueryLog(
-                ctx.name("dns-query-log"),
-                zone_id=self.zone.zone_id,
-                cloudwatch_log_group_arn=self.query_log_group.arn,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[resource_policy]),
-            )
+            self._query_logging(ctx, self.zone, args.kms_key_arn)
         if d.dnssec:
-            self.dnssec_key = aws.kms.Key(
-                ctx.name("dnssec-kms"),
-                description="DNSSEC key-signing key of the production zone",
-                customer_master_key_spec="ECC_NIST_P256",
-                key_usage="SIGN_VERIFY",
-                deletion_window_in_days=30,
-                policy=dnssec_key_policy(ctx),
-                tags={"Name": ctx.name("dnssec-kms")},
-                # Deleting a signing key while the parent still has its DS record takes the
-                # whole zone off the internet for validating resolvers.
-                opts=pulumi.ResourceOptions(parent=self, protect=True),
-            )
-            ksk = aws.route53.KeySigningKey(
-                ctx.name("dnssec-ksk"),
-                hosted_zone_id=self.zone.id,
-                key_management_service_arn=self.dnssec_key.arn,
-                name=ctx.name("ksk").replace("-", "_"),
-                status="ACTIVE",
-                opts=child,
-            )
-            aws.route53.HostedZoneDnsSec(
-                ctx.name("dnssec"),
-                hosted_zone_id=ksk.hosted_zone_id,
-                signing_status="SIGNING",
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[ksk]),
-            )
+            self._dnssec(ctx, self.zone)
         self.register_outputs({"zone_id": self.zone_id})
+
+    def _query_logging(
+        self, ctx: StackContext, zone: aws.route53.Zone, kms_key_arn: pulumi.Input[str]
+    ) -> None:
+        """Route53 delivers query logs only to us-east-1, and only where a resource policy lets
+        it write (settings refuse another region for a created zone)."""
+        child = pulumi.ResourceOptions(parent=self)
+        self.query_log_group = aws.cloudwatch.LogGroup(
+            ctx.name("dns-query-logs"),
+            name=f"/aws/route53/{ctx.settings.dns.domain_name}",
+            # Audit evidence (PCI DSS 10.2, 10.5.1): kept 12 months.
+            retention_in_days=ctx.settings.compliance.audit_log_retention_days,
+            kms_key_id=kms_key_arn,
+            opts=child,
+        )
+        resource_policy = aws.cloudwatch.LogResourcePolicy(
+            ctx.name("dns-query-logs-policy"),
+            policy_name=ctx.name("dns-query-logs-policy"),
+            policy_document=document(
+                {
+                    "Sid": "Route53QueryLogs",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "route53.amazonaws.com"},
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": pulumi.Output.concat(self.query_log_group.arn, ":*"),
+                    "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
+                }
+            ),
+            opts=child,
+        )
+        aws.route53.QueryLog(
+            ctx.name("dns-query-log"),
+            zone_id=zone.zone_id,
+            cloudwatch_log_group_arn=self.query_log_group.arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[resource_policy]),
+        )
+
+    def _dnssec(self, ctx: StackContext, zone: aws.route53.Zone) -> None:
+        """Signing: a KMS key-signing key the zone signs with (the DS record at the parent is the
+        zone owner's step, in docs/runbook.md)."""
+        self.dnssec_key = aws.kms.Key(
+            ctx.name("dnssec-kms"),
+            description="DNSSEC key-signing key of the production zone",
+            customer_master_key_spec="ECC_NIST_P256",
+            key_usage="SIGN_VERIFY",
+            deletion_window_in_days=30,
+            policy=dnssec_key_policy(ctx),
+            tags={"Name": ctx.name("dnssec-kms")},
+            # Deleting a signing key while the parent still has its DS record takes the
+            # whole zone off the internet for validating resolvers.
+            opts=pulumi.ResourceOptions(parent=self, protect=True),
+        )
+        ksk = aws.route53.KeySigningKey(
+            ctx.name("dnssec-ksk"),
+            hosted_zone_id=zone.id,
+            key_management_service_arn=self.dnssec_key.arn,
+            name=ctx.name("ksk").replace("-", "_"),
+            status="ACTIVE",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.route53.HostedZoneDnsSec(
+            ctx.name("dnssec"),
+            hosted_zone_id=ksk.hosted_zone_id,
+            signing_status="SIGNING",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[ksk]),
+        )
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,17 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
-from tap.iam_documents import ANY_RESOURCE
+from tap.iam_documents import (
+    KEY_USE,
+    alarms_publish_to_topic,
+    key_policy_document,
+    key_statement,
+    key_user,
+)
 
 ASG_SERVICE = "autoscaling.amazonaws.com"
 ASG_SLR_NAME = "AWSServiceRoleForAutoScaling"
 ASG_SLR_PATH = f"aws-service-role/{ASG_SERVICE}/"
-KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
 
 
 @dataclass(frozen=True)
@@ -24,64 +29,27 @@ class EncryptionArgs:
 def key_policy(ctx: StackContext) -> pulumi.Output[str]:
     """The key policy. In a key policy `Resource: "*"` means this key and nothing else."""
     account, region = ctx.account_id, ctx.region
-    root = pulumi.Output.concat("arn:aws:iam::", account, ":root")
     # The Auto Scaling service-linked role launches the fleets' encrypted EBS volumes. Its
     # permissions cannot be edited, so only the key policy can let it use this key; without
     # this statement every launch fails with "Client.InternalError". KMS refuses a policy naming
     # a principal that does not exist, so the role exists first: the stack creates it
     # (createAutoScalingServiceLinkedRole) or the account already has it (tap preflight says).
     asg_role = pulumi.Output.concat("arn:aws:iam::", account, f":role/{ASG_SLR_PATH}{ASG_SLR_NAME}")
-    statements = [
-        {
-            # Delegates to IAM: without it the key can become unmanageable by anyone.
-            "Sid": "AccountAdministersKeyThroughIam",
-            "Effect": "Allow",
-            "Principal": {"AWS": root},
-            "Action": "kms:*",
-            "Resource": ANY_RESOURCE,
-        },
-        {
-            "Sid": "AutoScalingUsesKeyForEbs",
-            "Effect": "Allow",
-            "Principal": {"AWS": asg_role},
-            "Action": KEY_USE,
-            "Resource": ANY_RESOURCE,
-        },
-        {
-            "Sid": "AutoScalingGrantsForEbs",
-            "Effect": "Allow",
-            "Principal": {"AWS": asg_role},
-            "Action": "kms:CreateGrant",
-            "Resource": ANY_RESOURCE,
-            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-        },
-        {
-            # Log groups (flow logs, query logs, RDS exports) encrypt through the logs service.
-            "Sid": "CloudWatchLogsUsesKey",
-            "Effect": "Allow",
-            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-            "Action": KEY_USE,
-            "Resource": ANY_RESOURCE,
-            "Condition": {
-                "ArnLike": {
-                    "kms:EncryptionContext:aws:logs:arn": pulumi.Output.concat(
-                        "arn:aws:logs:", region, ":", account, ":log-group:*"
-                    )
-                }
-            },
-        },
-        {
-            # Alarms publish to the encrypted SNS topic as the CloudWatch service; without this
-            # statement alarm notifications are dropped with no error anywhere.
-            "Sid": "CloudWatchAlarmsPublishToEncryptedTopic",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudwatch.amazonaws.com"},
-            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-            "Resource": ANY_RESOURCE,
-            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-        },
-    ]
-    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})
+    log_groups = pulumi.Output.concat("arn:aws:logs:", region, ":", account, ":log-group:*")
+    return key_policy_document(
+        account,
+        *key_user(
+            {"AWS": asg_role}, use_sid="AutoScalingUsesKeyForEbs", grants_sid="AutoScalingGrantsForEbs"
+        ),
+        # Log groups (flow logs, query logs, RDS exports) encrypt through the logs service.
+        key_statement(
+            "CloudWatchLogsUsesKey",
+            {"Service": f"logs.{region}.amazonaws.com"},
+            KEY_USE,
+            {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}},
+        ),
+        alarms_publish_to_topic(account),
+    )
 
 
 class Encryption(pulumi.ComponentResource):

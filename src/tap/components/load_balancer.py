@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components import timeouts
-from tap.components.compute import APP_PORT, HEALTH_PATH
+from tap.components.app_runtime import APP_PORT, HEALTH_PATH
 from tap.components.context import StackContext
 from tap.components.storage import ALB_LOG_PREFIX
 from tap.components.waf_logging import WafLogging, WafLoggingArgs
@@ -47,59 +47,15 @@ def visibility(metric: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgs:
 class LoadBalancer(pulumi.ComponentResource):
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:LoadBalancer", name, None, opts)
-        ctx, lb = args.ctx, args.ctx.settings.load_balancer
+        ctx = args.ctx
         child = pulumi.ResourceOptions(parent=self)
 
         self.certificate: aws.acm.Certificate | None = None
         self.certificate_validation: aws.acm.CertificateValidation | None = None
         self.certificate_arn = self._certificate(ctx, args)
 
-        self.target_groups = {
-            colour: aws.lb.TargetGroup(
-                ctx.name(f"tg-{colour}"),
-                name=ctx.name(f"tg-{colour}"),
-                port=APP_PORT,
-                protocol="HTTP",
-                target_type="instance",
-                vpc_id=args.vpc_id,
-                deregistration_delay=30,
-                health_check=aws.lb.TargetGroupHealthCheckArgs(
-                    enabled=True,
-                    path=HEALTH_PATH,
-                    port="traffic-port",
-                    protocol="HTTP",
-                    interval=30,
-                    timeout=5,
-                    healthy_threshold=2,
-                    unhealthy_threshold=2,
-                    matcher="200",
-                ),
-                tags={"Name": ctx.name(f"tg-{colour}"), "Fleet": colour},
-                opts=child,
-            )
-            for colour in COLOURS
-        }
-        self.alb = aws.lb.LoadBalancer(
-            ctx.name("alb"),
-            name=ctx.name("alb"),
-            internal=False,
-            load_balancer_type="application",
-            security_groups=[args.alb_security_group_id],
-            subnets=list(args.public_subnet_ids),
-            enable_http2=True,
-            drop_invalid_header_fields=True,
-            # AWS's default, and what dev's load balancer runs: "strictest" would refuse some
-            # requests blue accepts, and green would look broken mid-cutover for no fault of its own.
-            desync_mitigation_mode="defensive",
-            enable_deletion_protection=lb.deletion_protection,
-            idle_timeout=60,
-            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
-                bucket=args.log_bucket_name, prefix=ALB_LOG_PREFIX, enabled=True
-            ),
-            tags={"Name": ctx.name("alb")},
-            # The ALB verifies at creation that it may write its logs to the bucket.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[args.log_bucket_policy]),
-        )
+        self.target_groups = {colour: self._target_group(ctx, colour, args.vpc_id) for colour in COLOURS}
+        self.alb = self._alb(ctx, args)
         # None while the zone awaits delegation (settings refuse that once green runs).
         self.https_listener = self._listener(ctx) if self.certificate_arn is not None else None
         self.web_acl = self._web_acl(ctx)
@@ -115,6 +71,53 @@ class LoadBalancer(pulumi.ComponentResource):
             child,
         )
         self.register_outputs({"alb_arn": self.alb.arn, "alb_dns_name": self.alb.dns_name})
+
+    def _target_group(self, ctx: StackContext, colour: str, vpc_id: pulumi.Input[str]) -> aws.lb.TargetGroup:
+        return aws.lb.TargetGroup(
+            ctx.name(f"tg-{colour}"),
+            name=ctx.name(f"tg-{colour}"),
+            port=APP_PORT,
+            protocol="HTTP",
+            target_type="instance",
+            vpc_id=vpc_id,
+            deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                path=HEALTH_PATH,
+                port="traffic-port",
+                protocol="HTTP",
+                interval=30,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=2,
+                matcher="200",
+            ),
+            tags={"Name": ctx.name(f"tg-{colour}"), "Fleet": colour},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _alb(self, ctx: StackContext, args: LoadBalancerArgs) -> aws.lb.LoadBalancer:
+        return aws.lb.LoadBalancer(
+            ctx.name("alb"),
+            name=ctx.name("alb"),
+            internal=False,
+            load_balancer_type="application",
+            security_groups=[args.alb_security_group_id],
+            subnets=list(args.public_subnet_ids),
+            enable_http2=True,
+            drop_invalid_header_fields=True,
+            # AWS's default, and what dev's load balancer runs: "strictest" would refuse some
+            # requests blue accepts, and green would look broken mid-cutover for no fault of its own.
+            desync_mitigation_mode="defensive",
+            enable_deletion_protection=ctx.settings.load_balancer.deletion_protection,
+            idle_timeout=60,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=args.log_bucket_name, prefix=ALB_LOG_PREFIX, enabled=True
+            ),
+            tags={"Name": ctx.name("alb")},
+            # The ALB verifies at creation that it may write its logs to the bucket.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[args.log_bucket_policy]),
+        )
 
     def _listener(self, ctx: StackContext) -> aws.lb.Listener:
         """The HTTPS listener; its weights come from the phase machine (target-group capacity)."""

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
+from tap.components.dashboard import cutover_dashboard
 
 GIB = 1024**3
 
@@ -55,17 +56,33 @@ def alarm_topic(
 class Monitoring(pulumi.ComponentResource):
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:Monitoring", name, None, opts)
-        ctx, m = args.ctx, args.ctx.settings.monitoring
-        child = pulumi.ResourceOptions(parent=self)
-        self.topic = alarm_topic(ctx, "alarms", args.kms_key_arn, m.alarm_emails, child)
-
+        ctx, child = args.ctx, pulumi.ResourceOptions(parent=self)
+        self.topic = alarm_topic(ctx, "alarms", args.kms_key_arn, ctx.settings.monitoring.alarm_emails, child)
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
-        green_tg = {
-            "TargetGroup": args.target_group_arn_suffixes["green"],
-            "LoadBalancer": args.alb_arn_suffix,
-        }
+        self._fleet_alarms(ctx, args.asg_names)
+        self._green_alarms(
+            ctx, {"TargetGroup": args.target_group_arn_suffixes["green"], "LoadBalancer": args.alb_arn_suffix}
+        )
+        if args.db_instance_identifier is not None:
+            self._database_alarms(ctx, {"DBInstanceIdentifier": args.db_instance_identifier})
+        # Route53 health-check alarms live in tap.components.route53_alarms: us-east-1 only.
+        self.dashboard = aws.cloudwatch.Dashboard(
+            ctx.name("cutover-dashboard"),
+            dashboard_name=ctx.name("cutover"),
+            dashboard_body=cutover_dashboard(
+                ctx.region,
+                args.alb_arn_suffix,
+                args.target_group_arn_suffixes,
+                args.asg_names,
+                args.db_instance_identifier,
+            ),
+            opts=child,
+        )
+        self.register_outputs({"topic_arn": self.topic.arn})
 
-        for colour, asg in args.asg_names.items():
+    def _fleet_alarms(self, ctx: StackContext, asg_names: Mapping[str, pulumi.Input[str]]) -> None:
+        m = ctx.settings.monitoring
+        for colour, asg in asg_names.items():
             self._alarm(
                 ctx,
                 f"{colour}-cpu",
@@ -81,6 +98,9 @@ class Monitoring(pulumi.ComponentResource):
                 comparison_operator="GreaterThanThreshold",
             )
 
+    def _green_alarms(self, ctx: StackContext, green_tg: dict[str, pulumi.Input[str]]) -> None:
+        """What the cutover is judged by: green's targets, errors and latency as the ALB sees them."""
+        m = ctx.settings.monitoring
         # An empty target group reports nothing; that is not an unhealthy one.
         self._alarm(
             ctx,
@@ -129,74 +149,80 @@ class Monitoring(pulumi.ComponentResource):
             metric_queries=[_query("p99", "TargetResponseTime", green_tg, "p99", return_data=True)],
         )
 
-        if args.db_instance_identifier is not None:
-            db = {"DBInstanceIdentifier": args.db_instance_identifier}
-            # A database that stops reporting is treated as failing: silence is not health.
-            self._alarm(
-                ctx,
-                "rds-cpu",
-                f"production MySQL CPU above {m.cpu_threshold_percent}%",
-                "breaching",
-                namespace="AWS/RDS",
-                metric_name="CPUUtilization",
-                dimensions=db,
-                statistic="Average",
-                period=300,
-                evaluation_periods=2,
-                threshold=m.cpu_threshold_percent,
-                comparison_operator="GreaterThanThreshold",
-            )
-            self._alarm(
-                ctx,
-                "rds-connections",
-                f"production MySQL connections above {m.db_connections_threshold}",
-                "breaching",
-                namespace="AWS/RDS",
-                metric_name="DatabaseConnections",
-                dimensions=db,
-                statistic="Maximum",
-                period=60,
-                evaluation_periods=3,
-                threshold=m.db_connections_threshold,
-                comparison_operator="GreaterThanThreshold",
-            )
-            self._alarm(
-                ctx,
-                "rds-free-storage",
-                f"production MySQL free storage below {m.free_storage_gib} GiB",
-                "breaching",
-                namespace="AWS/RDS",
-                metric_name="FreeStorageSpace",
-                dimensions=db,
-                statistic="Minimum",
-                period=300,
-                evaluation_periods=1,
-                threshold=m.free_storage_gib * GIB,
-                comparison_operator="LessThanThreshold",
-            )
-
-        # Route53 health-check alarms live in tap.components.route53_alarms: us-east-1 only.
-
-        self.dashboard = aws.cloudwatch.Dashboard(
-            ctx.name("cutover-dashboard"),
-            dashboard_name=ctx.name("cutover"),
-            dashboard_body=_dashboard(ctx, args),
-            opts=child,
+    def _database_alarms(self, ctx: StackContext, db: dict[str, pulumi.Input[str]]) -> None:
+        """A database that stops reporting is treated as failing: silence is not health."""
+        m = ctx.settings.monitoring
+        self._alarm(
+            ctx,
+            "rds-cpu",
+            f"production MySQL CPU above {m.cpu_threshold_percent}%",
+            "breaching",
+            namespace="AWS/RDS",
+            metric_name="CPUUtilization",
+            dimensions=db,
+            statistic="Average",
+            period=300,
+            evaluation_periods=2,
+            threshold=m.cpu_threshold_percent,
+            comparison_operator="GreaterThanThreshold",
         )
-        self.register_outputs({"topic_arn": self.topic.arn})
+        self._alarm(
+            ctx,
+            "rds-connections",
+            f"production MySQL connections above {m.db_connections_threshold}",
+            "breaching",
+            namespace="AWS/RDS",
+            metric_name="DatabaseConnections",
+            dimensions=db,
+            statistic="Maximum",
+            period=60,
+            evaluation_periods=3,
+            threshold=m.db_connections_threshold,
+            comparison_operator="GreaterThanThreshold",
+        )
+        self._alarm(
+            ctx,
+            "rds-free-storage",
+            f"production MySQL free storage below {m.free_storage_gib} GiB",
+            "breaching",
+            namespace="AWS/RDS",
+            metric_name="FreeStorageSpace",
+            dimensions=db,
+            statistic="Minimum",
+            period=300,
+            evaluation_periods=1,
+            threshold=m.free_storage_gib * GIB,
+            comparison_operator="LessThanThreshold",
+        )
 
     def _alarm(self, ctx: StackContext, service: str, description: str, missing: str, **metric: Any) -> None:
-        self.alarms[service] = aws.cloudwatch.MetricAlarm(
-            ctx.name(f"{service}-alarm"),
-            name=ctx.name(f"{service}-alarm"),
-            alarm_description=description,
-            alarm_actions=[self.topic.arn],
-            ok_actions=[self.topic.arn],
-            treat_missing_data=missing,
-            tags={"Name": ctx.name(f"{service}-alarm")},
-            opts=pulumi.ResourceOptions(parent=self),
-            **metric,
+        self.alarms[service] = metric_alarm(
+            ctx, service, description, missing, self.topic.arn, pulumi.ResourceOptions(parent=self), **metric
         )
+
+
+def metric_alarm(
+    ctx: StackContext,
+    service: str,
+    description: str,
+    missing: str,
+    topic_arn: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+    **metric: Any,
+) -> aws.cloudwatch.MetricAlarm:
+    """An alarm that notifies the topic when it fires and when it clears, and says what missing
+    data means for it (`notBreaching` or `breaching`)."""
+    return aws.cloudwatch.MetricAlarm(
+        ctx.name(f"{service}-alarm"),
+        name=ctx.name(f"{service}-alarm"),
+        alarm_description=description,
+        alarm_actions=[topic_arn],
+        ok_actions=[topic_arn],
+        treat_missing_data=missing,
+        tags={"Name": ctx.name(f"{service}-alarm")},
+        opts=opts,
+        **metric,
+    )
 
 
 def _query(
@@ -209,72 +235,3 @@ def _query(
             namespace="AWS/ApplicationELB", metric_name=metric, dimensions=dimensions, period=60, stat=stat
         ),
     )
-
-
-def _dashboard(ctx: StackContext, args: MonitoringArgs) -> pulumi.Output[str]:
-    alb = args.alb_arn_suffix
-    tgs = args.target_group_arn_suffixes
-
-    def per_tg(metric: str, stat: str) -> list[list[Any]]:
-        return [
-            [
-                "AWS/ApplicationELB",
-                metric,
-                "TargetGroup",
-                tgs[c],
-                "LoadBalancer",
-                alb,
-                {"stat": stat, "label": c},
-            ]
-            for c in ("blue", "green")
-        ]
-
-    def widget(title: str, metrics: list[list[Any]], x: int, y: int) -> dict[str, Any]:
-        return {
-            "type": "metric",
-            "x": x,
-            "y": y,
-            "width": 12,
-            "height": 6,
-            "properties": {
-                "title": title,
-                "region": ctx.region,
-                "period": 60,
-                "view": "timeSeries",
-                "metrics": metrics,
-            },
-        }
-
-    widgets = [
-        widget("Requests per target group", per_tg("RequestCount", "Sum"), 0, 0),
-        widget("Target 5xx per target group", per_tg("HTTPCode_Target_5XX_Count", "Sum"), 12, 0),
-        widget("p99 latency (s)", per_tg("TargetResponseTime", "p99"), 0, 6),
-        widget("Healthy hosts", per_tg("HealthyHostCount", "Minimum"), 12, 6),
-        widget(
-            "Fleet CPU (%)",
-            [
-                ["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", name, {"label": colour}]
-                for colour, name in args.asg_names.items()
-            ],
-            0,
-            12,
-        ),
-    ]
-    if args.db_instance_identifier is not None:
-        widgets.append(
-            widget(
-                "Database connections",
-                [
-                    [
-                        "AWS/RDS",
-                        "DatabaseConnections",
-                        "DBInstanceIdentifier",
-                        args.db_instance_identifier,
-                        {"stat": "Maximum"},
-                    ]
-                ],
-                12,
-                12,
-            )
-        )
-    return pulumi.Output.json_dumps({"widgets": widgets})

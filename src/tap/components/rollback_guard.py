@@ -12,7 +12,7 @@ Least privilege:
 - the automation role may call route53:ChangeResourceRecordSets only on the one zone, only for
   the one record name, only UPSERT of A records, and sns:Publish only to the alarm topic.
 
-The change batch is `tap.weighted_records.weight_changes`: the same UPSERT the controller sends.
+The document itself is components/rollback_automation.py (pure data).
 """
 
 from __future__ import annotations
@@ -27,49 +27,9 @@ import pulumi_aws as aws
 
 from tap.components.context import StackContext
 from tap.components.dns import DEV_SET_ID, GREEN_SET_ID
+from tap.components.rollback_automation import api_record_set, automation_content, normalized_record_name
 from tap.iam_documents import allow, document, service_trust
 from tap.phases import PhasePlan, Weights, plan_for
-from tap.weighted_records import weight_changes
-
-ROUTE53_STEP = "RollbackWeights"
-ANNOUNCE_STEP = "Announce"
-
-
-def normalized_record_name(fqdn: str) -> str:
-    """route53:ChangeResourceRecordSetsNormalizedRecordNames wants lower case, no trailing dot
-    (Route 53 developer guide, "Normalizing the Route 53 condition key values")."""
-    return fqdn.rstrip(".").lower()
-
-
-def api_record_set(
-    name: str,
-    typ: str,
-    set_id: str,
-    health_check_id: str | None,
-    aliases: Sequence[Any] | None,
-    records: Sequence[str] | None,
-    ttl: float | None,
-) -> dict[str, Any]:
-    """A weighted record as the Route53 API holds it (without its weight)."""
-    rrset: dict[str, Any] = {"Name": name, "Type": typ, "SetIdentifier": set_id}
-    if health_check_id:
-        rrset["HealthCheckId"] = health_check_id
-    if aliases:
-        a = aliases[0]
-
-        def get(attr: str, key: str) -> Any:
-            # Output types resolve to objects on the engine, to dicts in some mock renders.
-            return a.get(key, a.get(attr)) if isinstance(a, Mapping) else getattr(a, attr)
-
-        rrset["AliasTarget"] = {
-            "DNSName": get("name", "name"),
-            "HostedZoneId": get("zone_id", "zoneId"),
-            "EvaluateTargetHealth": bool(get("evaluate_target_health", "evaluateTargetHealth")),
-        }
-    else:
-        rrset["TTL"] = int(ttl or 0)
-        rrset["ResourceRecords"] = [{"Value": v} for v in records or []]
-    return rrset
 
 
 def record_set_output(record: aws.route53.Record) -> pulumi.Output[dict[str, Any]]:
@@ -82,68 +42,6 @@ def record_set_output(record: aws.route53.Record) -> pulumi.Output[dict[str, Any
         record.records,
         record.ttl,
     ).apply(lambda v: api_record_set(*v))
-
-
-def automation_content(
-    *,
-    zone_id: str,
-    record_sets: Mapping[str, Mapping[str, Any]],
-    blue_id: str,
-    green_id: str,
-    weights: Weights,
-    topic_arn: str,
-    role_arn: str,
-    target_phase: str,
-) -> dict[str, Any]:
-    """The Automation document: exactly the controller's UPSERT, then the announcement.
-    Pure, so the test runs these very inputs against moto."""
-    changes = weight_changes(record_sets, blue_id, green_id, weights, f"zone {zone_id}")
-    return {
-        "schemaVersion": "0.3",
-        "description": f"tap rollback guard: put the weights of {target_phase} back (alarm fired)",
-        "assumeRole": role_arn,
-        "mainSteps": [
-            {
-                "name": ROUTE53_STEP,
-                "action": "aws:executeAwsApi",
-                # Route53 throttles at 5 requests/s and answers PriorRequestNotComplete while a
-                # batch is applied: retry the idempotent UPSERT rather than give up.
-                "maxAttempts": 5,
-                "timeoutSeconds": 60,
-                "onFailure": "step:" + ANNOUNCE_STEP,
-                "inputs": {
-                    "Service": "route53",
-                    "Api": "ChangeResourceRecordSets",
-                    "HostedZoneId": zone_id,
-                    "ChangeBatch": {
-                        "Comment": f"tap rollback guard: weights of {target_phase}",
-                        "Changes": changes,
-                    },
-                },
-                "outputs": [{"Name": "ChangeId", "Selector": "$.ChangeInfo.Id", "Type": "String"}],
-            },
-            {
-                "name": ANNOUNCE_STEP,
-                "action": "aws:executeAwsApi",
-                "maxAttempts": 3,
-                "inputs": {
-                    "Service": "sns",
-                    "Api": "Publish",
-                    "TopicArn": topic_arn,
-                    "Subject": f"tap rollback guard: weights to {target_phase}",
-                    "Message": json.dumps(
-                        {
-                            "source": "tap rollback guard",
-                            "weights": {"blue": weights.blue, "green": weights.green},
-                            "note": "an alarm fired; the guard UPSERTed the rollback weights. Run "
-                            "`tap migrate rollback` to record it and reconcile the stack",
-                        },
-                        sort_keys=True,
-                    ),
-                },
-            },
-        ],
-    }
 
 
 @dataclass(frozen=True)
@@ -165,31 +63,55 @@ class RollbackGuardArgs:
 class RollbackGuard(pulumi.ComponentResource):
     def __init__(self, name: str, args: RollbackGuardArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("tap:components:RollbackGuard", name, None, opts)
-        ctx, child = args.ctx, pulumi.ResourceOptions(parent=self)
-        zone_arn = pulumi.Output.concat("arn:aws:route53:::hostedzone/", args.zone_id)
-        self.automation_role = aws.iam.Role(
+        ctx = args.ctx
+        self.automation_role = self._automation_role(ctx, args)
+        self.document = self._document(ctx, args)
+        definition = ctx.arn("ssm", pulumi.Output.concat("automation-definition/", self.document.name))
+        self.events_role = self._events_role(ctx, definition)
+        self.rule = aws.cloudwatch.EventRule(
+            ctx.name("rollback-guard"),
+            description="A guarded green alarm went to ALARM: roll the weights back in AWS",
+            event_pattern=pulumi.Output.all(*args.alarm_arns).apply(alarm_pattern),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.target = aws.cloudwatch.EventTarget(
+            ctx.name("rollback-guard"),
+            rule=self.rule.name,
+            arn=definition,
+            role_arn=self.events_role.arn,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"document_name": self.document.name})
+
+    def _automation_role(self, ctx: StackContext, args: RollbackGuardArgs) -> aws.iam.Role:
+        """What the document runs as: UPSERT of A records of the one name in the one zone, and
+        a publish to the alarm topic (through SNS, with the stack key)."""
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
             ctx.name("rollback-guard-automation"),
             assume_role_policy=service_trust("ssm.amazonaws.com", ctx.account_id),
             description="tap rollback guard: UPSERT of the two app weights only",
             opts=child,
         )
+        zone_arn = pulumi.Output.concat("arn:aws:route53:::hostedzone/", args.zone_id)
+        only_these_weights = {
+            "ForAllValues:StringEquals": {
+                "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
+                    normalized_record_name(args.app_fqdn)
+                ],
+                "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
+                "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
+            }
+        }
         aws.iam.RolePolicy(
             ctx.name("rollback-guard-automation"),
-            role=self.automation_role.id,
+            role=role.id,
             policy=document(
                 allow(
                     "RollbackWeightsOnly",
                     ["route53:ChangeResourceRecordSets"],
                     [zone_arn],
-                    {
-                        "ForAllValues:StringEquals": {
-                            "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
-                                normalized_record_name(args.app_fqdn)
-                            ],
-                            "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
-                            "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
-                        }
-                    },
+                    only_these_weights,
                 ),
                 allow("AnnounceOnAlarmTopic", ["sns:Publish"], [args.topic_arn]),
                 # The topic is encrypted with the stack key: publishing needs a data key, and
@@ -203,6 +125,10 @@ class RollbackGuard(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        return role
+
+    def _document(self, ctx: StackContext, args: RollbackGuardArgs) -> aws.ssm.Document:
+        """The Automation document, built from the records as Route53 holds them."""
         sets = pulumi.Output.all(*[record_set_output(r) for r in args.records.values()]).apply(
             lambda rs: dict(zip(args.records, rs, strict=True))
         )
@@ -221,16 +147,19 @@ class RollbackGuard(pulumi.ComponentResource):
                 sort_keys=True,
             )
         )
-        self.document = aws.ssm.Document(
+        return aws.ssm.Document(
             ctx.name("rollback-guard"),
             name=ctx.name("rollback-guard"),
             document_type="Automation",
             document_format="JSON",
             content=content,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        definition = ctx.arn("ssm", pulumi.Output.concat("automation-definition/", self.document.name))
-        self.events_role = aws.iam.Role(
+
+    def _events_role(self, ctx: StackContext, definition: pulumi.Output[str]) -> aws.iam.Role:
+        """What EventBridge runs as: start this document, and pass only the automation role."""
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
             ctx.name("rollback-guard-events"),
             assume_role_policy=service_trust("events.amazonaws.com", ctx.account_id),
             description="tap rollback guard: start the rollback automation only",
@@ -238,7 +167,7 @@ class RollbackGuard(pulumi.ComponentResource):
         )
         aws.iam.RolePolicy(
             ctx.name("rollback-guard-events"),
-            role=self.events_role.id,
+            role=role.id,
             policy=document(
                 allow(
                     "StartRollbackAutomation",
@@ -254,29 +183,19 @@ class RollbackGuard(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        self.rule = aws.cloudwatch.EventRule(
-            ctx.name("rollback-guard"),
-            description="A guarded green alarm went to ALARM: roll the weights back in AWS",
-            event_pattern=pulumi.Output.all(*args.alarm_arns).apply(
-                lambda arns: json.dumps(
-                    {
-                        "source": ["aws.cloudwatch"],
-                        "detail-type": ["CloudWatch Alarm State Change"],
-                        "resources": list(arns),
-                        "detail": {"state": {"value": ["ALARM"]}},
-                    }
-                )
-            ),
-            opts=child,
-        )
-        self.target = aws.cloudwatch.EventTarget(
-            ctx.name("rollback-guard"),
-            rule=self.rule.name,
-            arn=definition,
-            role_arn=self.events_role.arn,
-            opts=child,
-        )
-        self.register_outputs({"document_name": self.document.name})
+        return role
+
+
+def alarm_pattern(alarm_arns: Sequence[str]) -> str:
+    """The EventBridge pattern: any of these alarms changing to ALARM."""
+    return json.dumps(
+        {
+            "source": ["aws.cloudwatch"],
+            "detail-type": ["CloudWatch Alarm State Change"],
+            "resources": list(alarm_arns),
+            "detail": {"state": {"value": ["ALARM"]}},
+        }
+    )
 
 
 # The alarms that implicate green (the ALB's view of the green target group), in the stack's

@@ -17,8 +17,8 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
-from tap.components.monitoring import alarm_topic
-from tap.iam_documents import ANY_RESOURCE
+from tap.components.monitoring import alarm_topic, metric_alarm
+from tap.iam_documents import alarms_publish_to_topic, key_policy_document
 
 ROUTE53_METRICS_REGION = "us-east-1"
 
@@ -32,33 +32,6 @@ class HealthCheckAlarmsArgs:
     topic_arn: pulumi.Input[str] | None
     """The stack's alarm topic, usable only when the stack runs in us-east-1."""
     alarm_emails: Sequence[str]
-
-
-def _topic_key_policy(ctx: StackContext) -> pulumi.Output[str]:
-    root = pulumi.Output.concat("arn:aws:iam::", ctx.account_id, ":root")
-    return pulumi.Output.json_dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAdministersKeyThroughIam",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": root},
-                    "Action": "kms:*",
-                    "Resource": ANY_RESOURCE,
-                },
-                {
-                    # Alarms publish to the encrypted topic as the CloudWatch service.
-                    "Sid": "CloudWatchAlarmsPublishToEncryptedTopic",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                    "Resource": ANY_RESOURCE,
-                    "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
-                },
-            ],
-        }
-    )
 
 
 class HealthCheckAlarms(pulumi.ComponentResource):
@@ -77,7 +50,7 @@ class HealthCheckAlarms(pulumi.ComponentResource):
                 description="Encrypts the us-east-1 topic of the Route53 health-check alarms",
                 enable_key_rotation=True,
                 deletion_window_in_days=30,
-                policy=_topic_key_policy(ctx),
+                policy=key_policy_document(ctx.account_id, alarms_publish_to_topic(ctx.account_id)),
                 tags={"Name": ctx.name("route53-alarms-kms")},
                 opts=here,
             )
@@ -86,14 +59,14 @@ class HealthCheckAlarms(pulumi.ComponentResource):
         self.alarms = {}
         for side, check_id in args.health_check_ids.items():
             service = f"{side}-health-check"
-            self.alarms[service] = aws.cloudwatch.MetricAlarm(
-                ctx.name(f"{service}-alarm"),
-                name=ctx.name(f"{service}-alarm"),
-                alarm_description=f"Route53 health check of {side} failing",
-                alarm_actions=[topic_arn],
-                ok_actions=[topic_arn],
+            self.alarms[service] = metric_alarm(
+                ctx,
+                service,
+                f"Route53 health check of {side} failing",
                 # A health check that stops reporting is treated as failing: silence is not health.
-                treat_missing_data="breaching",
+                "breaching",
+                topic_arn,
+                here,
                 namespace="AWS/Route53",
                 metric_name="HealthCheckStatus",
                 dimensions={"HealthCheckId": check_id},
@@ -102,7 +75,5 @@ class HealthCheckAlarms(pulumi.ComponentResource):
                 evaluation_periods=2,
                 threshold=1,
                 comparison_operator="LessThanThreshold",
-                tags={"Name": ctx.name(f"{service}-alarm")},
-                opts=here,
             )
         self.register_outputs({"alarm_names": [a.name for a in self.alarms.values()]})

@@ -1,5 +1,6 @@
-"""The seed replica (issue 10): a disposable read replica of dev that the production data is
-seeded from, so dev never pauses.
+"""The seed (issue 10): a disposable read replica of dev that the production data is seeded
+from, so dev never pauses; its snapshot at recorded binlog coordinates; and that snapshot's copy
+under the production key, which the production instance is restored from (database.py).
 
 `seed` creates it; `tap db seed` waits until it has caught up, stops its replication
 (`mysql.rds_stop_replication`) and records the binlog coordinates it had applied; `snapshot`
@@ -16,9 +17,11 @@ What RDS and the provider require of a same-region MySQL read replica:
 - same-region replicas land in the source's DB subnet group, so the replica sits in dev's
   VPC next to dev, in dev's database group (read from settings, never owned).
 
-It is a copy, not a record: no deletion protection, no final snapshot, nothing protected
-depends on it (the snapshot names it by identifier). Deleting a replica never touches its
-source: dev is read with a static `get` and cannot be deleted by this program.
+The replica is a copy, not a record: no deletion protection, no final snapshot, nothing
+protected depends on it (the snapshot names it by identifier). Deleting a replica never touches
+its source: dev is read with a static `get` and cannot be deleted by this program. The snapshot
+and its encrypted copy are the record of what production started from: protected against
+`pulumi destroy`, and kept if ever removed from the program.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import pulumi_aws as aws
 
 from tap.components import timeouts
 from tap.components.context import StackContext
+from tap.phases import first_phase_with_snapshot_chain
 
 
 def seed_replica_identifier(ctx: StackContext) -> str:
@@ -68,5 +72,65 @@ def seed_replica(ctx: StackContext, dev: aws.rds.Instance, parent: pulumi.Resour
             custom_timeouts=timeouts.custom_timeouts(
                 timeouts.REPLICA_CREATE, timeouts.INSTANCE_UPDATE, timeouts.INSTANCE_DELETE
             ),
+        ),
+    )
+
+
+def migration_tags(ctx: StackContext) -> dict[str, pulumi.Input[str]]:
+    """Where production came from, on the snapshot and its copy."""
+    db, seed = ctx.settings.database, ctx.settings.seed
+    return {
+        "MigrationSource": db.dev_db_instance_id,
+        "MigrationStack": pulumi.get_stack(),
+        "MigrationPhase": first_phase_with_snapshot_chain().value,
+        # Where production's replication from dev starts (`tap db sync` reads them back).
+        "SeedBinlogFile": seed.seed_binlog_file,
+        "SeedBinlogPosition": str(seed.seed_binlog_position),
+    }
+
+
+def seed_snapshot(
+    ctx: StackContext, replica: aws.rds.Instance | None, parent: pulumi.Resource
+) -> aws.rds.Snapshot:
+    """The replica's snapshot, replication stopped at the recorded coordinates. It depends on
+    the replica only while the replica exists (it goes at `replicate`): dropping a dependency
+    changes nothing about a protected resource."""
+    return aws.rds.Snapshot(
+        ctx.name("seed-snapshot"),
+        # The replica's configured identifier, not its output: the snapshot's inputs must
+        # not change when the replica is deleted. Never dev: dev keeps taking writes.
+        db_instance_identifier=seed_replica_identifier(ctx),
+        db_snapshot_identifier=ctx.name("seed-snapshot"),
+        tags={
+            "Name": ctx.name("seed-snapshot"),
+            "SeedReplica": seed_replica_identifier(ctx),
+            **migration_tags(ctx),
+        },
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            protect=True,
+            retain_on_delete=True,
+            depends_on=[replica] if replica is not None else [],
+            custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT),
+        ),
+    )
+
+
+def encrypted_copy(
+    ctx: StackContext, snapshot: aws.rds.Snapshot, kms_key_arn: pulumi.Input[str], parent: pulumi.Resource
+) -> aws.rds.SnapshotCopy:
+    """The snapshot re-encrypted with the production key: what production is restored from."""
+    return aws.rds.SnapshotCopy(
+        ctx.name("seed-snapshot-encrypted"),
+        source_db_snapshot_identifier=snapshot.db_snapshot_arn,
+        target_db_snapshot_identifier=ctx.name("seed-snapshot-encrypted"),
+        kms_key_id=kms_key_arn,
+        copy_tags=True,
+        tags={"Name": ctx.name("seed-snapshot-encrypted"), **migration_tags(ctx)},
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            protect=True,
+            retain_on_delete=True,
+            custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT_COPY),
         ),
     )

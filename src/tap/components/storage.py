@@ -1,9 +1,8 @@
-"""Storage (SPEC R9): the log bucket, its replica in another region, and replication.
+"""Storage (SPEC R9): the log bucket, its replica in another region, and replication; and the
+bucket that receives the log bucket's own server access logs.
 
-Both buckets get the same protections through one helper: versioning, SSE-S3 (ALB access
-logs accept only SSE-S3), all public access blocked, bucket-owner-enforced ownership, a
-TLS-only policy and lifecycle rules. Buckets are protected: logs are evidence, and nothing in
-this program deletes them.
+Every bucket gets the same protections from components/protected_bucket.py; what differs is who
+may deliver to it (the ALB, S3's logging service), which this module states.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from tap.components.context import StackContext
+from tap.components.protected_bucket import ProtectedBucket, protected_bucket
 from tap.iam_documents import allow, document, service_trust
 
 # Where the ALB writes its access logs inside the log bucket.
@@ -41,24 +41,6 @@ ELB_LOG_ACCOUNTS = {
 class StorageArgs:
     ctx: StackContext
     replica_provider: aws.Provider
-
-
-@dataclass(frozen=True)
-class ProtectedBucket:
-    bucket: aws.s3.Bucket
-    versioning: aws.s3.BucketVersioning
-    policy: aws.s3.BucketPolicy
-
-
-def tls_only(bucket_arn: pulumi.Output[str]) -> dict[str, Any]:
-    return {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
 
 
 def alb_log_delivery(ctx: StackContext, bucket_arn: pulumi.Output[str]) -> dict[str, Any]:
@@ -115,7 +97,14 @@ class Storage(pulumi.ComponentResource):
         # The ALB checks at creation that it may write its access logs: it must wait for this.
         self.log_bucket_policy = primary.policy
         self.replica_bucket, self.replica_versioning = replica.bucket, replica.versioning
+        self._replication(ctx, self._replication_role(ctx))
+        self.register_outputs(
+            {"log_bucket": self.log_bucket.bucket, "replica_bucket": self.replica_bucket.bucket}
+        )
 
+    def _replication_role(self, ctx: StackContext) -> aws.iam.RolePolicy:
+        """The role S3 replicates as: read the source's versions, write the replica, nothing else
+        (its policy returned: replication waits for it)."""
         child = pulumi.ResourceOptions(parent=self)
         self.replication_role = aws.iam.Role(
             ctx.name("s3-replication-role"),
@@ -124,7 +113,7 @@ class Storage(pulumi.ComponentResource):
             opts=child,
         )
         src, dst = self.log_bucket.arn, self.replica_bucket.arn
-        replication_policy = aws.iam.RolePolicy(
+        return aws.iam.RolePolicy(
             ctx.name("s3-replication-policy"),
             role=self.replication_role.id,
             policy=document(
@@ -146,6 +135,8 @@ class Storage(pulumi.ComponentResource):
             ),
             opts=child,
         )
+
+    def _replication(self, ctx: StackContext, role_policy: aws.iam.RolePolicy) -> None:
         self.replication = aws.s3.BucketReplicationConfig(
             ctx.name("logs-replication"),
             bucket=self.log_bucket.id,
@@ -182,11 +173,8 @@ class Storage(pulumi.ComponentResource):
             # ends, and the role must carry its policy before the first object replicates.
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[self.log_versioning, self.replica_versioning, replication_policy],
+                depends_on=[self.log_versioning, self.replica_versioning, role_policy],
             ),
-        )
-        self.register_outputs(
-            {"log_bucket": self.log_bucket.bucket, "replica_bucket": self.replica_bucket.bucket}
         )
 
     def _access_logs(self, ctx: StackContext, suffix: str, source: aws.s3.Bucket) -> None:
@@ -218,88 +206,13 @@ class Storage(pulumi.ComponentResource):
         alb_logs: bool,
         access_log_source: aws.s3.Bucket | None = None,
     ) -> ProtectedBucket:
-        opts = pulumi.ResourceOptions(parent=self, provider=provider)
-        bucket = aws.s3.Bucket(
-            ctx.name(service),
-            bucket=pulumi.Output.concat(prefix, self.name_part.hex),
-            force_destroy=False,
-            tags={"Name": ctx.name(service)},
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, protect=True),
-        )
-        versioning = aws.s3.BucketVersioning(
-            ctx.name(f"{service}-versioning"),
-            bucket=bucket.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=opts,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            ctx.name(f"{service}-sse"),
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    )
-                )
-            ],
-            opts=opts,
-        )
-        public_block = aws.s3.BucketPublicAccessBlock(
-            ctx.name(f"{service}-public-access-block"),
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=opts,
-        )
-        aws.s3.BucketOwnershipControls(
-            ctx.name(f"{service}-ownership"),
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=opts,
-        )
-        statements = [tls_only(bucket.arn)]
-        if alb_logs:
-            statements.append(alb_log_delivery(ctx, bucket.arn))
-        if access_log_source is not None:
-            statements.append(server_access_log_delivery(ctx, bucket.arn, access_log_source.arn))
-        policy = aws.s3.BucketPolicy(
-            ctx.name(f"{service}-policy"),
-            bucket=bucket.id,
-            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
-            # A policy put before the public access block can be rejected as "public".
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[public_block]),
-        )
-        aws.s3.BucketLifecycleConfiguration(
-            ctx.name(f"{service}-lifecycle"),
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketLifecycleConfigurationRuleArgs(
-                    id="tier-and-expire",
-                    status="Enabled",
-                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                    transitions=[
-                        aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                            days=30, storage_class="STANDARD_IA"
-                        ),
-                        # PCI DSS 10.5.1: the last three months immediately readable. Glacier
-                        # Instant Retrieval reads in milliseconds; GLACIER (Flexible Retrieval)
-                        # needs a restore of minutes to hours, so it is not "immediately available".
-                        aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                            days=90, storage_class="GLACIER_IR"
-                        ),
-                    ],
-                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=365),
-                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                        noncurrent_days=30
-                    ),
-                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                        days_after_initiation=7
-                    ),
-                ),
-            ],
-            # Lifecycle on a versioned bucket must follow the versioning configuration.
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[versioning]),
-        )
-        return ProtectedBucket(bucket, versioning, policy)
+        """A protected bucket named from the stable random part, with who may deliver logs to it."""
+
+        def deliveries(bucket_arn: pulumi.Output[str]) -> list[dict[str, Any]]:
+            statements = [alb_log_delivery(ctx, bucket_arn)] if alb_logs else []
+            if access_log_source is not None:
+                statements.append(server_access_log_delivery(ctx, bucket_arn, access_log_source.arn))
+            return statements
+
+        name = pulumi.Output.concat(prefix, self.name_part.hex)
+        return protected_bucket(ctx, service, name, deliveries, self, provider)
