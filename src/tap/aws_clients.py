@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 from tap.errors import BadEnvironment
@@ -50,6 +52,26 @@ def attempts_from(environ: dict[str, str] | os._Environ[str]) -> int:
             "(attempts per AWS call, the first included)"
         )
     return int(value)
+
+
+_LOADER: list[botocore.loaders.Loader] = []
+
+
+def new_session(profile: str | None) -> boto3.session.Session:
+    """A fresh session (credentials and profile resolved anew) that shares one botocore data
+    loader with every other session of the process. The loader only reads botocore's JSON
+    service models; parsing them again for each session (ec2's alone is megabytes) cost most of
+    the time a command spends before its first call."""
+    core = botocore.session.get_session()
+    if _LOADER:
+        core.register_component("data_loader", _LOADER[0])
+    session = boto3.session.Session(profile_name=profile, botocore_session=core)
+    loader = core.get_component("data_loader")
+    if not _LOADER:
+        _LOADER.append(loader)
+    # boto3 appends its resource-model folder to the loader on every session: keep one of each
+    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return session
 
 
 @dataclass
@@ -97,7 +119,7 @@ class AwsClients:
         key = (service, reg)
         if key not in self._cache:
             if self._session is None:
-                self._session = boto3.session.Session(profile_name=self.profile)
+                self._session = new_session(self.profile)
             self._cache[key] = self._session.client(
                 service, region_name=reg, endpoint_url=self.endpoint_url, config=self.config()
             )
