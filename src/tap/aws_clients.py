@@ -9,8 +9,8 @@ Retries have one knob, botocore's attempts per call (the first try included), in
 The mode is always botocore's "standard" (exponential backoff with jitter, throttling and 5xx
 retried): the "adaptive" mode also rate-limits on the client, which makes a call wait before it
 is even sent, and the rollback path already backs off on throttling itself, up to its deadline.
-A bad value is refused with the variable named; `AWS_RETRY_MODE` and the retired
-`TAP_AWS_MAX_ATTEMPTS` are refused rather than silently ignored.
+A bad value is refused with the variable named; an `AWS_RETRY_MODE` other than "standard" and
+the retired `TAP_AWS_MAX_ATTEMPTS` are refused rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ RETRY_MODE = "standard"
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
 _NOT_READ = {
-    "AWS_RETRY_MODE": f"tap always uses botocore's {RETRY_MODE!r} retry mode; unset it",
+    "AWS_RETRY_MODE": f"tap always uses botocore's {RETRY_MODE!r} retry mode: unset it or set that",
     "TAP_AWS_MAX_ATTEMPTS": f"it is no longer read: set {ATTEMPTS_ENV} instead",
 }
 
@@ -41,7 +41,7 @@ _NOT_READ = {
 def attempts_from(environ: dict[str, str] | os._Environ[str]) -> int:
     """Attempts per call from the environment, or the default; BadEnvironment names a bad value."""
     for name, why in _NOT_READ.items():
-        if environ.get(name):
+        if environ.get(name) and not (name == "AWS_RETRY_MODE" and environ[name] == RETRY_MODE):
             raise BadEnvironment(f"{name} = {environ[name]!r} is not allowed: {why}")
     value = environ.get(ATTEMPTS_ENV, "")
     if not value:

@@ -88,8 +88,9 @@ HINTS = {
     FaultClass.SERVER_ERROR: "AWS answered with a server error: run it again later",
     FaultClass.DENIED: "AWS refused the call: the credentials in use lack a permission or their "
     "session expired (docs/runbook.md lists the permissions each command needs)",
-    FaultClass.MISSING: "AWS does not know the resource: is the stack deployed in this account and "
-    f"region, and are these its current outputs (`{DEPLOYED_COMMAND}`)?",
+    FaultClass.MISSING: "AWS does not know the resource (it does not exist in this account and "
+    "region): is the stack deployed here, and are these the current outputs of this stack "
+    f"(`{DEPLOYED_COMMAND}`)?",
     FaultClass.OTHER: "the AWS call failed",
 }
 

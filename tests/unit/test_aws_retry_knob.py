@@ -46,6 +46,7 @@ def test_a_bad_aws_max_attempts_is_refused_naming_it(value: str) -> None:
 def test_knobs_tap_does_not_read_are_refused_not_ignored(name: str, says: str) -> None:
     with pytest.raises(BadEnvironment, match=says):
         attempts_from({name: "adaptive" if name == "AWS_RETRY_MODE" else "2"})
+    assert attempts_from({"AWS_RETRY_MODE": "standard"}) == DEFAULT_MAX_ATTEMPTS  # what tap uses
 
 
 def test_a_command_refuses_a_bad_value_with_exit_2() -> None:
