@@ -3,7 +3,7 @@ session (a render is the expensive part; every test only reads the plan)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,14 @@ pytest_plugins = ["tests.moto_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "Pulumi.example.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _render_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`tap plan` run by a test writes its render cache here, not into the working tree."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TAP_CACHE_DIR", str(tmp_path_factory.mktemp("tap-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

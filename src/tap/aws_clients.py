@@ -1,6 +1,17 @@
 """boto3 clients for everything that talks to AWS at run time (`tap verify --live`, the
-migration controller, the live tests). One place sets the region, the optional endpoint (an
-emulator on 127.0.0.1 for `tap local` and the tests) and retries with backoff for throttling."""
+migration controller, preflight, the live tests). One place sets the region, the optional
+endpoint (an emulator on 127.0.0.1 for `tap local` and the tests), timeouts and retries.
+
+Retries have one knob, botocore's attempts per call (the first try included), in this order:
+1. `AwsClients(max_attempts=N)` in code (the fault tests pass 1);
+2. the standard `AWS_MAX_ATTEMPTS` variable, a whole number from 1 to 20;
+3. DEFAULT_MAX_ATTEMPTS (8).
+The mode is always botocore's "standard" (exponential backoff with jitter, throttling and 5xx
+retried): the "adaptive" mode also rate-limits on the client, which makes a call wait before it
+is even sent, and the rollback path already backs off on throttling itself, up to its deadline.
+A bad value is refused with the variable named; an `AWS_RETRY_MODE` other than "standard" and
+the retired `TAP_AWS_MAX_ATTEMPTS` are refused rather than silently ignored.
+"""
 
 from __future__ import annotations
 
@@ -9,34 +20,58 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
-from tap.errors import TapError
+from tap.errors import BadEnvironment
 
-# Adaptive retries back off on throttling (Route53 allows 5 requests/s per account).
-RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=5, read_timeout=30)
+ATTEMPTS_ENV = "AWS_MAX_ATTEMPTS"
 DEFAULT_MAX_ATTEMPTS = 8
+MAX_ATTEMPTS_LIMIT = 20
+RETRY_MODE = "standard"
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 30
+_NOT_READ = {
+    "AWS_RETRY_MODE": f"tap always uses botocore's {RETRY_MODE!r} retry mode: unset it or set that",
+    "TAP_AWS_MAX_ATTEMPTS": f"it is no longer read: set {ATTEMPTS_ENV} instead",
+}
 
 
-def _attempts(value: str | None) -> int:
+def attempts_from(environ: dict[str, str] | os._Environ[str]) -> int:
+    """Attempts per call from the environment, or the default; BadEnvironment names a bad value."""
+    for name, why in _NOT_READ.items():
+        if environ.get(name) and not (name == "AWS_RETRY_MODE" and environ[name] == RETRY_MODE):
+            raise BadEnvironment(f"{name} = {environ[name]!r} is not allowed: {why}")
+    value = environ.get(ATTEMPTS_ENV, "")
     if not value:
         return DEFAULT_MAX_ATTEMPTS
-    if not value.isdigit() or not 1 <= int(value) <= 20:
-        raise TapError(f"TAP_AWS_MAX_ATTEMPTS = {value!r} is not allowed: a whole number from 1 to 20")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ATTEMPTS_LIMIT:
+        raise BadEnvironment(
+            f"{ATTEMPTS_ENV} = {value!r} is not allowed: a whole number from 1 to {MAX_ATTEMPTS_LIMIT} "
+            "(attempts per AWS call, the first included)"
+        )
     return int(value)
 
 
-def retry_config() -> Config:
-    """RETRY_CONFIG, with the standard AWS_MAX_ATTEMPTS and AWS_RETRY_MODE honoured when set (an
-    explicit Config would otherwise override them): e.g. AWS_MAX_ATTEMPTS=1 to fail at once."""
-    attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
-    mode = os.environ.get("AWS_RETRY_MODE", "")
-    retries: dict[str, object] = {"max_attempts": 8, "mode": "adaptive"}
-    if attempts.isdigit() and int(attempts) > 0:
-        retries["max_attempts"] = int(attempts)
-    if mode in ("legacy", "standard", "adaptive"):
-        retries["mode"] = mode
-    return RETRY_CONFIG.merge(Config(retries=retries))
+_LOADER: list[botocore.loaders.Loader] = []
+
+
+def new_session(profile: str | None) -> boto3.session.Session:
+    """A fresh session (credentials and profile resolved anew) that shares one botocore data
+    loader with every other session of the process. The loader only reads botocore's JSON
+    service models; parsing them again for each session (ec2's alone is megabytes) cost most of
+    the time a command spends before its first call."""
+    core = botocore.session.get_session()
+    if _LOADER:
+        core.register_component("data_loader", _LOADER[0])
+    session = boto3.session.Session(profile_name=profile, botocore_session=core)
+    loader = core.get_component("data_loader")
+    if not _LOADER:
+        _LOADER.append(loader)
+    # boto3 appends its resource-model folder to the loader on every session: keep one of each
+    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return session
 
 
 @dataclass
@@ -44,19 +79,24 @@ class AwsClients:
     region: str = "us-east-1"
     endpoint_url: str | None = None
     profile: str | None = None
-    config: Config = field(default_factory=retry_config)
-    """Retries and timeouts (AWS_MAX_ATTEMPTS / AWS_RETRY_MODE honoured); `tap preflight` passes
-    fewer retries so a dead endpoint fails fast."""
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    """botocore attempts per call. The migration controller's rollback path keeps its own retry
-    loop up to a deadline on top of this (TAP_AWS_MAX_ATTEMPTS lowers it, e.g. for tests)."""
+    max_attempts: int | None = None
+    """botocore attempts per call; None reads AWS_MAX_ATTEMPTS (default 8). The migration
+    controller's rollback path keeps its own retry loop up to a deadline on top of this."""
+    connect_timeout: float = CONNECT_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
     _session: Any = field(default=None, init=False, repr=False)
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.max_attempts is None:
+            self.max_attempts = attempts_from(os.environ)
+        elif not 1 <= self.max_attempts <= MAX_ATTEMPTS_LIMIT:
+            raise ValueError(f"max_attempts = {self.max_attempts} is not allowed: 1 to {MAX_ATTEMPTS_LIMIT}")
 
     @classmethod
     def from_environment(cls, region: str | None = None) -> AwsClients:
         """Region, profile and endpoint from the usual AWS settings (AWS_REGION,
-        AWS_PROFILE) plus TAP_AWS_ENDPOINT_URL for an emulator."""
+        AWS_PROFILE, AWS_MAX_ATTEMPTS) plus TAP_AWS_ENDPOINT_URL for an emulator."""
         return cls(
             region=region
             or os.environ.get("AWS_REGION")
@@ -64,14 +104,14 @@ class AwsClients:
             or "us-east-1",
             endpoint_url=os.environ.get("TAP_AWS_ENDPOINT_URL") or None,
             profile=os.environ.get("AWS_PROFILE") or None,
-            max_attempts=_attempts(os.environ.get("TAP_AWS_MAX_ATTEMPTS")),
         )
 
-    def _config(self) -> Config:
-        if self.max_attempts == DEFAULT_MAX_ATTEMPTS:
-            return self.config
-        return self.config.merge(
-            Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"})
+    def config(self) -> Config:
+        """The botocore Config every client gets: attempts, mode and timeouts, nothing else."""
+        return Config(
+            retries={"total_max_attempts": self.max_attempts, "mode": RETRY_MODE},
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
         )
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -79,8 +119,8 @@ class AwsClients:
         key = (service, reg)
         if key not in self._cache:
             if self._session is None:
-                self._session = boto3.session.Session(profile_name=self.profile)
+                self._session = new_session(self.profile)
             self._cache[key] = self._session.client(
-                service, region_name=reg, endpoint_url=self.endpoint_url, config=self._config()
+                service, region_name=reg, endpoint_url=self.endpoint_url, config=self.config()
             )
         return self._cache[key]

@@ -43,6 +43,12 @@ class SettingsError(TapError):
         return tuple(p.key for p in self.problems)
 
 
+class BadEnvironment(TapError):
+    """An environment variable tap reads has a value it cannot use (exit 2, like a setting)."""
+
+    exit_code = 2
+
+
 class PhaseError(TapError):
     """An unknown phase, or a transition the phase machine does not allow."""
 

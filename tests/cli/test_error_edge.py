@@ -35,8 +35,7 @@ FAKE_KEYS = {
     "AWS_SESSION_TOKEN": "testing",
 }
 NO_RETRIES = {
-    "AWS_MAX_ATTEMPTS": "1",
-    "AWS_RETRY_MODE": "standard",  # adaptive mode also rate-limits itself after a throttle
+    "AWS_MAX_ATTEMPTS": "1",  # the one retry knob (tap.aws_clients): each call fails at once
     "AWS_EC2_METADATA_DISABLED": "true",
     "AWS_REGION": "us-east-1",
 }
@@ -177,9 +176,9 @@ def test_no_credentials_is_a_message_and_exit_6(deployed_outputs: Path, tmp_path
         "AWS_CONFIG_FILE": str(tmp_path / "none"),
     }
     codes = _exit_codes(env, deployed_outputs)
-    # `migrate status` prints what it could read and exits 1 ("incomplete", docs/controller.md);
-    # every command that cannot start without AWS exits 6.
-    assert codes["migrate status --config " + str(EXAMPLE) + " --outputs " + str(deployed_outputs)] == 1
+    # `migrate status` prints what it could read, then exits 6 like every command that cannot
+    # use AWS (docs/controller.md)
+    assert codes["migrate status --config " + str(EXAMPLE) + " --outputs " + str(deployed_outputs)] == 6
     assert 6 in codes.values()
 
 
@@ -187,8 +186,10 @@ def test_endpoint_down_is_a_message_and_exit_6(deployed_outputs: Path) -> None:
     env = {**NO_RETRIES, **FAKE_KEYS, "TAP_AWS_ENDPOINT_URL": f"http://127.0.0.1:{_closed_port()}"}
     results = list(run_aws_commands(env, deployed_outputs))
     status = [r for a, r in results if a[:2] == ["migrate", "status"] and "--dry-run" not in a]
-    # status prints what it could read and exits 1 ("incomplete"), naming the failure class
-    assert status[0].exit_code == 1 and "did not answer" in status[0].output
+    # status prints what it could read (the phase, from the outputs), names the failure class
+    # and exits 6
+    assert status[0].exit_code == 6 and "did not answer" in status[0].output
+    assert "phase" in status[0].stdout and "status is incomplete" in status[0].stderr
     assert any(r.exit_code == 6 for _, r in results)
 
 
@@ -197,9 +198,9 @@ def test_nothing_deployed_is_a_message_and_exit_7(deployed_outputs: Path, moto_c
     env = {**NO_RETRIES, **FAKE_KEYS, "TAP_AWS_ENDPOINT_URL": moto_clients.endpoint_url}
     results = list(run_aws_commands(env, deployed_outputs))
     status = [r for a, r in results if a[:2] == ["migrate", "status"] and "--dry-run" not in a]
-    # status prints what it could read and exits 1 ("incomplete"); a command that needs the
-    # missing resource exits 7
-    assert status[0].exit_code == 1, status[0].output
+    # status prints what it could read and exits 7, as a command that needs the missing
+    # resource does
+    assert status[0].exit_code == 7, status[0].output
     assert "does not know the resource" in status[0].output
     assert any(r.exit_code == 7 for _, r in results)
 
@@ -207,9 +208,9 @@ def test_nothing_deployed_is_a_message_and_exit_7(deployed_outputs: Path, moto_c
 @pytest.mark.parametrize(
     ("status", "code", "words"),
     [
-        (500, "InternalFailure", "internal error"),
-        (503, "ServiceUnavailable", "internal error"),
-        (400, "ThrottlingException", "throttling"),
+        (500, "InternalFailure", "server error"),
+        (503, "ServiceUnavailable", "server error"),
+        (400, "ThrottlingException", "throttled"),
         (403, "AccessDeniedException", "lack a permission"),
     ],
 )

@@ -116,7 +116,7 @@ def test_help_text_cites_no_requirement_ids() -> None:
 
 
 def test_the_readme_documents_the_error_edge_exit_codes() -> None:
-    from tap.cli.edge import EXIT_AWS_UNAVAILABLE, EXIT_NOT_DEPLOYED
+    from tap.errors import EXIT_AWS_UNAVAILABLE, EXIT_NOT_DEPLOYED
 
     text = " ".join((ROOT / "README.md").read_text().split())
     assert f"{EXIT_AWS_UNAVAILABLE} AWS could not be used" in text

@@ -125,6 +125,9 @@ def test_a_failure_outranks_could_not_check(monkeypatch: pytest.MonkeyPatch, mot
         s.bind(("127.0.0.1", 0))
         dead = f"127.0.0.1:{s.getsockname()[1]}"
     monkeypatch.setenv("TAP_AWS_ENDPOINT_URL", f"http://{dead}")
+    # One attempt per call: a refused connection is the same answer on the eighth try, after
+    # seconds of backoff (the retries themselves are botocore's, tested in test_aws_retry_knob).
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     result = runner.invoke(
         app, ["preflight", "--json", "--resolver", dead, "--dev-endpoint", dead, "--timeout", "0.5"]
     )

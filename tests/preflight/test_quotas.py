@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from botocore.config import Config
 
 from tap.aws_clients import AwsClients
 from tap.preflight import quotas
@@ -57,7 +56,7 @@ def sq_table(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tu
         monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
         monkeypatch.setenv("AWS_ENDPOINT_URL_SERVICE_QUOTAS", url)
         # One attempt: a throttled call then answers at once instead of after adaptive backoff.
-        yield table, AwsClients(region="us-east-1", config=Config(retries={"max_attempts": 1}))
+        yield table, AwsClients(region="us-east-1", max_attempts=1)
 
 
 def test_elastic_ips_below_plan_fail(aws: AwsClients, sq_table: tuple[QuotaTable, AwsClients]) -> None:

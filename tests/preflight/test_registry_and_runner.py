@@ -7,7 +7,6 @@ import socket
 from pathlib import Path
 
 import pytest
-from botocore.config import Config
 
 from tap.aws_clients import AwsClients
 from tap.phases import PHASES, Phase, plan_for
@@ -69,7 +68,7 @@ def test_unreachable_endpoint_stops_the_remaining_aws_checks_but_not_the_others(
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(key, "testing")
     clients = AwsClients(
-        region="us-east-1", endpoint_url=_dead_endpoint(), config=Config(retries={"max_attempts": 1})
+        region="us-east-1", endpoint_url=_dead_endpoint(), max_attempts=1
     )
     first, second, third = _run_two_aws_and_one_local(clients)
     assert first.status is Status.ERROR and "not reachable" in first.message

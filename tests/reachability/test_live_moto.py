@@ -133,7 +133,8 @@ def test_r14_5_live_outputs_naming_a_missing_vpc_fail_clearly(clean: AwsClients)
     # The AWS error reaches the CLI's error edge, which names it and exits 7 (not deployed).
     from botocore.exceptions import ClientError
 
-    from tap.cli.edge import EXIT_NOT_DEPLOYED, classify
+    from tap.cli.edge import classify
+    from tap.errors import EXIT_NOT_DEPLOYED
 
     with pytest.raises(ClientError) as caught:
         verify_outputs(clean, parse_outputs({"vpc_id": "vpc-0000000000000000f"}))

@@ -22,13 +22,13 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset(
             {
                 "errors",
-                "settings_types",
                 "settings",
                 "phases",
                 "naming",
                 "iam_documents",
                 "rds_audit",
                 "aws_clients",
+                "aws_errors",
                 "aws_types",
                 "props",
                 "values",

@@ -18,41 +18,9 @@ import typer
 import typer.core
 from typer._click.core import Context  # typer 0.29 vendors click
 
-from tap.errors import EXIT_AWS_UNAVAILABLE, EXIT_NOT_DEPLOYED, TapError
-from tap.provenance import DEPLOYED_COMMAND
+from tap.errors import TapError
 
 DEBUG_ENV = "TAP_DEBUG"
-
-THROTTLING = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestLimitExceeded",
-        "TooManyRequestsException",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "SlowDown",
-        "PriorRequestNotComplete",
-        "ProvisionedThroughputExceededException",
-    }
-)
-ACCESS_DENIED = frozenset(
-    {
-        "AccessDenied",
-        "AccessDeniedException",
-        "UnauthorizedOperation",
-        "UnauthorizedException",
-        "UnrecognizedClientException",
-        "InvalidClientTokenId",
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "AuthFailure",
-        "SignatureDoesNotMatch",
-        "InvalidAccessKeyId",
-        "MissingAuthenticationToken",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -63,42 +31,9 @@ class Failure:
     exit_code: int
 
 
-def _client_error(exc: Any) -> Failure:
-    response = getattr(exc, "response", {}) or {}
-    error = response.get("Error", {}) or {}
-    code = str(error.get("Code", "") or "")
-    message = str(error.get("Message", "") or exc)
-    status = int((response.get("ResponseMetadata", {}) or {}).get("HTTPStatusCode", 0) or 0)
-    operation = getattr(exc, "operation_name", "") or "an AWS call"
-    where = f"{operation} failed with {code or status}: {message}"
-    if code in THROTTLING or status == 429:
-        return Failure(
-            f"AWS is throttling the calls ({where}); wait a minute and run it again", EXIT_AWS_UNAVAILABLE
-        )
-    if code in ACCESS_DENIED or status == 403:
-        return Failure(
-            f"AWS refused the call ({where}); the credentials in use lack a permission "
-            "(docs/runbook.md lists the permissions each command needs)",
-            EXIT_AWS_UNAVAILABLE,
-        )
-    if (
-        code.endswith(("NotFound", "NotFoundException", "NotFoundFault"))
-        or code.startswith("NoSuch")
-        or ".NotFound" in code
-        or status == 404
-    ):
-        return Failure(
-            f"a resource the command reads does not exist ({where}); is the stack deployed in "
-            f"this account and region, and are the outputs current (`{DEPLOYED_COMMAND}`)?",
-            EXIT_NOT_DEPLOYED,
-        )
-    if status >= 500 or code in {"InternalError", "InternalFailure", "ServiceUnavailable"}:
-        return Failure(f"AWS had an internal error ({where}); run it again later", EXIT_AWS_UNAVAILABLE)
-    return Failure(f"AWS rejected the call: {where}", 1)
-
-
 def classify(exc: BaseException) -> Failure | None:
-    """The user-facing failure for an exception, or None when it is not one we know."""
+    """The user-facing failure for an exception, or None when it is not one we know. AWS errors
+    go through `tap.aws_errors`, the one classifier the controller uses too."""
     if isinstance(exc, TapError):
         return Failure(str(exc), exc.exit_code)
     import yaml
@@ -107,29 +42,10 @@ def classify(exc: BaseException) -> Failure | None:
         return Failure(f"cannot parse YAML: {exc}", 2)
     if "botocore" not in sys.modules:
         return None
-    from botocore import exceptions as bx
+    from tap import aws_errors
 
-    if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError | bx.ProfileNotFound):
-        return Failure(
-            f"no usable AWS credentials ({exc}); set AWS_PROFILE or AWS_ACCESS_KEY_ID / "
-            "AWS_SECRET_ACCESS_KEY, or run against the emulator (`tap local`, `tap rehearse`)",
-            EXIT_AWS_UNAVAILABLE,
-        )
-    if isinstance(exc, bx.NoRegionError):
-        return Failure(f"{exc}: set AWS_REGION or tap:region", 2)
-    if isinstance(
-        exc,
-        bx.EndpointConnectionError | bx.ConnectTimeoutError | bx.ReadTimeoutError | bx.ConnectionClosedError,
-    ):
-        return Failure(
-            f"cannot reach AWS ({exc}); check the network, or TAP_AWS_ENDPOINT_URL if it points "
-            "at an emulator that is not running",
-            EXIT_AWS_UNAVAILABLE,
-        )
-    if isinstance(exc, bx.ClientError):
-        return _client_error(exc)
-    if isinstance(exc, bx.BotoCoreError):
-        return Failure(f"AWS client error: {exc}", EXIT_AWS_UNAVAILABLE)
+    if isinstance(exc, aws_errors.AwsFailure):
+        return Failure(aws_errors.explain(exc), aws_errors.exit_code(exc))
     return None
 
 

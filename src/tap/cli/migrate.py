@@ -21,6 +21,7 @@ from tap.migration.clock import SystemClock
 from tap.migration.controller import BakeTick, Controller, RunReport, StatusView
 from tap.migration.deployment import DEFAULT_OUTPUTS, REQUIRED, Deployment
 from tap.migration.errors import MigrationError, MigrationInputError
+from tap.migration.status import StatusIncomplete
 from tap.migration.wiring import ApplierName, build_controller
 from tap.phases import PHASE_NAMES, parse_phase
 from tap.settings import Settings, parse
@@ -245,10 +246,7 @@ def status_command(
     else:
         show_status(view)
     if view.problems:
-        raise MigrationError(
-            f"status is incomplete: {len(view.problems)} read(s) failed (listed above); what is shown "
-            "was read, the rest is unknown"
-        )
+        raise StatusIncomplete(view)  # exit 6 / 7 / 2 / 1 by what failed, after printing the rest
 
 
 def show_status(view: StatusView) -> None:

@@ -1,9 +1,13 @@
-"""`tap plan`: render the real program offline and show resources, outputs and diffs."""
+"""`tap plan`: render the real program offline and show resources, outputs and diffs.
+
+Renders go through `tap.cli.render_cache` (see there for what its key covers): a repeated
+`tap plan` with nothing changed reads the plan instead of importing pulumi_aws again, and says
+so in the header line and in `--json` (`cache.hit`). `--no-cache` always renders.
+"""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +16,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from tap.cli.common import ConfigOption, err, handles_errors, out, print_json, settings_values
+from tap.cli.render_cache import Entry, render_checked
 from tap.errors import TapError
 from tap.offline.diff import PlanDiff, diff_plans
-from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASE_NAMES, parse_phase
-from tap.policies.runner import check_plan
 
 
 def short_type(typ: str) -> str:
@@ -28,11 +31,27 @@ def short_type(typ: str) -> str:
     return typ
 
 
-def render_phase(values: dict[str, object], label: str) -> tuple[Plan, float]:
-    started = time.perf_counter()
+def render_phase(values: dict[str, object], label: str, use_cache: bool) -> Entry:
     with err.status(f"Rendering {label} offline through the mock engine..."):
-        plan = render(values)
-    return plan, time.perf_counter() - started
+        return render_checked(values, use_cache=use_cache)
+
+
+def cache_json(entry: Entry) -> dict[str, Any]:
+    """Says whether the plan was read from the cache (then `render_seconds` is that render's)."""
+    return {
+        "hit": entry.hit,
+        "file": None if entry.path is None else str(entry.path),
+        "rendered_at": entry.rendered_at,
+    }
+
+
+def cache_note(entry: Entry) -> str:
+    if not entry.hit:
+        return f"rendered offline in {entry.render_seconds:.2f} s"
+    return (
+        f"from the render cache {escape(str(entry.path))}: rendered {entry.rendered_at} "
+        f"in {entry.render_seconds:.2f} s; --no-cache renders again"
+    )
 
 
 def plan_json(plan: Plan, seconds: float) -> dict[str, Any]:
@@ -56,13 +75,15 @@ def plan_json(plan: Plan, seconds: float) -> dict[str, Any]:
     }
 
 
-def show_plan(plan: Plan, seconds: float) -> None:
+def show_plan(entry: Entry) -> None:
+    plan = entry.plan
     out.print(
         f"[bold]tap plan[/] phase [cyan]{plan.phase.value}[/]: "
-        f"{len(plan.managed)} resources, {len(plan.outputs)} outputs "
-        f"(rendered offline in {seconds:.2f} s)"
+        f"{len(plan.managed)} resources, {len(plan.outputs)} outputs ({cache_note(entry)})",
+        soft_wrap=True,  # one line: it may name a path to copy
     )
-    for component, resources in plan.by_component().items():
+    # Components by name, as in --json: registration order varies from one render to the next.
+    for component, resources in sorted(plan.by_component().items()):
         table = Table(
             title=f"{component} ({len(resources)})", title_justify="left", show_edge=False, pad_edge=False
         )
@@ -124,6 +145,9 @@ def plan_command(
     ),
     diff_config: Path = DiffConfigOption,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Render even when the render cache (.tap-cache/) holds this plan."
+    ),
     config: Path = ConfigOption,
 ) -> None:
     """Render the real Pulumi program offline (no AWS account, no Pulumi CLI)."""
@@ -133,8 +157,8 @@ def plan_command(
     if diff_from is not None and diff_config is not None:
         raise TapError("--diff-from compares two phases, --diff-config two settings files: pass one")
     if diff_config is not None:
-        old, _ = render_phase(values, str(config or "the example settings"))
-        new, _ = render_phase(settings_values(diff_config, phase), str(diff_config))
+        old = render_phase(values, str(config or "the example settings"), not no_cache).plan
+        new = render_phase(settings_values(diff_config, phase), str(diff_config), not no_cache).plan
         diff = diff_plans(old, new)
         if as_json:
             print_json({"from": str(config or "example"), "to": str(diff_config), **diff.as_json()})
@@ -144,24 +168,25 @@ def plan_command(
         return
     if diff_from is not None:
         parse_phase(diff_from)
-        old, _ = render_phase(settings_values(config, diff_from), diff_from)
-        new, _ = render_phase(values, phase or "the current phase")
+        old = render_phase(settings_values(config, diff_from), diff_from, not no_cache).plan
+        new = render_phase(values, phase or "the current phase", not no_cache).plan
         diff = diff_plans(old, new)
         if as_json:
             print_json({"from": old.phase.value, "to": new.phase.value, **diff.as_json()})
         else:
             show_diff(diff, old.phase.value, new.phase.value)
         return
-    plan, seconds = render_phase(values, phase or "the current phase")
-    # Policy summary (SPEC R14.1): the same rules as `tap verify`, counts only.
-    policy = check_plan(plan)
+    entry = render_phase(values, phase or "the current phase", not no_cache)
+    # Policy summary: the same rules as `tap verify`, counts only.
+    policy = entry.policy
     if as_json:
-        print_json({**plan_json(plan, seconds), "policy": policy.as_json()})
+        body = plan_json(entry.plan, entry.render_seconds)
+        print_json({**body, "policy": policy, "cache": cache_json(entry)})
     else:
-        show_plan(plan, seconds)
-        failed = policy.failed_rules()
-        colour, passed = ("green" if policy.ok else "red"), len(policy.rules) - len(failed)
+        show_plan(entry)
+        failed, rules = policy["rules_failed"], policy["rules"]
+        colour = "green" if policy["ok"] else "red"
         out.print(
-            f"[bold]policy[/]: [{colour}]{passed} of {len(policy.rules)} rules passed[/]"
+            f"[bold]policy[/]: [{colour}]{rules - len(failed)} of {rules} rules passed[/]"
             + (f", failed: {', '.join(failed)} (details: tap verify)" if failed else "")
         )

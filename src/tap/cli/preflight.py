@@ -9,10 +9,9 @@ import dataclasses
 from pathlib import Path
 
 import typer
-from botocore.config import Config
 from rich.table import Table
 
-from tap.aws_clients import AwsClients, retry_config
+from tap.aws_clients import AwsClients
 from tap.cli.common import EXIT_FAILED, ConfigOption, err, handles_errors, out, print_json, settings_values
 from tap.offline.engine import render
 from tap.phases import PHASE_NAMES, parse_phase, plan_for
@@ -25,8 +24,8 @@ from tap.settings import parse
 EXIT_UNCHECKED = 6
 """Nothing failed, but at least one check could not run: the account is not known to be ready."""
 # Short timeouts: a preflight that cannot reach AWS should say so in seconds (retries as for every
-# command: AWS_MAX_ATTEMPTS / AWS_RETRY_MODE are honoured).
-PREFLIGHT_AWS_CONFIG = Config(connect_timeout=3, read_timeout=15)
+# command: AWS_MAX_ATTEMPTS, see tap.aws_clients).
+PREFLIGHT_CONNECT_TIMEOUT, PREFLIGHT_READ_TIMEOUT = 3, 15
 STYLE = {
     Status.PASS: "green",
     Status.WARN: "yellow",
@@ -111,7 +110,9 @@ def preflight_command(
         parse_phase(phase)
     settings = parse(values)
     clients = dataclasses.replace(
-        AwsClients.from_environment(settings.core.region), config=retry_config().merge(PREFLIGHT_AWS_CONFIG)
+        AwsClients.from_environment(settings.core.region),
+        connect_timeout=PREFLIGHT_CONNECT_TIMEOUT,
+        read_timeout=PREFLIGHT_READ_TIMEOUT,
     )
     ctx = PreflightContext(
         settings=settings,

@@ -13,7 +13,7 @@ Modules, by concern:
 - `store`      DynamoDB lock, append-only history and control items (pause, rollback request)
 - `resume`     what to do with a step a dead controller left open (pure)
 - `wiring`     builds a Controller from settings, outputs and clients (CLI and tests)
-- `aws_faults` AWS failure classes: retryable or not, and the one-line message
+- `aws_faults` AwsUnavailable; re-exports the one AWS failure classifier, `tap.aws_errors`
 - `records`    typed records: Outcome, RunReport, RollbackRecord, BakeTick
 - `controller` advance / rollback / pause / resume / status, one module per concern (core,
                rollback_inputs, rollback, rollback_command, bake, advance, status)

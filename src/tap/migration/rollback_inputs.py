@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tap.errors import PhaseError
-from tap.migration.aws_faults import AwsFailure, describe, error_code
+from tap.migration.aws_faults import AwsFailure, describe, error_code, exit_code
 from tap.migration.budget import expected_blue
 from tap.migration.core import ControllerCore
 from tap.migration.dns import ObservedWeights, read_weights
@@ -21,6 +21,8 @@ class KnownPhase:
     source: str
     """"ssm" (the phase parameter) or "outputs" (`migration_phase`, when SSM failed)."""
     problem: str | None = None
+    problem_exit: int = 0
+    """The exit code the failed SSM read stands for (`tap.aws_errors.exit_code`), 0 if none."""
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,12 @@ class RollbackInputs(ControllerCore):
         except (*AwsFailure, MigrationInputError) as exc:
             what = f"could not read the phase parameter {self.dep.phase_parameter}"
             problem = describe(exc, what) if isinstance(exc, AwsFailure) else str(exc)
+            code = exit_code(exc) if isinstance(exc, AwsFailure) else exc.exit_code
         fallback = self.dep.outputs_phase
         if fallback is None:
             raise MigrationInputError(f"{problem}; the outputs name no migration_phase to fall back on")
-        return KnownPhase(parse_phase(fallback), "outputs", f"{problem}; using {fallback!r} from the outputs")
+        using = f"{problem}; using {fallback!r} from the outputs"
+        return KnownPhase(parse_phase(fallback), "outputs", using, code)
 
     def _weights_or_none(self) -> tuple[ObservedWeights | None, str | None]:
         try:

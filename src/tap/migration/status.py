@@ -1,15 +1,19 @@
 """`tap migrate status`, `pause` and `resume`. Status reads each thing on its own: whatever
-AWS cannot answer is listed in `problems`, never a traceback, and the rest is still shown."""
+AWS cannot answer is listed in `problems`, never a traceback, and the rest is still shown.
+The command then exits with the code of the failures, as every `tap migrate` command does
+(`StatusView.exit_code`): 6 when AWS could not be used for any read, else 7 when something
+read is not deployed, else 2 for unusable outputs, else 1."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from tap.migration.aws_faults import AwsFailure, describe
+from tap.errors import EXIT_AWS_UNAVAILABLE, EXIT_NOT_DEPLOYED
+from tap.migration.aws_faults import AwsFailure, describe, exit_code
 from tap.migration.budget import RollbackBudget, expected_blue, rollback_budget
-from tap.migration.dns import ObservedWeights
-from tap.migration.errors import MigrationInputError
+from tap.migration.dns import ObservedWeights, read_weights
+from tap.migration.errors import MigrationError, MigrationInputError
 from tap.migration.gates import alarms_gate
 from tap.migration.records import Outcome, RunReport, gates_json
 from tap.migration.rollback import RollbackOps
@@ -31,6 +35,20 @@ class StatusView:
     paused: dict[str, str] | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    problem_exits: list[int] = field(default_factory=list)
+    """The exit code each problem stands for (`tap.aws_errors.exit_code`)."""
+
+    def note(self, problem: str, code: int) -> None:
+        self.problems.append(problem)
+        self.problem_exits.append(code)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything was read. Otherwise AWS unavailable outranks not deployed (a read
+        that could not reach AWS says nothing about what exists), which outranks bad outputs."""
+        if not self.problems:
+            return 0
+        return next((c for c in (EXIT_AWS_UNAVAILABLE, EXIT_NOT_DEPLOYED, 2) if c in self.problem_exits), 1)
 
     @property
     def in_sync(self) -> bool | None:
@@ -53,6 +71,17 @@ class StatusView:
             "history": self.history,
             "problems": self.problems,
         }
+
+
+class StatusIncomplete(MigrationError):
+    """Status printed what it could read; the exit code says why the rest is missing."""
+
+    def __init__(self, view: StatusView) -> None:
+        self.exit_code = view.exit_code
+        super().__init__(
+            f"status is incomplete: {len(view.problems)} read(s) failed (listed above); what is shown "
+            "was read, the rest is unknown"
+        )
 
 
 class StatusOps(RollbackOps):
@@ -82,14 +111,12 @@ class StatusOps(RollbackOps):
                 lease_seconds=self.store.lease_seconds,
             ),
             guard_armed=armed,
-            problems=[known.problem] if known.problem else [],
         )
-        weights, problem = self._weights_or_none()
-        if weights is None:
-            view.problems.append(problem or "could not read the weights")
-        else:
-            view.weights_observed = weights.as_json()
-        self._read_into(view, "the gates of the next step", lambda: self._gates(view, known, weights))
+        if known.problem:
+            view.note(known.problem, known.problem_exit or 1)
+        observed: ObservedWeights | None = self._read_into(view, "the weighted records", self._weights)
+        view.weights_observed = observed.as_json() if observed else None
+        self._read_into(view, "the gates of the next step", lambda: self._gates(view, known, observed))
         self._read_into(view, "the lock", lambda: self._lock(view))
         self._read_into(view, "the pause flag", lambda: self._pause(view))
         self._read_into(
@@ -99,14 +126,19 @@ class StatusOps(RollbackOps):
         )
         return view
 
+    def _weights(self) -> ObservedWeights:
+        return read_weights(self.clients.client("route53"), self.dep)
+
     @staticmethod
-    def _read_into(view: StatusView, what: str, fn: Any) -> None:
+    def _read_into(view: StatusView, what: str, fn: Any) -> Any:
+        """fn()'s result, or None with the failure noted on the view."""
         try:
-            fn()
+            return fn()
         except AwsFailure as exc:
-            view.problems.append(describe(exc, f"could not read {what}"))
+            view.note(describe(exc, f"could not read {what}"), exit_code(exc))
         except MigrationInputError as exc:
-            view.problems.append(f"could not read {what}: {exc}")
+            view.note(f"could not read {what}: {exc}", exc.exit_code)
+        return None
 
     def _gates(self, view: StatusView, known: KnownPhase, weights: ObservedWeights | None) -> None:
         """The next step's gates; only the alarms when the phase or the weights are not known

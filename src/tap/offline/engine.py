@@ -176,7 +176,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     "protect": bool(request.protect),
                     "read": False,
                     "retain_on_delete": bool(request.retainOnDelete),
-                    "dependencies": tuple(request.dependencies),
+                    "dependencies": tuple(sorted(request.dependencies)),
                     "ignore_changes": tuple(request.ignoreChanges),
                     "custom_timeouts": _timeouts(request),
                 }
@@ -196,7 +196,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 "protect": False,
                 "read": True,
                 "retain_on_delete": False,
-                "dependencies": tuple(request.dependencies),
+                "dependencies": tuple(sorted(request.dependencies)),
                 "ignore_changes": (),
             }
         )
@@ -267,8 +267,10 @@ def render(values: Mapping[str, object], *, stack: str = "example") -> Plan:
 
     with _render_quickly():
         run()
+    # URN order and sorted dependencies: the SDK registers concurrently and collects
+    # dependencies in a set, so both orders vary from one render to the next; the plan must not.
     resources = []
-    for rec in monitor.records:
+    for rec in sorted(monitor.records, key=lambda rec: str(rec["urn"])):
         rid, inputs, state = cloud.states.get((rec["type"], rec["name"]), ("", {}, {}))
         resources.append(PlannedResource(id=rid, inputs=inputs, outputs=state, **rec))
     return Plan(settings=settings, resources=tuple(resources), outputs=resolved)
