@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from tap.aws_clients import AwsClients
 from tap.cli import app
+from tap.emulator.seed import create_state_table
 from tap.migration.clock import ManualClock
 from tap.migration.store import StateStore
-from tests.migration.env import create_state_table
 from tests.reachability import live_env as env
 
 

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.errors import Paused, RolledBack
 from tests.migration.conftest import make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 
 
 def test_r15_2_an_automatic_rollback_holds_until_a_human_resumes(stand_in: StandIn) -> None:
     stand_in.feed_metrics(60)
-    stand_in.clock.at(125.0, lambda: stand_in.set_alarm(0, "ALARM"))
+    stand_in.clock.at(125.0, lambda: stand_in.set_alarm("green_5xx", "ALARM"))
     with pytest.raises(RolledBack):
         make_controller(stand_in).advance()
-    stand_in.set_alarm(0, "OK")  # traffic drained from green, so its alarm clears
+    stand_in.set_alarm("green_5xx", "OK")  # traffic drained from green, so its alarm clears
 
     with pytest.raises(Paused, match="rolled back"):
         make_controller(stand_in, owner="pipeline-retry").advance()
@@ -39,7 +39,7 @@ def test_r15_2_an_alarm_rolls_back_even_when_an_operator_paused_at_the_same_time
 
     def red_dashboards() -> None:
         operator.pause("dashboards red, looking")
-        stand_in.set_alarm(0, "ALARM")
+        stand_in.set_alarm("green_5xx", "ALARM")
 
     stand_in.clock.at(125.0, red_dashboards)
     with pytest.raises(RolledBack):

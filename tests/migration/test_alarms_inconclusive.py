@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.errors import Paused
 from tap.migration.records import Outcome
 from tests.migration.conftest import make_controller
-from tests.migration.env import ALARMS, StandIn
 
 pytestmark = pytest.mark.moto
 
@@ -17,9 +17,10 @@ pytestmark = pytest.mark.moto
 def test_r15_1_an_alarm_deleted_mid_bake_pauses_instead_of_passing(stand_in: StandIn) -> None:
     stand_in.feed_metrics(60)
     cw = stand_in.clients.client("cloudwatch")
-    stand_in.clock.at(65.0, lambda: cw.delete_alarms(AlarmNames=[ALARMS[0]]))
+    deleted = stand_in.alarm_name("green_5xx")
+    stand_in.clock.at(65.0, lambda: cw.delete_alarms(AlarmNames=[deleted]))
     ctl = make_controller(stand_in)
-    with pytest.raises(Paused, match=ALARMS[0]):
+    with pytest.raises(Paused, match=deleted):
         ctl.advance()
     history = [(e.to_phase, e.outcome) for e in ctl.store.history()]
     assert ("traffic-shift-10", Outcome.SUCCEEDED) not in history

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.appliers import PHASE_CONFIG_KEY, PulumiApplier, Route53Applier
 from tap.migration.deployment import Deployment
 from tap.migration.errors import ApplyFailed
 from tap.phases import Phase, plan_for
-from tests.migration.env import DEV_ID, GREEN_ID, StandIn
 
 
 class RecordingStack:
@@ -78,7 +78,7 @@ def test_r15_2_route53_applier_changes_only_the_weights(stand_in: StandIn, setti
         if "SetIdentifier" in s
     }
     assert stand_in.weights() == {"blue": 50, "green": 50}
-    for ident in (DEV_ID, GREEN_ID):
+    for ident in (stand_in.dev_id, stand_in.green_id):
         assert {k: v for k, v in after[ident].items() if k != "Weight"} == {
             k: v for k, v in before[ident].items() if k != "Weight"
         }

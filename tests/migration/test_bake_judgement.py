@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.errors import RolledBack
 from tap.migration.records import Outcome
 from tap.offline.config_file import load_values
@@ -12,7 +13,6 @@ from tap.phases import Phase
 from tap.settings import parse
 from tests.conftest import EXAMPLE
 from tests.migration.conftest import make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 

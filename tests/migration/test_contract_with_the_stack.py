@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.emulator.seed import create_state_table
 from tap.migration.clock import ManualClock
 from tap.migration.deployment import Deployment
 from tap.migration.wiring import build_controller
 from tap.offline.plan import Plan
 from tap.phases import Phase
 from tests.integration.moto_environment import deploy
-from tests.migration.env import create_state_table
 
 pytestmark = pytest.mark.moto
 

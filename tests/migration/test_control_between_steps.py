@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.emulator.seed import build_stand_in
+from tap.emulator.stand_in import StandIn
 from tap.migration.clock import ManualClock
 from tap.migration.controller import BakeTick, Controller
 from tap.migration.deployment import Deployment
@@ -16,8 +18,7 @@ from tap.migration.errors import Paused, RolledBack
 from tap.migration.wiring import build_controller
 from tap.phases import Phase
 from tap.settings import Settings
-from tests.migration.conftest import SimulatedStack, make_controller
-from tests.migration.env import StandIn, build_stand_in
+from tests.migration.conftest import SimulatedStack, deployed_plan, make_controller
 
 pytestmark = pytest.mark.moto
 
@@ -28,7 +29,7 @@ def test_r15_2_a_rollback_requested_during_the_update_to_complete_wins(
     """The operator's `rollback` moved the weights while the holder's `pulumi up` to `complete`
     ran; the update then removed the dev record. `complete` does not bake, so before the fix the
     holder recorded it as succeeded and left the request unread: all traffic on green."""
-    env = build_stand_in(aws, settings, clock, Phase.TRAFFIC_SHIFT_100)
+    env = build_stand_in(aws, deployed_plan(Phase.TRAFFIC_SHIFT_100), clock)
     env.feed_metrics(60)
     operator = make_controller(env, owner="operator")
     operator.store.append("traffic-shift-50", "traffic-shift-100", "succeeded", "baked")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.errors import GateFailed
 from tap.phases import Phase
 from tests.migration.conftest import make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 

@@ -6,22 +6,24 @@ from __future__ import annotations
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.budget import rollback_budget
 from tap.migration.errors import Interrupted, LockHeld, RolledBack
 from tap.migration.records import Outcome
 from tests.migration.conftest import make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 
 
 def test_a_refused_advance_reports_the_firing_alarm(stand_in: StandIn) -> None:
     make_controller(stand_in, owner="dead-laptop").store.acquire()
-    stand_in.set_alarm(0, "ALARM")
+    stand_in.set_alarm("green_5xx", "ALARM")
     with pytest.raises(LockHeld) as exc:
         make_controller(stand_in, owner="pipeline").advance()
     message = str(exc.value)
-    assert "dead-laptop" in message and "ALARM FIRING" in message and "prod-green-5xx-pay01" in message
+    assert (
+        "dead-laptop" in message and "ALARM FIRING" in message and stand_in.alarm_name("green_5xx") in message
+    )
     assert "tap migrate rollback" in message
 
 
@@ -35,7 +37,7 @@ def test_without_the_guard_green_is_unwatched_for_the_dead_holders_lease(stand_i
         dead.advance()
     dead.store.acquire()  # ...with its lease fresh, as a kill -9 leaves it
     fired = stand_in.clock.elapsed
-    stand_in.set_alarm(0, "ALARM")
+    stand_in.set_alarm("green_5xx", "ALARM")
     pipeline = make_controller(stand_in, owner="pipeline")
     refusals = 0
     for _ in range(20):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.deployment import Deployment
 from tap.migration.gates import (
     AnalysisSpec,
@@ -17,7 +18,6 @@ from tap.migration.gates import (
     database_gate,
     health_checks_gate,
 )
-from tests.migration.env import ALARMS, StandIn
 
 pytestmark = pytest.mark.moto
 
@@ -60,16 +60,16 @@ def test_r15_1_no_data_is_inconclusive_never_a_pass(stand_in: StandIn) -> None:
 
 
 def test_r15_1_alarm_gate_fails_on_alarm_and_pauses_on_an_unknown_alarm(stand_in: StandIn) -> None:
-    cw = stand_in.clients.client("cloudwatch")
-    assert alarms_gate(cw, ALARMS).verdict == Verdict.PASS
-    assert alarms_gate(cw, (*ALARMS, "not-created")).verdict == Verdict.INCONCLUSIVE
+    cw, alarms = stand_in.clients.client("cloudwatch"), tuple(stand_in.alarms)
+    assert alarms_gate(cw, alarms).verdict == Verdict.PASS
+    assert alarms_gate(cw, (*alarms, "not-created")).verdict == Verdict.INCONCLUSIVE
     # An alarm that has not evaluated (or cannot) watches nothing: inconclusive, never a pass.
-    stand_in.set_alarm(1, "INSUFFICIENT_DATA")
-    result = alarms_gate(cw, ALARMS)
-    assert result.verdict == Verdict.INCONCLUSIVE and ALARMS[1] in result.detail
-    stand_in.set_alarm(2, "ALARM")  # a firing alarm still wins: fail, not inconclusive
-    result = alarms_gate(cw, ALARMS)
-    assert result.verdict == Verdict.FAIL and ALARMS[2] in result.detail
+    stand_in.set_alarm("green_p99", "INSUFFICIENT_DATA")
+    result = alarms_gate(cw, alarms)
+    assert result.verdict == Verdict.INCONCLUSIVE and stand_in.alarm_name("green_p99") in result.detail
+    stand_in.set_alarm("unhealthy_hosts", "ALARM")  # a firing alarm still wins: fail, not inconclusive
+    result = alarms_gate(cw, alarms)
+    assert result.verdict == Verdict.FAIL and stand_in.alarm_name("unhealthy_hosts") in result.detail
 
 
 def test_r15_1_capacity_gate_compares_healthy_green_targets_with_desired(stand_in: StandIn) -> None:

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.appliers import Route53Applier
 from tap.migration.errors import ApplyFailed, RolledBack
 from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName
 from tests.migration.conftest import make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 
@@ -38,7 +38,7 @@ def test_r15_2_a_rollback_whose_change_stays_pending_is_recorded_not_reported_do
     stand_in.feed_metrics(60)
     ctl = make_controller(stand_in, owner="baker")
     ctl.emergency.route53 = PendingRoute53(ctl.emergency.route53)
-    stand_in.clock.at(125.0, lambda: stand_in.set_alarm(0, "ALARM"))
+    stand_in.clock.at(125.0, lambda: stand_in.set_alarm("green_5xx", "ALARM"))
 
     with pytest.raises(ApplyFailed) as exc:
         ctl.advance()
@@ -52,7 +52,7 @@ def test_r15_2_a_rollback_whose_change_stays_pending_is_recorded_not_reported_do
     assert ctl.store.rollback_request().active  # the unfinished rollback stays pending
 
     # The next advance finishes the rollback before anything else; it never moves forward.
-    stand_in.set_alarm(0, "OK")
+    stand_in.set_alarm("green_5xx", "OK")
     with pytest.raises(RolledBack, match="pending rollback request"):
         make_controller(stand_in, owner="next").advance()
     assert stand_in.weights() == {"blue": 100, "green": 0}

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.controller import BakeTick, Controller
 from tap.migration.deployment import Deployment
 from tap.migration.errors import LockHeld
 from tap.migration.wiring import build_controller
 from tests.migration.conftest import SimulatedStack, make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 

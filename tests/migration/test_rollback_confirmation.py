@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.errors import ApplyFailed
 from tap.migration.records import Outcome
 from tap.phases import Phase
 from tests.migration.conftest import make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 
@@ -37,7 +37,7 @@ def test_r15_2_weights_that_do_not_read_back_are_not_recorded_as_rolled_back(sta
     stand_in.feed_metrics(60)
     ctl = make_controller(stand_in)
     ctl.emergency.route53 = OverwrittenRoute53(ctl.emergency.route53, stand_in)
-    stand_in.clock.at(125.0, lambda: stand_in.set_alarm(0, "ALARM"))
+    stand_in.clock.at(125.0, lambda: stand_in.set_alarm("green_5xx", "ALARM"))
     with pytest.raises(ApplyFailed, match="NOT confirmed: gave up at the rollback deadline"):
         ctl.advance()
     assert all(e.outcome != Outcome.ROLLED_BACK for e in ctl.store.history())

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.emulator.seed import build_stand_in
 from tap.migration.clock import ManualClock
 from tap.migration.errors import GateFailed
 from tap.phases import Phase
 from tap.settings import Settings
-from tests.migration.conftest import make_controller
-from tests.migration.env import build_stand_in
+from tests.migration.conftest import deployed_plan, make_controller
 
 pytestmark = pytest.mark.moto
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.moto
 def test_issue6_a_rollback_restarts_the_rollback_window(
     aws: AwsClients, settings: Settings, clock: ManualClock
 ) -> None:
-    env = build_stand_in(aws, settings, clock, Phase.TRAFFIC_SHIFT_100)
+    env = build_stand_in(aws, deployed_plan(Phase.TRAFFIC_SHIFT_100), clock)
     env.feed_metrics(60)
     ctl = make_controller(env)
     ctl.store.append("traffic-shift-50", "traffic-shift-100", "succeeded", "baked")

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.errors import ApplyFailed
 from tap.phases import Phase
 from tests.migration.conftest import make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.controller import Controller
 from tap.migration.deployment import Deployment
 from tap.migration.errors import ApplyFailed
 from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName, build_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 
