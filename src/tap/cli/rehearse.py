@@ -1,8 +1,9 @@
 """`tap rehearse`: the whole cutover, rehearsed on a laptop against the AWS API emulator.
 
-Starts a moto server process on 127.0.0.1 (a free port), builds the offline plan of the settings in it
-with the seeder the tests use, runs status, advance, an injected alarm and rollback through the real controller on
-simulated time, and stops the server again, on success, failure or Ctrl-C.
+Starts a moto server process on 127.0.0.1 (a free port), builds the offline plan of the
+settings in it with the seeder the tests use, runs status, advance, an injected alarm and
+rollback through the real controller on simulated time, and stops the server again, on
+success, failure or Ctrl-C.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tap.errors import TapError
 
 if TYPE_CHECKING:
     from tap.emulator.rehearsal import Step
+
 
 class RehearsalInterrupted(TapError):
     exit_code = 5  # like an interrupted `tap migrate`
