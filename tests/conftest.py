@@ -33,14 +33,16 @@ def example_values() -> dict[str, object]:
     return load_values(EXAMPLE)
 
 
-_PLANS: dict[Phase, Plan] = {}
+_PLANS: dict[tuple[Phase, tuple[tuple[str, object], ...]], Plan] = {}
 
 
-def plan_of(phase: Phase) -> Plan:
-    if phase not in _PLANS:
-        values = {**load_values(EXAMPLE), "migrationPhase": phase.value}
-        _PLANS[phase] = render(values)
-    return _PLANS[phase]
+def plan_of(phase: Phase, **overrides: object) -> Plan:
+    """The example settings (with `overrides`) rendered at `phase`, once per session."""
+    key = (phase, tuple(sorted(overrides.items())))
+    if key not in _PLANS:
+        values = {**load_values(EXAMPLE), **overrides, "migrationPhase": phase.value}
+        _PLANS[key] = render(values)
+    return _PLANS[key]
 
 
 @pytest.fixture(scope="session")

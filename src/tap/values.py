@@ -2,7 +2,7 @@
 
 The mock engine hands numbers over as floats (8080.0) and some providers as strings ("20");
 some boolean inputs arrive as the strings "true"/"false" (e.g. a launch template's
-`ebs.encrypted`). The cost estimate, the diagram, the rules (through `tap.policies.props`,
+`ebs.encrypted`). The cost estimate, the diagram, the rules (through `tap.props`,
 which adds the preview's unknown values) and the emulator seeding all read them through here.
 """
 

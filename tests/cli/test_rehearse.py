@@ -32,11 +32,15 @@ def test_rehearse_runs_the_cutover_and_leaves_nothing_running() -> None:
     assert steps == [
         ("tap migrate status", "blue-green", {"blue": 100, "green": 0}),
         ("tap migrate advance", "traffic-shift-10", {"blue": 90, "green": 10}),
-        ("alarm injected: prod-green-5xx-pay01 -> ALARM", "traffic-shift-10", {"blue": 90, "green": 10}),
+        (
+            "alarm injected: prod-green-5xx-rate-alarm-pay01 -> ALARM",
+            "traffic-shift-10",
+            {"blue": 90, "green": 10},
+        ),
         ("tap migrate rollback", "blue-green", {"blue": 100, "green": 0}),
     ]
     alarm = doc["steps"][2]["detail"]
-    assert any("fail alarms" in line and "prod-green-5xx-pay01" in line for line in alarm)
+    assert any("fail alarms" in line and "prod-green-5xx-rate-alarm-pay01" in line for line in alarm)
     assert [s["outcome"] for s in doc["steps"]] == ["ok", "ok", "alarm", "ok"]
     assert doc["label"].startswith("REHEARSAL on a local AWS API emulator")
     assert "nothing here touches AWS" in doc["label"]

@@ -4,11 +4,11 @@ evidence, read from the state table on moto server; a missing table is a note, n
 from __future__ import annotations
 
 from tap.aws_clients import AwsClients
+from tap.emulator.seed import create_state_table
 from tap.live.change_evidence import migration_history
 from tap.live.outputs import parse_outputs
 from tap.migration.clock import ManualClock
 from tap.migration.store import StateStore
-from tests.migration.env import create_state_table
 
 
 def test_r19_history_is_read_in_order_from_the_state_table(moto_clients: AwsClients) -> None:

@@ -13,19 +13,20 @@ from tap.aws_clients import AwsClients
 from tap.cli import app
 from tap.migration.clock import ManualClock
 from tap.migration.store import StateStore
-from tests.migration.env import create_state_table
+from tests.conftest import plan_of
 from tests.reachability import live_env as env
 
 
 def test_r19_live_report_has_baseline_and_change_evidence(
     moto_clients: AwsClients, moto_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table = create_state_table(moto_clients, "prod-migration-state-pay01")
+    live = env.build(moto_clients, plan_of(env.PHASE))  # the seeder creates the state table too
+    table = live.text("migration_state_table_name")
     StateStore(moto_clients.client("dynamodb"), table, "operator", ManualClock()).append(
         "initial", "snapshot", "succeeded", "advance"
     )
     outputs = tmp_path / "outputs.json"
-    outputs.write_text(json.dumps({**env.build(moto_clients, env.GOOD), "migration_state_table_name": table}))
+    outputs.write_text(json.dumps(live.outputs))
     monkeypatch.setenv("TAP_AWS_ENDPOINT_URL", moto_endpoint)
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     result = CliRunner().invoke(

@@ -1,5 +1,13 @@
-"""The checks of a deployed stack, written once and run twice: against a real deployment
-(test_live_deployment.py) and against moto server (test_moto_deployment.py).
+"""The checks of a deployed stack that `tap verify --live` does not make, written once and run
+twice: against a real deployment (test_live_deployment.py) and against moto server
+(test_moto_deployment.py). The network layout and the database's isolation are `tap verify
+--live`'s (tap.live: the rules and the reachability matrix), and the suites run it.
+
+Why these stay test assertions: they compare a deployment with the settings file it was built
+from and the phase it is in (alarm thresholds and periods, the weights of the phase, the
+replication rule, the SSM documents the fleets read) or probe it at run time (healthy targets,
+IAM simulation, TestDNSAnswer): acceptance checks of one deployment, where `tap verify --live`
+judges the house rules that hold for every stack from its outputs alone.
 
 Each check takes a `Deployment` — boto3 clients, the flat outputs, the stack's settings — calls
 the AWS APIs and raises AssertionError listing every problem it found. Each declares the
@@ -68,128 +76,6 @@ def _fail_if(problems: list[str], what: str) -> None:
 
 def _alias(name: str) -> str:
     return name.rstrip(".").lower().removeprefix("dualstack.")
-
-
-# ---------------------------------------------------------------------------------------------
-# R1 networking
-# ---------------------------------------------------------------------------------------------
-@check(
-    "public_subnet_ids",
-    "private_subnet_ids",
-    "nat_gateway_ids",
-    "internet_gateway_id",
-    "vpc_id",
-    emulator_caveat="moto stores routes but forwards no packets: this proves the route tables, "
-    "not that traffic egresses.",
-)
-def check_r1_subnets_span_the_zones_and_private_subnets_route_through_their_own_az_nat(
-    d: Deployment,
-) -> None:
-    ec2 = d.client("ec2")
-    o = d.outputs
-    public, private = o.items("public_subnet_ids"), o.items("private_subnet_ids")
-    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(SubnetIds=public + private)["Subnets"]}
-    problems: list[str] = []
-    zones = set(d.settings.network.availability_zones)
-    for kind, ids in (("public", public), ("private", private)):
-        got = {subnets[i]["AvailabilityZone"] for i in ids}
-        if got != zones or len(ids) != len(zones):
-            problems.append(f"{kind} subnets are in {sorted(got)}, expected one in each of {sorted(zones)}")
-    for sid in public + private:
-        if subnets[sid]["VpcId"] != o.text("vpc_id"):
-            problems.append(f"subnet {sid} is not in the stack's VPC")
-    nats = {
-        n["NatGatewayId"]: n
-        for n in ec2.describe_nat_gateways(NatGatewayIds=o.items("nat_gateway_ids"))["NatGateways"]
-    }
-
-    def default_route(subnet_id: str) -> dict[str, Any]:
-        tables = ec2.describe_route_tables(
-            Filters=[{"Name": "association.subnet-id", "Values": [subnet_id]}]
-        )["RouteTables"]
-        if len(tables) != 1:
-            problems.append(f"subnet {subnet_id} has {len(tables)} explicit route tables, expected 1")
-            return {}
-        return next((r for r in tables[0]["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"), {})
-
-    used_nats = set()
-    for sid in private:
-        route = default_route(sid)
-        nat_id = route.get("NatGatewayId")
-        if nat_id is None:
-            problems.append(f"private subnet {sid}: 0.0.0.0/0 does not go to a NAT gateway ({route})")
-            continue
-        used_nats.add(nat_id)
-        nat_subnet = subnets.get(nats[nat_id]["SubnetId"]) if nat_id in nats else None
-        if nat_subnet is None or nat_subnet["SubnetId"] not in public:
-            problems.append(f"private subnet {sid}: NAT {nat_id} is not one of the stack's public NATs")
-        elif nat_subnet["AvailabilityZone"] != subnets[sid]["AvailabilityZone"]:
-            problems.append(
-                f"private subnet {sid} ({subnets[sid]['AvailabilityZone']}) egresses through a NAT in "
-                f"{nat_subnet['AvailabilityZone']}: losing that zone would cut its egress"
-            )
-    if len(used_nats) != len(private):
-        problems.append(f"{len(private)} private subnets share {len(used_nats)} NAT gateways")
-    for sid in public:
-        if default_route(sid).get("GatewayId") != o.text("internet_gateway_id"):
-            problems.append(f"public subnet {sid}: 0.0.0.0/0 does not go to the internet gateway")
-    _fail_if(problems, "network layout")
-
-
-# ---------------------------------------------------------------------------------------------
-# R2/R5 database isolation
-# ---------------------------------------------------------------------------------------------
-@check(
-    "db_instance_identifier",
-    "db_security_group_id",
-    "app_security_group_id",
-    "private_subnet_ids",
-    emulator_caveat="moto records security group rules but does not evaluate them and has no "
-    "network path to the instance: this proves the configuration, not a refused connection.",
-)
-def check_r2_r5_database_is_reachable_from_the_app_tier_and_nothing_else(d: Deployment) -> None:
-    o = d.outputs
-    (db,) = d.client("rds").describe_db_instances(DBInstanceIdentifier=o.text("db_instance_identifier"))[
-        "DBInstances"
-    ]
-    problems: list[str] = []
-    if db.get("PubliclyAccessible"):
-        problems.append("PubliclyAccessible is true")
-    if not db.get("StorageEncrypted"):
-        problems.append("storage is not encrypted")
-    groups = sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups", []))
-    if groups != [o.text("db_security_group_id")]:
-        problems.append(f"security groups are {groups}, expected only the DB group")
-    subnet_ids = sorted(s["SubnetIdentifier"] for s in db["DBSubnetGroup"]["Subnets"])
-    if subnet_ids != sorted(o.items("private_subnet_ids")):
-        problems.append(f"subnet group spans {subnet_ids}, expected exactly the private subnets")
-    rules = d.client("ec2").describe_security_group_rules(
-        Filters=[{"Name": "group-id", "Values": [o.text("db_security_group_id")]}]
-    )["SecurityGroupRules"]
-    ingress = [r for r in rules if not r.get("IsEgress")]
-    if not ingress:
-        problems.append("the DB group has no ingress rule: the app tier cannot reach the database")
-    # Issue 10: while dev is peered, dev's app and database groups (groups in dev's VPC) are
-    # admitted too; a range never is.
-    dev_groups: set[str] = set()
-    if o.has("dev_vpc_id"):
-        dev_groups = {
-            g["GroupId"]
-            for g in d.client("ec2").describe_security_groups(
-                Filters=[{"Name": "vpc-id", "Values": [o.text("dev_vpc_id")]}]
-            )["SecurityGroups"]
-        }
-    for r in ingress:
-        source = (r.get("ReferencedGroupInfo") or {}).get("GroupId")
-        ports = (r.get("FromPort"), r.get("ToPort"))
-        allowed = source == o.text("app_security_group_id") or (source is not None and source in dev_groups)
-        if not allowed or ports != (3306, 3306):
-            origin = source or r.get("CidrIpv4") or r.get("CidrIpv6")
-            problems.append(
-                f"ingress {r.get('SecurityGroupRuleId')}: from {origin} "
-                f"ports {ports}; only the app group (and, while peered, dev's groups) on 3306 is allowed"
-            )
-    _fail_if(problems, f"database {o.text('db_instance_identifier')}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.live.outputs import parse_outputs
+from tap.live.verify_live import verify_outputs
 from tap.offline.config_file import find_example, load_values
 from tap.settings import parse
 from tests.integration.checks import CHECKS, Check, Deployment, NotApplicable
@@ -67,3 +69,11 @@ def test_r17_4_live_deployment_passes(check: Check, live: Deployment) -> None:
         check(live)
     except NotApplicable as exc:
         pytest.skip(f"{check.name}: {exc}")
+
+
+def test_r14_2_r17_4_tap_verify_live_passes_on_the_deployment(live: Deployment) -> None:
+    """The network layout and the database's isolation: `tap verify --live`'s rules and
+    reachability matrix (tap.live), on the deployed stack."""
+    result = verify_outputs(live.clients, parse_outputs(live.outputs.values, live.outputs.source))
+    assert [f.message for f in result.report.violations] == []
+    assert [f"{c.question}: {c.actual}" for c in result.wrong_cells] == []

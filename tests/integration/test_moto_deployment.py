@@ -1,9 +1,12 @@
 """R17.4: the live checks, run against moto server on 127.0.0.1 so their code paths run in CI.
 
 The environment is the example settings' plan at `traffic-shift-10` (both DNS records live,
-green serving 10 %), deployed into moto through boto3 by tests/integration/moto_environment.py.
+green serving 10 %), built in moto through boto3 by the one seeder (tap.emulator.deployer).
 
-What this proves: the checks call the right APIs with the right arguments, read the answers
+What this proves: `tap verify --live` (tap.live: every rule describe_* can feed and the
+reachability matrix) passes on it and catches a database opened to the world or a private
+subnet egressing through another zone's NAT; the checks in checks.py (what `tap verify --live`
+does not judge: see there) call the right APIs with the right arguments, read the answers
 correctly, and pass on a deployment built from the program's own plan (subnets, routes,
 security group rules, DB settings, listener weights, records, alarm thresholds, replication,
 SSM parameters) — and fail when that deployment is wrong (the mutation tests below).
@@ -24,11 +27,15 @@ import pytest
 
 from tap.aws_clients import AwsClients
 from tap.docs.runbook_sections import emergency_batch
+from tap.emulator.deployer import deploy
+from tap.emulator.substitutions import Substitutions
+from tap.live.outputs import parse_outputs
+from tap.live.verify_live import verify_outputs
 from tap.offline.plan import Plan
 from tap.phases import Phase
+from tap.policies.verify_plan import Verification
 from tests.integration.checks import CHECKS, Check, Deployment, NotApplicable
 from tests.integration.flat_outputs import FlatOutputs
-from tests.integration.moto_environment import MotoDeployer, Substitutions
 
 pytestmark = pytest.mark.moto
 
@@ -51,9 +58,10 @@ class _Environment:
 
     def build(self) -> None:
         _reset(self.endpoint)
-        deployer = MotoDeployer(self.clients, self.plan)
-        self.deployment = Deployment(self.clients, deployer.deploy(), self.plan.settings)
-        self.sub = deployer.sub
+        seeded = deploy(self.clients, self.plan)
+        outputs = FlatOutputs(seeded.outputs, "moto server (example plan)")
+        self.deployment = Deployment(self.clients, outputs, self.plan.settings)
+        self.sub = seeded.sub
 
     def current(self) -> tuple[Deployment, Substitutions]:
         vpc = self.deployment.outputs.text("vpc_id")
@@ -92,7 +100,7 @@ def test_r17_4_a_reset_emulator_is_redeployed_before_the_next_check(moto_environ
     _reset(moto_environment.endpoint)
     again = moto_environment.current()[0]
     assert again.outputs.text("vpc_id") != first  # a new deployment, with new ids
-    _check("own_az_nat")(again)
+    assert _stack_problems(again) == []
 
 
 def _run(check: Check, d: Deployment) -> None:
@@ -122,6 +130,34 @@ def test_r17_4_moto_deployment_keeps_every_plan_output_name(
     assert moto_deployment.outputs.text("vpc_id") != plans(PHASE).outputs["vpc_id"]
 
 
+def _live(d: Deployment) -> Verification:
+    """What `tap verify --live` finds on `d` (tap.live, the one implementation of those checks)."""
+    return verify_outputs(d.clients, parse_outputs(d.outputs.values, d.outputs.source))
+
+
+def _stack_problems(d: Deployment) -> list[str]:
+    """The stack's violations and wrong reachability cells (the emulated account has no
+    CloudTrail or GuardDuty: its baseline is tested in tests/reachability)."""
+    result = _live(d)
+    return [f.message for f in result.report.violations] + [
+        f"{c.question}: {c.actual}" for c in result.wrong_cells
+    ]
+
+
+def test_r14_2_r17_4_tap_verify_live_passes_on_the_plan_built_in_moto(moto_deployment: Deployment) -> None:
+    result = _live(moto_deployment)
+    assert _stack_problems(moto_deployment) == []
+    # the rules really ran on what describe_* returned
+    checked = [f.rule for f in result.report.findings]
+    assert {
+        "rds-not-public",
+        "launch-template-imdsv2",
+        "internet-ingress-https-only",
+        "kms-key-rotation",
+    } <= set(checked)
+    assert checked.count("s3-versioning-enabled") == 2  # the log bucket, and its replica in its own region
+
+
 # ---------------------------------------------------------------------------------------------
 # The checks fail on a wrong deployment: each test breaks one thing, expects the check to name
 # it, and puts it back (the module's tests share one deployment).
@@ -142,11 +178,12 @@ def test_r2_3_db_check_fails_when_the_db_group_admits_the_internet(moto_deployme
     perm = [{"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
     ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=perm)
     try:
-        with pytest.raises(AssertionError, match=r"from 0\.0\.0\.0/0 ports \(3306, 3306\)"):
-            _check("database_is_reachable")(moto_deployment)
+        broken = _live(moto_deployment)
+        assert "internet-ingress-https-only" in broken.report.failed_rules()
+        assert [(c.question, c.actual) for c in broken.wrong_cells] == [("other VPC host -> DB:3306", "yes")]
     finally:
         ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=perm)
-    _check("database_is_reachable")(moto_deployment)
+    assert _stack_problems(moto_deployment) == []
 
 
 def test_r1_2_network_check_fails_when_a_private_subnet_egresses_through_another_az(
@@ -164,13 +201,14 @@ def test_r1_2_network_check_fails_when_a_private_subnet_egresses_through_another
         RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", NatGatewayId=other
     )
     try:
-        with pytest.raises(AssertionError, match="egresses through a NAT in"):
-            _check("own_az_nat")(moto_deployment)
+        broken = _live(moto_deployment)
+        (cell,) = broken.wrong_cells
+        assert cell.question == "app -> internet:443" and "via NAT in another AZ" in cell.actual
     finally:
         ec2.replace_route(
             RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", NatGatewayId=own
         )
-    _check("own_az_nat")(moto_deployment)
+    assert _stack_problems(moto_deployment) == []
 
 
 def test_r8_2_weights_check_fails_when_the_green_record_drifts_from_the_phase(

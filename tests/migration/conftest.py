@@ -1,5 +1,5 @@
-"""Fixtures for the controller tests: the stand-in environment on moto, simulated time, and the
-Automation API boundary (the Pulumi CLI is not installed here)."""
+"""Fixtures for the controller tests: the example plan seeded in moto (tap.emulator.seed),
+simulated time, and the Automation API boundary (the Pulumi CLI is not installed here)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from typing import Any
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.emulator.seed import build_stand_in
+from tap.emulator.stand_in import StandIn
 from tap.migration.clock import ManualClock
 from tap.migration.controller import Controller
 from tap.migration.deployment import Deployment
 from tap.migration.wiring import ApplierName, build_controller
-from tap.offline.config_file import load_values
+from tap.offline.plan import Plan
 from tap.phases import Phase
-from tap.settings import Settings, parse
-from tests.conftest import EXAMPLE
+from tap.settings import Settings
+from tests.conftest import plan_of
 from tests.fault_proxy import FaultProxy, running
-from tests.migration.env import StandIn, build_stand_in
 
 
 class SimulatedCrash(BaseException):
@@ -60,11 +61,19 @@ class SimulatedStack:
         return SimpleNamespace(summary=SimpleNamespace(result="succeeded"))
 
 
+# The example settings with a 3-minute bake (>= 2 x the 60 s TTL): every rule the same, fewer
+# ticks to simulate.
+BAKE_SECONDS = 180
+
+
+def deployed_plan(phase: Phase) -> Plan:
+    """The offline plan the controller tests deploy, at `phase` (rendered once per session)."""
+    return plan_of(phase, bakeSeconds=BAKE_SECONDS)
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    """The example settings with a 3-minute bake (>= 2 x the 60 s TTL): every rule the same,
-    fewer ticks to simulate."""
-    return parse({**load_values(EXAMPLE), "bakeSeconds": 180})
+    return deployed_plan(Phase.BLUE_GREEN).settings
 
 
 @pytest.fixture
@@ -86,9 +95,9 @@ def aws(moto_clients: AwsClients, shared_clients: AwsClients) -> AwsClients:
 
 
 @pytest.fixture
-def stand_in(aws: AwsClients, settings: Settings, clock: ManualClock) -> StandIn:
-    """Deployed at `blue-green`: green is up behind the ALB, all traffic on blue."""
-    return build_stand_in(aws, settings, clock, Phase.BLUE_GREEN)
+def stand_in(aws: AwsClients, clock: ManualClock) -> StandIn:
+    """The plan at `blue-green`, seeded: green is up behind the ALB, all traffic on blue."""
+    return build_stand_in(aws, deployed_plan(Phase.BLUE_GREEN), clock)
 
 
 @pytest.fixture(scope="session")

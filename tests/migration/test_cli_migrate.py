@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tap.cli.app import app
+from tap.emulator.stand_in import StandIn
 from tap.migration.deployment import REQUIRED
 from tap.migration.store import StateStore
 from tap.phases import Phase
 from tests.conftest import EXAMPLE
-from tests.migration.env import StandIn
 
 runner = CliRunner()
 

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from tap.aws_clients import AwsClients
 from tap.cli.app import app
+from tap.emulator.stand_in import StandIn
 from tap.phases import Phase
 from tests.conftest import EXAMPLE
 from tests.fault_proxy import FaultProxy
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 runner = CliRunner()

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.errors import ApplyFailed, GateFailed, LockHeld, Paused, RolledBack
 from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName
 from tap.phases import Phase, plan_for
 from tests.migration.conftest import SimulatedCrash, make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 
@@ -56,7 +56,7 @@ def test_r15_2_alarm_mid_bake_rolls_back_and_weights_read_back_blue_100(stand_in
     fired: list[datetime] = []
 
     def fire() -> None:
-        stand_in.set_alarm(0, "ALARM")
+        stand_in.set_alarm("green_5xx", "ALARM")
         fired.append(stand_in.clock.now())
 
     stand_in.clock.at(125.0, fire)  # two minutes into the 10 % bake
@@ -109,7 +109,7 @@ def test_r15_3_lifecycle_events_reach_the_alarm_topic(stand_in: StandIn) -> None
         TopicArn=stand_in.outputs["alarm_topic_arn"], Protocol="sqs", Endpoint=arn
     )
     stand_in.feed_metrics(60)
-    stand_in.clock.at(65.0, lambda: stand_in.set_alarm(1, "ALARM"))
+    stand_in.clock.at(65.0, lambda: stand_in.set_alarm("green_p99", "ALARM"))
     with pytest.raises(RolledBack):
         make_controller(stand_in).advance()
     bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]]
@@ -143,7 +143,9 @@ def test_r15_1_no_metric_data_pauses_instead_of_passing(stand_in: StandIn) -> No
 def test_r15_1_unhealthy_green_blocks_advance(stand_in: StandIn) -> None:
     stand_in.feed_metrics(60)
     ec2 = stand_in.clients.client("ec2")
-    asg = stand_in.clients.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"][0]
+    (asg,) = stand_in.clients.client("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[stand_in.outputs["green_asg_name"]]
+    )["AutoScalingGroups"]
     ec2.stop_instances(InstanceIds=[asg["Instances"][0]["InstanceId"]])
     ctl = make_controller(stand_in)
     with pytest.raises(GateFailed, match="capacity") as exc:

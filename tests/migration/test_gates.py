@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tap.emulator.stand_in import StandIn
 from tap.migration.deployment import Deployment
+from tap.migration.errors import GateFailed, Paused, RolledBack
 from tap.migration.gates import (
     AnalysisSpec,
     GateResult,
@@ -17,9 +19,15 @@ from tap.migration.gates import (
     database_gate,
     health_checks_gate,
 )
-from tests.migration.env import ALARMS, StandIn
+from tap.migration.records import Outcome
+from tap.offline.config_file import load_values
+from tap.phases import Phase
+from tap.settings import parse
+from tests.conftest import EXAMPLE
+from tests.migration.conftest import make_controller
 
 pytestmark = pytest.mark.moto
+
 
 SPEC = AnalysisSpec(
     error_rate_percent=1.0,
@@ -60,16 +68,16 @@ def test_r15_1_no_data_is_inconclusive_never_a_pass(stand_in: StandIn) -> None:
 
 
 def test_r15_1_alarm_gate_fails_on_alarm_and_pauses_on_an_unknown_alarm(stand_in: StandIn) -> None:
-    cw = stand_in.clients.client("cloudwatch")
-    assert alarms_gate(cw, ALARMS).verdict == Verdict.PASS
-    assert alarms_gate(cw, (*ALARMS, "not-created")).verdict == Verdict.INCONCLUSIVE
+    cw, alarms = stand_in.clients.client("cloudwatch"), tuple(stand_in.alarms)
+    assert alarms_gate(cw, alarms).verdict == Verdict.PASS
+    assert alarms_gate(cw, (*alarms, "not-created")).verdict == Verdict.INCONCLUSIVE
     # An alarm that has not evaluated (or cannot) watches nothing: inconclusive, never a pass.
-    stand_in.set_alarm(1, "INSUFFICIENT_DATA")
-    result = alarms_gate(cw, ALARMS)
-    assert result.verdict == Verdict.INCONCLUSIVE and ALARMS[1] in result.detail
-    stand_in.set_alarm(2, "ALARM")  # a firing alarm still wins: fail, not inconclusive
-    result = alarms_gate(cw, ALARMS)
-    assert result.verdict == Verdict.FAIL and ALARMS[2] in result.detail
+    stand_in.set_alarm("green_p99", "INSUFFICIENT_DATA")
+    result = alarms_gate(cw, alarms)
+    assert result.verdict == Verdict.INCONCLUSIVE and stand_in.alarm_name("green_p99") in result.detail
+    stand_in.set_alarm("unhealthy_hosts", "ALARM")  # a firing alarm still wins: fail, not inconclusive
+    result = alarms_gate(cw, alarms)
+    assert result.verdict == Verdict.FAIL and stand_in.alarm_name("unhealthy_hosts") in result.detail
 
 
 def test_r15_1_capacity_gate_compares_healthy_green_targets_with_desired(stand_in: StandIn) -> None:
@@ -149,3 +157,71 @@ def test_r15_1_database_gate_fails_naming_missing_outputs(stand_in: StandIn) -> 
     result = _database_gate(stand_in, Deployment.from_flat(outputs), stand_in.clock.start)
     assert result.verdict == Verdict.FAIL
     assert "db_endpoint_parameter_name, db_instance_address, writer_record_fqdn" in result.detail
+
+
+# ---------------------------------------------------------------------------------------------
+# Alarms that cannot say anything (review of issue 6; SPEC R15.1): an alarm that disappeared
+# or stopped evaluating is inconclusive during a bake too, never a pass (the gate itself:
+# test_gates.py).
+# ---------------------------------------------------------------------------------------------
+def test_r15_1_an_alarm_deleted_mid_bake_pauses_instead_of_passing(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)
+    cw = stand_in.clients.client("cloudwatch")
+    deleted = stand_in.alarm_name("green_5xx")
+    stand_in.clock.at(65.0, lambda: cw.delete_alarms(AlarmNames=[deleted]))
+    ctl = make_controller(stand_in)
+    with pytest.raises(Paused, match=deleted):
+        ctl.advance()
+    history = [(e.to_phase, e.outcome) for e in ctl.store.history()]
+    assert ("traffic-shift-10", Outcome.SUCCEEDED) not in history
+    assert history[-1] == ("traffic-shift-10", "paused")
+    assert stand_in.weights() == {"blue": 90, "green": 10}  # held, not judged, not rolled back
+
+
+# ---------------------------------------------------------------------------------------------
+# "Both fleets on the prod DB" is a preflight gate of every step that sends green traffic
+# (SPEC R15.1), not only of the first: a dev instance that comes back on the dev database at
+# 10 % must stop the move to 50 % (review of issue 6).
+# ---------------------------------------------------------------------------------------------
+def test_r15_1_dev_database_writes_during_10_percent_stop_the_step_to_50(stand_in: StandIn) -> None:
+    stand_in.feed_metrics(60)  # dev database idle before the first green traffic...
+    stand_in.feed_metrics(60, start_minute=2, dev_connections=3, alb=False)  # ...then written again
+    ctl = make_controller(stand_in)
+    with pytest.raises(GateFailed, match="database"):
+        ctl.advance(Phase.TRAFFIC_SHIFT_50)
+    assert stand_in.weights() == {"blue": 90, "green": 10}
+    history = [(e.to_phase, e.outcome) for e in ctl.store.history()]
+    assert history[-1] == ("traffic-shift-50", "refused")
+
+
+# ---------------------------------------------------------------------------------------------
+# A bake ends only on a passing analysis: a phase is never judged healthy on a failing or
+# missing measurement (review of issue 6; SPEC R15.1).
+# ---------------------------------------------------------------------------------------------
+def test_r15_1_a_failing_last_analysis_is_not_judged_healthy(stand_in: StandIn) -> None:
+    """bake 180 s, interval 60 s, limit 2: analyses at 60 and 120 pass, the one at 180 fails.
+    The bake must go on until the failure limit rolls back, not record `succeeded`."""
+    stand_in.feed_metrics(2)  # minutes -10..1: clean
+    stand_in.feed_metrics(60, start_minute=2, errors=50)  # from minute 2: 5 % errors > 1 %
+    ctl = make_controller(stand_in)
+    with pytest.raises(RolledBack, match="2 failed analyses"):
+        ctl.advance()
+    history = [(e.to_phase, e.outcome) for e in ctl.store.history()]
+    assert (Phase.TRAFFIC_SHIFT_10.value, Outcome.SUCCEEDED) not in history
+    assert stand_in.weights() == {"blue": 100, "green": 0}
+
+
+def test_r15_1_a_bake_shorter_than_the_analysis_interval_still_needs_a_passing_analysis(
+    stand_in: StandIn,
+) -> None:
+    """The settings allow bakeSeconds 120 with analysisIntervalSeconds 200: the bake would end
+    before any analysis ran, and `succeeded` would rest on no data at all."""
+    stand_in.settings = parse({**load_values(EXAMPLE), "bakeSeconds": 120, "analysisIntervalSeconds": 200})
+    stand_in.feed_metrics(60)
+    ctl = make_controller(stand_in)
+    ctl.advance()
+    succeeded = [e for e in ctl.store.history() if e.outcome == Outcome.SUCCEEDED]
+    assert len(succeeded) == 1
+    analyses = [g for g in succeeded[0].gates if g["gate"] == "analysis"]
+    assert analyses and all(g["verdict"] == "pass" for g in analyses)
+    assert stand_in.clock.elapsed >= 200

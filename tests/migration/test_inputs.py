@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from tap.aws_clients import AwsClients
+from tap.emulator.deployer import deploy
 from tap.migration.clock import ManualClock
 from tap.migration.deployment import REQUIRED, Deployment
 from tap.migration.errors import MigrationInputError
 from tap.migration.gates import AnalysisSpec, metric_queries
+from tap.migration.wiring import build_controller
+from tap.offline.plan import Plan
+from tap.phases import Phase
 
 
 def test_flat_outputs_are_json_decoded_where_they_are_json() -> None:
@@ -74,3 +81,51 @@ def test_manual_clock_fires_events_in_order_while_sleeping() -> None:
     assert seen == [10] and clock.elapsed == 25
     clock.sleep(25)
     assert seen == [10, 30] and clock.elapsed == 50
+
+
+# ---------------------------------------------------------------------------------------------
+# The controller on the whole of the program's plan built in moto (every concern, not only the
+# controller's): it reads the outputs, records, parameters and alarms under the names the stack
+# exports, next to everything else the stack creates.
+# ---------------------------------------------------------------------------------------------
+class AcceptingStack:
+    """The Automation API boundary: records the reconcile, changes nothing."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any]] = []
+
+    def set_config(self, key: str, value: Any, *, path: bool = False) -> None:
+        self.calls.append(("set_config", (key, value.value)))
+
+    def up(self, *, on_output: Any = None, message: str | None = None) -> Any:
+        self.calls.append(("up", message))
+        return SimpleNamespace(summary=SimpleNamespace(result="succeeded"))
+
+
+@pytest.mark.moto
+def test_r15_controller_reads_the_deployed_plan_and_rolls_its_records_back(
+    plans: Any, aws: AwsClients, tmp_path: Any
+) -> None:
+    plan: Plan = plans(Phase.TRAFFIC_SHIFT_10)
+    dep = Deployment.from_flat(deploy(aws, plan).outputs)
+    assert dep.missing == ()
+    stack = AcceptingStack()
+    ctl = build_controller(
+        plan.settings,
+        dep,
+        aws,
+        ManualClock(),
+        stack_name="prod",
+        work_dir=tmp_path,
+        owner="contract",
+        stack_factory=lambda _n, _w: stack,
+    )
+
+    status = ctl.status()
+    assert status.phase == "traffic-shift-10"
+    assert status.weights_observed == {"blue": 90, "green": 10} and status.in_sync
+    assert {g["gate"] for g in status.gates} >= {"alarms", "capacity", "dns-readback"}
+
+    report = ctl.rollback("contract test")
+    assert report.rollback is not None and report.rollback.weights == {"blue": 100, "green": 0}
+    assert stack.calls[0] == ("set_config", ("tap:migrationPhase", "blue-green"))

@@ -11,13 +11,13 @@ import json
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.emulator.stand_in import StandIn
 from tap.migration.budget import rollback_budget
 from tap.migration.errors import ApplyFailed, RolledBack
 from tap.migration.records import Outcome
 from tap.phases import Phase
 from tests.fault_proxy import FaultProxy
 from tests.migration.conftest import make_controller
-from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
 
@@ -87,7 +87,7 @@ def test_automatic_rollback_retries_route53_until_it_answers(
     ctl = make_controller(stand_in, clients=proxied_clients)
 
     def alarm_and_route53_down() -> None:
-        stand_in.set_alarm(0, "ALARM")
+        stand_in.set_alarm("green_5xx", "ALARM")
         faults.fail("route53", "ChangeResourceRecordSets", fault, times=10)
 
     stand_in.clock.at(125.0, alarm_and_route53_down)
@@ -109,7 +109,7 @@ def test_automatic_rollback_gives_up_only_at_its_deadline_and_says_so(
     ctl = make_controller(stand_in, clients=proxied_clients)
 
     def alarm_and_route53_gone() -> None:
-        stand_in.set_alarm(0, "ALARM")
+        stand_in.set_alarm("green_5xx", "ALARM")
         faults.fail("route53", "ChangeResourceRecordSets", "500")
 
     stand_in.clock.at(125.0, alarm_and_route53_gone)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.emulator.seed import create_state_table
 from tap.migration.clock import ManualClock
 from tap.migration.errors import LockHeld
 from tap.migration.store import StateStore
-from tests.migration.env import create_state_table
 
 pytestmark = pytest.mark.moto
 

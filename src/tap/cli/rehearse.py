@@ -1,8 +1,9 @@
 """`tap rehearse`: the whole cutover, rehearsed on a laptop against the AWS API emulator.
 
-Starts a moto server process on 127.0.0.1 (a free port), builds a deployment in it with the seeder the
-tests use, runs status, advance, an injected alarm and rollback through the real controller on
-simulated time, and stops the server again, on success, failure or Ctrl-C.
+Starts a moto server process on 127.0.0.1 (a free port), builds the offline plan of the
+settings in it with the seeder the tests use, runs status, advance, an injected alarm and
+rollback through the real controller on simulated time, and stops the server again, on
+success, failure or Ctrl-C.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from rich.markup import escape
 from tap.cli.common import ConfigOption, err, handles_errors, out, settings_values
 from tap.emulator.server import EmulatorProcess
 from tap.errors import TapError
-from tap.settings import parse
 
 if TYPE_CHECKING:
     from tap.emulator.rehearsal import Step
+
 
 class RehearsalInterrupted(TapError):
     exit_code = 5  # like an interrupted `tap migrate`
@@ -29,7 +30,7 @@ class RehearsalInterrupted(TapError):
 
 BANNER = (
     "REHEARSAL on a local AWS API emulator (moto on {endpoint}): nothing here touches AWS. "
-    "Stood in for: the account (a deployment the seeder builds in the emulator), `pulumi up` "
+    "Stood in for: the account (the offline plan of your settings, built in the emulator), `pulumi up` "
     "(it sets the phase parameter and the weights), traffic (healthy metrics) and time (a bake "
     "takes no wall time)."
 )
@@ -41,9 +42,12 @@ def rehearse_command(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable steps."),
 ) -> None:
     """Rehearse the cutover on a local emulator: status, advance, an injected alarm, rollback."""
-    from tap.emulator.rehearsal import rehearse
+    from tap.emulator.rehearsal import START_PHASE, rehearse
+    from tap.offline.engine import render
 
-    settings = parse(settings_values(config))
+    # The offline plan of these settings at the phase the rehearsal starts in is what the
+    # seeder builds (a settings error stops here, before anything is started).
+    plan = render({**settings_values(config), "migrationPhase": START_PHASE.value})
     emulator = EmulatorProcess()
     started = time.perf_counter()
     endpoint = emulator.start()
@@ -63,7 +67,7 @@ def rehearse_command(
             for line in s.detail:
                 out.print(f"    {line}", markup=False, highlight=False)
 
-        steps = rehearse(endpoint, settings, show)
+        steps = rehearse(endpoint, plan, show)
     except KeyboardInterrupt:
         raise RehearsalInterrupted(
             f"rehearsal interrupted (Ctrl-C); the emulator on {endpoint} is stopped, nothing was left running"

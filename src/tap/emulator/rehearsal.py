@@ -19,17 +19,19 @@ from typing import Any
 
 from tap.aws_clients import AwsClients
 from tap.emulator.seed import build_stand_in
-from tap.emulator.stand_in import ALARMS, StandIn
+from tap.emulator.stand_in import StandIn
 from tap.migration.clock import ManualClock
 from tap.migration.controller import Controller, RunReport
 from tap.migration.deployment import Deployment
 from tap.migration.errors import MigrationError
 from tap.migration.status import StatusView
 from tap.migration.wiring import build_controller
+from tap.offline.plan import Plan
 from tap.phases import Phase
-from tap.settings import Settings
 
 STACK_NAME = "rehearsal"
+# Green is up behind the load balancer with no traffic: the first step of the cutover is next.
+START_PHASE = Phase.BLUE_GREEN
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "rehearsal",
     "AWS_SECRET_ACCESS_KEY": "rehearsal",
@@ -99,16 +101,18 @@ def _gate_lines(status: StatusView) -> list[str]:
     return [f"{g['verdict']:>12} {g['gate']}: {g['detail']}" for g in status.gates]
 
 
-def rehearse(endpoint: str, settings: Settings, on_step: Callable[[Step], None]) -> list[Step]:
-    """status, advance (one gated, baked step), an injected alarm, rollback; each reported."""
+def rehearse(endpoint: str, plan: Plan, on_step: Callable[[Step], None]) -> list[Step]:
+    """status, advance (one gated, baked step), an injected alarm, rollback; each reported.
+    `plan` is the offline render of the user's settings at the phase the rehearsal starts in."""
     with fake_credentials():
-        return _rehearse(endpoint, settings, on_step)
+        return _rehearse(endpoint, plan, on_step)
 
 
-def _rehearse(endpoint: str, settings: Settings, on_step: Callable[[Step], None]) -> list[Step]:
-    clients = AwsClients(region="us-east-1", endpoint_url=endpoint)
+def _rehearse(endpoint: str, plan: Plan, on_step: Callable[[Step], None]) -> list[Step]:
+    settings = plan.settings
+    clients = AwsClients(region=settings.core.region, endpoint_url=endpoint)
     clock = ManualClock()
-    env = build_stand_in(clients, settings, clock, Phase.BLUE_GREEN)
+    env = build_stand_in(clients, plan, clock)
     env.feed_metrics(120)  # healthy traffic on green for the next two simulated hours
     ctl: Controller = build_controller(
         settings,
@@ -132,9 +136,10 @@ def _rehearse(endpoint: str, settings: Settings, on_step: Callable[[Step], None]
     record("tap migrate status", _gate_lines(ctl.status()))
     report = ctl.advance(reason="rehearsal")
     record("tap migrate advance", [*_report_lines(report), f"baked {clock.elapsed:.0f} simulated s"])
-    env.set_alarm(0, "ALARM")
+    alarm = env.alarm_name("green_5xx")
+    env.set_alarm("green_5xx", "ALARM")
     status = ctl.status()
-    record(f"alarm injected: {ALARMS[0]} -> ALARM", _gate_lines(status), "alarm")
+    record(f"alarm injected: {alarm} -> ALARM", _gate_lines(status), "alarm")
     rolled: RunReport | None
     try:
         rolled, outcome = ctl.rollback(reason="rehearsal: injected alarm"), "ok"

@@ -1,11 +1,6 @@
-"""The one seeder that builds a deployment in the AWS API emulator: through boto3, on a moto
-server, the resources the migration controller reads and writes, under the output names the
-stack exports. `tap rehearse` and the controller tests (tests/migration) both use it.
-
-It is a stand-in, not the stack: names follow the example settings (suffix pay01), and "pulumi
-up" is stood in for by `StandIn.deploy_phase`, which sets what an update sets for the controller
-(the phase parameter and the two weighted records).
-"""
+"""A seeded deployment as the controller tests and `tap rehearse` drive it: its flat outputs,
+what "pulumi up" does to the things the controller watches (`deploy_phase`), traffic
+(`feed_metrics`) and alarms (`set_alarm`). Built by seed.build_stand_in."""
 
 from __future__ import annotations
 
@@ -20,18 +15,6 @@ from tap.components.migration_state import phase_document
 from tap.migration.clock import ManualClock
 from tap.phases import Phase, plan_for
 from tap.settings import Settings
-
-ZONE = "payments.example.com"
-FQDN = f"app.{ZONE}"
-DEV_ID, GREEN_ID = "blue-development", "green-production"
-DEV_ALB_DNS = "payments-dev-alb-1234567890.us-east-1.elb.amazonaws.com"
-PROD_DB = "prod-db-pay01.abcdefghij.us-east-1.rds.amazonaws.com"
-WRITER_ZONE = "db.pay01.internal"
-WRITER_FQDN = f"writer.{WRITER_ZONE}"
-DEV_DB = "payments-dev-mysql"
-# One of the images moto ships (listing them costs a second per test).
-MOTO_AMI = "ami-12c6146b"
-ALARMS = ("prod-green-5xx-pay01", "prod-green-p99-pay01", "prod-green-unhealthy-pay01")
 
 
 @dataclass
@@ -48,13 +31,26 @@ class StandIn:
     def route53(self) -> Any:
         return self.clients.client("route53")
 
+    @property
+    def dev_id(self) -> str:
+        return self.outputs["dev_record_set_identifier"]
+
+    @property
+    def green_id(self) -> str:
+        return self.outputs["green_record_set_identifier"]
+
+    @property
+    def alarms(self) -> list[str]:
+        """Every alarm the controller watches, as the stack exports them."""
+        return list(json.loads(self.outputs["alarm_names"]))
+
     def weights(self) -> dict[str, int | None]:
         sets = self.route53.list_resource_record_sets(HostedZoneId=self.outputs["hosted_zone_id"])
         found: dict[str, int | None] = {"blue": None, "green": None}
         for s in sets["ResourceRecordSets"]:
-            if s.get("SetIdentifier") == DEV_ID:
+            if s.get("SetIdentifier") == self.dev_id:
                 found["blue"] = s["Weight"]
-            if s.get("SetIdentifier") == GREEN_ID:
+            if s.get("SetIdentifier") == self.green_id:
                 found["green"] = s["Weight"]
         return found
 
@@ -62,9 +58,14 @@ class StandIn:
         value = self.clients.client("ssm").get_parameter(Name=self.outputs["migration_phase_parameter_name"])
         return str(json.loads(value["Parameter"]["Value"])["phase"])
 
-    def set_alarm(self, index: int, state: str) -> None:
+    def alarm_name(self, kind: str) -> str:
+        """One of the green alarms the bake watches by kind (`green_5xx`, `green_p99`,
+        `unhealthy_hosts`), by the name the stack exports it under (`alarm_<kind>_name`)."""
+        return self.outputs[f"alarm_{kind}_name"]
+
+    def set_alarm(self, kind: str, state: str) -> None:
         self.clients.client("cloudwatch").set_alarm_state(
-            AlarmName=ALARMS[index], StateValue=state, StateReason="test"
+            AlarmName=self.alarm_name(kind), StateValue=state, StateReason="injected"
         )
 
     def write_outputs(self, folder: Path) -> Path:
@@ -90,13 +91,14 @@ class StandIn:
             ]
         }
         changes = []
-        if DEV_ID not in sets and plan.dev_record:
-            sets[DEV_ID] = self.dev_rrset
-        for ident, weight in ((DEV_ID, plan.weights.blue), (GREEN_ID, plan.weights.green)):
+        dev_id = self.dev_id
+        if dev_id not in sets and plan.dev_record and self.dev_rrset:
+            sets[dev_id] = self.dev_rrset
+        for ident, weight in ((dev_id, plan.weights.blue), (self.green_id, plan.weights.green)):
             if ident not in sets:
                 continue
             rrset = dict(sets[ident])
-            if ident == DEV_ID and not plan.dev_record:
+            if ident == dev_id and not plan.dev_record:
                 changes.append({"Action": "DELETE", "ResourceRecordSet": rrset})
                 continue
             rrset["Weight"] = weight
@@ -147,7 +149,9 @@ class StandIn:
         rds = [
             {
                 "MetricName": "DatabaseConnections",
-                "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": DEV_DB}],
+                "Dimensions": [
+                    {"Name": "DBInstanceIdentifier", "Value": self.outputs["dev_db_instance_identifier"]}
+                ],
                 "Timestamp": self.clock.start + timedelta(minutes=m, seconds=30),
                 "Value": dev_connections,
             }

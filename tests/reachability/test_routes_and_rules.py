@@ -1,5 +1,6 @@
-"""SPEC R1.2, R2, R14.2: network shapes an earlier version of the model answered wrongly, each
-as a mutation of the good network (and of the plan) that must flip the right cell."""
+"""SPEC R1.2, R2, R14.2: how routes (peering default routes, more specific public routes, a NAT
+in another zone) and group rules (prefix lists, single hosts) become reachability cells, each
+as a mutation of the good network (and of the plan) that must flip exactly the right cell."""
 
 from __future__ import annotations
 
