@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tap.aws_clients import AwsClients
 from tap.components.migration_state import phase_document
@@ -31,6 +32,9 @@ from tap.emulator.stand_in import (
 from tap.migration.clock import ManualClock
 from tap.phases import Phase, plan_for
 from tap.settings import Settings
+
+if TYPE_CHECKING:
+    from types_boto3_route53.type_defs import ResourceRecordSetTypeDef
 
 
 def create_state_table(clients: AwsClients, name: str) -> str:
@@ -121,7 +125,7 @@ def build_stand_in(clients: AwsClients, settings: Settings, clock: ManualClock, 
         (DEV_ID, plan.weights.blue, DEV_ALB_DNS, "Z35SXDOTRQ7X7K"),
         (GREEN_ID, plan.weights.green, alb["DNSName"], alb["CanonicalHostedZoneId"]),
     ]
-    record_sets = {
+    record_sets: dict[str, ResourceRecordSetTypeDef] = {
         ident: {
             "Name": FQDN,
             "Type": "A",

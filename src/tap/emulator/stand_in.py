@@ -10,16 +10,20 @@ up" is stood in for by `StandIn.deploy_phase`, which sets what an update sets fo
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tap.aws_clients import AwsClients
 from tap.components.migration_state import phase_document
 from tap.migration.clock import ManualClock
 from tap.phases import Phase, plan_for
 from tap.settings import Settings
+
+if TYPE_CHECKING:
+    from types_boto3_cloudwatch.type_defs import DimensionTypeDef, MetricDatumTypeDef
 
 ZONE = "payments.example.com"
 FQDN = f"app.{ZONE}"
@@ -41,7 +45,7 @@ class StandIn:
     settings: Settings
     clock: ManualClock
     pulumi_calls: list[tuple[str, Any]] = field(default_factory=list)
-    dev_rrset: dict[str, Any] = field(default_factory=dict)
+    dev_rrset: Mapping[str, Any] = field(default_factory=dict)
     """The dev record as created, so an update to an earlier phase can recreate it."""
 
     @property
@@ -62,7 +66,7 @@ class StandIn:
         value = self.clients.client("ssm").get_parameter(Name=self.outputs["migration_phase_parameter_name"])
         return str(json.loads(value["Parameter"]["Value"])["phase"])
 
-    def set_alarm(self, index: int, state: str) -> None:
+    def set_alarm(self, index: int, state: Literal["OK", "ALARM", "INSUFFICIENT_DATA"]) -> None:
         self.clients.client("cloudwatch").set_alarm_state(
             AlarmName=ALARMS[index], StateValue=state, StateReason="test"
         )
@@ -121,11 +125,11 @@ class StandIn:
         """One datapoint per minute for the green target group and the dev database, from
         `start_minute` to `minutes` after the clock's start (put ahead of time: moto accepts it)."""
         cw = self.clients.client("cloudwatch")
-        dims = [
+        dims: list[DimensionTypeDef] = [
             {"Name": "TargetGroup", "Value": self.outputs["target_group_green_arn_suffix"]},
             {"Name": "LoadBalancer", "Value": self.outputs["alb_arn_suffix"]},
         ]
-        data: list[dict[str, Any]] = []
+        data: list[MetricDatumTypeDef] = []
         for m in range(start_minute, minutes if alb else start_minute):
             t = self.clock.start + timedelta(minutes=m, seconds=30)
             data += [
@@ -144,7 +148,7 @@ class StandIn:
                 )
         for i in range(0, len(data), 500):
             cw.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=data[i : i + 500])
-        rds = [
+        rds: list[MetricDatumTypeDef] = [
             {
                 "MetricName": "DatabaseConnections",
                 "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": DEV_DB}],
