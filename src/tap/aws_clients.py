@@ -6,12 +6,33 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import boto3
 from botocore.config import Config
 
 from tap.errors import TapError
+
+if TYPE_CHECKING:  # the types-boto3 stubs (dev extra): the per-service client types
+    from types_boto3_acm.client import ACMClient
+    from types_boto3_autoscaling.client import AutoScalingClient
+    from types_boto3_cloudtrail.client import CloudTrailClient
+    from types_boto3_cloudwatch.client import CloudWatchClient
+    from types_boto3_config.client import ConfigServiceClient
+    from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_ec2.client import EC2Client
+    from types_boto3_elbv2.client import ElasticLoadBalancingv2Client
+    from types_boto3_guardduty.client import GuardDutyClient
+    from types_boto3_iam.client import IAMClient
+    from types_boto3_kms.client import KMSClient
+    from types_boto3_rds.client import RDSClient
+    from types_boto3_route53.client import Route53Client
+    from types_boto3_s3.client import S3Client
+    from types_boto3_secretsmanager.client import SecretsManagerClient
+    from types_boto3_securityhub.client import SecurityHubClient
+    from types_boto3_service_quotas.client import ServiceQuotasClient
+    from types_boto3_sns.client import SNSClient
+    from types_boto3_ssm.client import SSMClient
 
 # Adaptive retries back off on throttling (Route53 allows 5 requests/s per account).
 RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=5, read_timeout=30)
@@ -31,7 +52,9 @@ def retry_config() -> Config:
     explicit Config would otherwise override them): e.g. AWS_MAX_ATTEMPTS=1 to fail at once."""
     attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
     mode = os.environ.get("AWS_RETRY_MODE", "")
-    retries: dict[str, object] = {"max_attempts": 8, "mode": "adaptive"}
+    # Any: botocore-stubs types `retries` as a TypedDict with a Literal mode, which the `in`
+    # test below checks at run time but mypy does not narrow.
+    retries: Any = {"max_attempts": 8, "mode": "adaptive"}
     if attempts.isdigit() and int(attempts) > 0:
         retries["max_attempts"] = int(attempts)
     if mode in ("legacy", "standard", "adaptive"):
@@ -74,6 +97,52 @@ class AwsClients:
             Config(retries={"total_max_attempts": self.max_attempts, "mode": "standard"})
         )
 
+    @overload
+    def client(self, service: Literal["acm"], region: str | None = None) -> ACMClient: ...
+    @overload
+    def client(self, service: Literal["autoscaling"], region: str | None = None) -> AutoScalingClient: ...
+    @overload
+    def client(self, service: Literal["cloudtrail"], region: str | None = None) -> CloudTrailClient: ...
+    @overload
+    def client(self, service: Literal["cloudwatch"], region: str | None = None) -> CloudWatchClient: ...
+    @overload
+    def client(self, service: Literal["config"], region: str | None = None) -> ConfigServiceClient: ...
+    @overload
+    def client(self, service: Literal["dynamodb"], region: str | None = None) -> DynamoDBClient: ...
+    @overload
+    def client(self, service: Literal["ec2"], region: str | None = None) -> EC2Client: ...
+    @overload
+    def client(
+        self, service: Literal["elbv2"], region: str | None = None
+    ) -> ElasticLoadBalancingv2Client: ...
+    @overload
+    def client(self, service: Literal["guardduty"], region: str | None = None) -> GuardDutyClient: ...
+    @overload
+    def client(self, service: Literal["iam"], region: str | None = None) -> IAMClient: ...
+    @overload
+    def client(self, service: Literal["kms"], region: str | None = None) -> KMSClient: ...
+    @overload
+    def client(self, service: Literal["rds"], region: str | None = None) -> RDSClient: ...
+    @overload
+    def client(self, service: Literal["route53"], region: str | None = None) -> Route53Client: ...
+    @overload
+    def client(self, service: Literal["s3"], region: str | None = None) -> S3Client: ...
+    @overload
+    def client(
+        self, service: Literal["secretsmanager"], region: str | None = None
+    ) -> SecretsManagerClient: ...
+    @overload
+    def client(self, service: Literal["securityhub"], region: str | None = None) -> SecurityHubClient: ...
+    @overload
+    def client(
+        self, service: Literal["service-quotas"], region: str | None = None
+    ) -> ServiceQuotasClient: ...
+    @overload
+    def client(self, service: Literal["sns"], region: str | None = None) -> SNSClient: ...
+    @overload
+    def client(self, service: Literal["ssm"], region: str | None = None) -> SSMClient: ...
+    @overload
+    def client(self, service: str, region: str | None = None) -> Any: ...
     def client(self, service: str, region: str | None = None) -> Any:
         reg = region or self.region
         key = (service, reg)
