@@ -139,14 +139,13 @@ def _values(
     cloudwatch: Any, queries: list[dict[str, Any]], start: datetime, end: datetime
 ) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {q["Id"]: [] for q in queries}
-    kwargs: dict[str, Any] = {"MetricDataQueries": queries, "StartTime": start, "EndTime": end}
-    while True:
-        page = cloudwatch.get_metric_data(**kwargs)
+    pages = cloudwatch.get_paginator("get_metric_data").paginate(
+        MetricDataQueries=queries, StartTime=start, EndTime=end
+    )
+    for page in pages:
         for r in page["MetricDataResults"]:
             out[r["Id"]] += [float(v) for v in r.get("Values", [])]
-        if not page.get("NextToken"):
-            return out
-        kwargs["NextToken"] = page["NextToken"]
+    return out
 
 
 def analysis_gate(cloudwatch: Any, dep: Deployment, spec: AnalysisSpec, now: datetime) -> GateResult:
