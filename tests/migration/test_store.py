@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tap.aws_clients import AwsClients
@@ -124,7 +126,8 @@ OLD_PAUSE = {
 
 def test_r15_3_a_table_written_in_the_old_item_shape_still_reads(table: Table) -> None:
     db, now = table.clients.client("dynamodb"), int(table.clock.now().timestamp())
-    for item in (old_lock(now + 600), OLD_HISTORY, OLD_PAUSE):
+    old_items: list[dict[str, Any]] = [old_lock(now + 600), OLD_HISTORY, OLD_PAUSE]
+    for item in old_items:
         db.put_item(TableName=table.name, Item=item)
     s = store(table, "new")
     assert s.lock_holder() == ("old-controller", 600)
