@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.migration.deployment import Deployment
 from tap.migration.dns import ObservedWeights
 from tap.settings import MonitoringSettings
@@ -41,12 +42,7 @@ class GateResult:
         return self.verdict == Verdict.PASS
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "gate": self.name,
-            "verdict": self.verdict.value,
-            "detail": self.detail,
-            "values": self.values,
-        }
+        return fields_json(self, rename={"name": "gate"})
 
 
 def worst(results: list[GateResult]) -> Verdict:

@@ -165,16 +165,22 @@ class StateStore:
     # -- history ------------------------------------------------------------------------------
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         """Newest last. `limit` keeps the newest `limit` entries."""
-        # Newest first, so `limit` stops reading once it has enough (MaxItems ends the pages).
-        pages = self.db.get_paginator("query").paginate(
-            TableName=self.table,
-            KeyConditionExpression="pk = :h",
-            ExpressionAttributeValues=_attrs({":h": "history"}),
-            ScanIndexForward=False,
-            ConsistentRead=True,
-            PaginationConfig={} if limit is None else {"MaxItems": limit},
-        )
-        items = [_plain(i) for page in pages for i in page["Items"]]
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :h",
+            "ExpressionAttributeValues": _attrs({":h": "history"}),
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+        }
+        items: list[dict[str, Any]] = []
+        while True:  # newest first, so `limit` stops reading once it has enough
+            page = self.db.query(**kwargs)
+            items += map(_plain, page["Items"])
+            if (limit is not None and len(items) >= limit) or "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        if limit is not None:
+            items = items[:limit]
         return [self._entry(i) for i in reversed(items)]
 
     @staticmethod

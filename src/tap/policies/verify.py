@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.live.baseline import BaselineResult
 from tap.offline.plan import Plan
 from tap.offline.reachability import ALB, APP, DB, DEV_APP, DEV_DB, Cell, NetworkModel, from_plan, matrix
@@ -31,13 +32,7 @@ class Verification:
         return self.report.ok and not self.wrong_cells and all(b.ok for b in self.baseline)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "ok": self.ok,
-            "policy": self.report.as_json(),
-            "reachability": [c.as_json() for c in self.cells],
-            "baseline": [b.as_json() for b in self.baseline],
-        }
+        return {"ok": self.ok, **fields_json(self, rename={"report": "policy", "cells": "reachability"})}
 
 
 def required_endpoints(plan: Plan) -> tuple[str, ...]:
