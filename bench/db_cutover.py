@@ -17,6 +17,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the MariaDB and load harness lives with the tests
@@ -44,12 +45,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _step_times(history: list[dict[str, object]], run: str) -> dict[str, float]:
+def _step_times(history: list[dict[str, Any]], run: str) -> dict[str, float]:
     at = {
         str(e["to"]).split(":", 1)[1]: datetime.fromisoformat(str(e["time"]))
         for e in history
         if isinstance(e.get("db"), dict) and e["db"].get("run") == run
-    }  # type: ignore[union-attr]
+    }
 
     def d(a: str, b: str) -> float:
         return (at[b] - at[a]).total_seconds()
@@ -75,10 +76,11 @@ def main() -> int:
     base = Path(tempfile.mkdtemp(prefix="tap-bench-db-"))
     dev, prod = start_pair(base)
     pauses, verified, lost, dups, steps = [], 0, 0, 0, []
+    outputs: dict[str, Any] = {}  # created in round 0, reused after
     try:
         for n in range(ROUNDS):
             clients = AwsClients(endpoint_url=f"http://127.0.0.1:{port}")
-            outputs = create_aws(clients, dev, prod) if n == 0 else outputs  # noqa: F821 - set in round 0
+            outputs = create_aws(clients, dev, prod) if n == 0 else outputs
             ctx = context(clients, outputs, SETTINGS, owner=f"bench-{n}")
             reset_topology(dev, prod, ctx)
             zone = outputs["writer_zone_id"].rsplit("/", 1)[-1]

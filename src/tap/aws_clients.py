@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 import boto3
 import botocore.loaders
@@ -26,10 +26,31 @@ from botocore.config import Config
 
 from tap.errors import BadEnvironment
 
+if TYPE_CHECKING:  # the types-boto3 stubs (dev extra): the per-service client types
+    from types_boto3_acm.client import ACMClient
+    from types_boto3_autoscaling.client import AutoScalingClient
+    from types_boto3_cloudtrail.client import CloudTrailClient
+    from types_boto3_cloudwatch.client import CloudWatchClient
+    from types_boto3_config.client import ConfigServiceClient
+    from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_ec2.client import EC2Client
+    from types_boto3_elbv2.client import ElasticLoadBalancingv2Client
+    from types_boto3_guardduty.client import GuardDutyClient
+    from types_boto3_iam.client import IAMClient
+    from types_boto3_kms.client import KMSClient
+    from types_boto3_rds.client import RDSClient
+    from types_boto3_route53.client import Route53Client
+    from types_boto3_s3.client import S3Client
+    from types_boto3_secretsmanager.client import SecretsManagerClient
+    from types_boto3_securityhub.client import SecurityHubClient
+    from types_boto3_service_quotas.client import ServiceQuotasClient
+    from types_boto3_sns.client import SNSClient
+    from types_boto3_ssm.client import SSMClient
+
 ATTEMPTS_ENV = "AWS_MAX_ATTEMPTS"
 DEFAULT_MAX_ATTEMPTS = 8
 MAX_ATTEMPTS_LIMIT = 20
-RETRY_MODE = "standard"
+RETRY_MODE: Final = "standard"
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
 _NOT_READ = {
@@ -108,12 +129,59 @@ class AwsClients:
 
     def config(self) -> Config:
         """The botocore Config every client gets: attempts, mode and timeouts, nothing else."""
+        attempts = self.max_attempts if self.max_attempts is not None else attempts_from(os.environ)
         return Config(
-            retries={"total_max_attempts": self.max_attempts, "mode": RETRY_MODE},
+            retries={"total_max_attempts": attempts, "mode": RETRY_MODE},
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
         )
 
+    @overload
+    def client(self, service: Literal["acm"], region: str | None = None) -> ACMClient: ...
+    @overload
+    def client(self, service: Literal["autoscaling"], region: str | None = None) -> AutoScalingClient: ...
+    @overload
+    def client(self, service: Literal["cloudtrail"], region: str | None = None) -> CloudTrailClient: ...
+    @overload
+    def client(self, service: Literal["cloudwatch"], region: str | None = None) -> CloudWatchClient: ...
+    @overload
+    def client(self, service: Literal["config"], region: str | None = None) -> ConfigServiceClient: ...
+    @overload
+    def client(self, service: Literal["dynamodb"], region: str | None = None) -> DynamoDBClient: ...
+    @overload
+    def client(self, service: Literal["ec2"], region: str | None = None) -> EC2Client: ...
+    @overload
+    def client(
+        self, service: Literal["elbv2"], region: str | None = None
+    ) -> ElasticLoadBalancingv2Client: ...
+    @overload
+    def client(self, service: Literal["guardduty"], region: str | None = None) -> GuardDutyClient: ...
+    @overload
+    def client(self, service: Literal["iam"], region: str | None = None) -> IAMClient: ...
+    @overload
+    def client(self, service: Literal["kms"], region: str | None = None) -> KMSClient: ...
+    @overload
+    def client(self, service: Literal["rds"], region: str | None = None) -> RDSClient: ...
+    @overload
+    def client(self, service: Literal["route53"], region: str | None = None) -> Route53Client: ...
+    @overload
+    def client(self, service: Literal["s3"], region: str | None = None) -> S3Client: ...
+    @overload
+    def client(
+        self, service: Literal["secretsmanager"], region: str | None = None
+    ) -> SecretsManagerClient: ...
+    @overload
+    def client(self, service: Literal["securityhub"], region: str | None = None) -> SecurityHubClient: ...
+    @overload
+    def client(
+        self, service: Literal["service-quotas"], region: str | None = None
+    ) -> ServiceQuotasClient: ...
+    @overload
+    def client(self, service: Literal["sns"], region: str | None = None) -> SNSClient: ...
+    @overload
+    def client(self, service: Literal["ssm"], region: str | None = None) -> SSMClient: ...
+    @overload
+    def client(self, service: str, region: str | None = None) -> Any: ...
     def client(self, service: str, region: str | None = None) -> Any:
         reg = region or self.region
         key = (service, reg)

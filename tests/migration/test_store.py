@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tap.aws_clients import AwsClients
@@ -86,3 +88,89 @@ def test_r15_3_pause_flag_round_trip(table: Table) -> None:
     assert s.pause_flag().active and s.pause_flag().reason == "investigating"
     s.set_paused(False, "done")
     assert not s.control()[0].active
+
+
+# Items exactly as the hand-marshalled store (before TypeSerializer) wrote them: a table a
+# running controller filled must still be read, and new writes must keep that shape.
+def old_lock(lease_until: int) -> dict[str, dict[str, str]]:
+    return {
+        "pk": {"S": "lock"},
+        "sk": {"S": "controller"},
+        "owner": {"S": "old-controller"},
+        "lease_until": {"N": str(lease_until)},
+        "acquired_at": {"S": "2026-11-29T04:59:00+00:00"},
+    }
+
+
+OLD_HISTORY = {
+    "pk": {"S": "history"},
+    "sk": {"S": "0000000007"},
+    "time": {"S": "2026-11-29T04:59:00+00:00"},
+    "from": {"S": "blue-green"},
+    "to": {"S": "traffic-shift-10"},
+    "outcome": {"S": "completed"},
+    "reason": {"S": "gates passed"},
+    "owner": {"S": "old-controller"},
+    "gates": {"S": '[{"gate": "alarms", "verdict": "pass"}]'},
+    "extra": {"S": '{"weights": {"blue": 90, "green": 10}}'},
+}
+OLD_PAUSE = {
+    "pk": {"S": "control"},
+    "sk": {"S": "pause"},
+    "active": {"BOOL": True},
+    "reason": {"S": "investigating"},
+    "by": {"S": "ops"},
+    "time": {"S": "2026-11-29T04:59:00+00:00"},
+}
+
+
+def test_r15_3_a_table_written_in_the_old_item_shape_still_reads(table: Table) -> None:
+    db, now = table.clients.client("dynamodb"), int(table.clock.now().timestamp())
+    old_items: list[dict[str, Any]] = [old_lock(now + 600), OLD_HISTORY, OLD_PAUSE]
+    for item in old_items:
+        db.put_item(TableName=table.name, Item=item)
+    s = store(table, "new")
+    assert s.lock_holder() == ("old-controller", 600)
+    with pytest.raises(LockHeld):
+        s.acquire()
+    [entry] = s.history()
+    assert (entry.seq, entry.from_phase, entry.to_phase, entry.outcome, entry.owner) == (
+        7,
+        "blue-green",
+        "traffic-shift-10",
+        "completed",
+        "old-controller",
+    )
+    assert entry.gates == [{"gate": "alarms", "verdict": "pass"}]
+    assert entry.extra == {"weights": {"blue": 90, "green": 10}}
+    pause, request = s.control()
+    assert (pause.active, pause.reason, pause.by) == (True, "investigating", "ops") and not request.active
+
+
+def test_r15_3_new_writes_keep_the_old_item_shape(table: Table) -> None:
+    db, now = table.clients.client("dynamodb"), int(table.clock.now().timestamp())
+    db.put_item(TableName=table.name, Item=OLD_HISTORY)
+    s = store(table, "old-controller", lease=600)
+    s.acquire()
+    s.append(
+        "blue-green",
+        "traffic-shift-10",
+        "completed",
+        "gates passed",
+        [{"gate": "alarms", "verdict": "pass"}],
+        {"weights": {"blue": 90, "green": 10}},
+    )
+    s.set_paused(True, "investigating")
+
+    def raw(pk: str, sk: str) -> dict[str, object]:
+        key = {"pk": {"S": pk}, "sk": {"S": sk}}
+        return dict(db.get_item(TableName=table.name, Key=key, ConsistentRead=True)["Item"])
+
+    clock_time = {"S": table.clock.now().isoformat()}
+    assert raw("lock", "controller") == {
+        **old_lock(now + 600),
+        "owner": {"S": "old-controller"},
+        "acquired_at": clock_time,
+    }
+    assert raw("history", "0000000008") == {**OLD_HISTORY, "sk": {"S": "0000000008"}, "time": clock_time}
+    assert raw("control", "pause") == {**OLD_PAUSE, "by": {"S": "old-controller"}, "time": clock_time}

@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "rds_audit",
                 "aws_clients",
                 "aws_errors",
+                "jsonable",
                 "aws_types",
                 "props",
                 "values",

@@ -9,6 +9,7 @@ controller (the phase parameter and the two weighted records).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tap.aws_clients import AwsClients
 from tap.emulator.builders.operations import create_state_table
@@ -18,6 +19,9 @@ from tap.migration.clock import ManualClock
 from tap.offline.plan import Plan
 
 __all__ = ["at_minutes", "build_stand_in", "create_state_table"]
+
+if TYPE_CHECKING:
+    pass
 
 
 def build_stand_in(clients: AwsClients, plan: Plan, clock: ManualClock) -> StandIn:

@@ -5,16 +5,20 @@ what "pulumi up" does to the things the controller watches (`deploy_phase`), tra
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tap.aws_clients import AwsClients
 from tap.components.migration_state import phase_document
 from tap.migration.clock import ManualClock
 from tap.phases import Phase, plan_for
 from tap.settings import Settings
+
+if TYPE_CHECKING:
+    from types_boto3_cloudwatch.type_defs import DimensionTypeDef, MetricDatumTypeDef
 
 
 @dataclass
@@ -24,7 +28,7 @@ class StandIn:
     settings: Settings
     clock: ManualClock
     pulumi_calls: list[tuple[str, Any]] = field(default_factory=list)
-    dev_rrset: dict[str, Any] = field(default_factory=dict)
+    dev_rrset: Mapping[str, Any] = field(default_factory=dict)
     """The dev record as created, so an update to an earlier phase can recreate it."""
 
     @property
@@ -63,7 +67,7 @@ class StandIn:
         `unhealthy_hosts`), by the name the stack exports it under (`alarm_<kind>_name`)."""
         return self.outputs[f"alarm_{kind}_name"]
 
-    def set_alarm(self, kind: str, state: str) -> None:
+    def set_alarm(self, kind: str, state: Literal["ALARM", "INSUFFICIENT_DATA", "OK"]) -> None:
         self.clients.client("cloudwatch").set_alarm_state(
             AlarmName=self.alarm_name(kind), StateValue=state, StateReason="injected"
         )
@@ -123,11 +127,11 @@ class StandIn:
         """One datapoint per minute for the green target group and the dev database, from
         `start_minute` to `minutes` after the clock's start (put ahead of time: moto accepts it)."""
         cw = self.clients.client("cloudwatch")
-        dims = [
+        dims: list[DimensionTypeDef] = [
             {"Name": "TargetGroup", "Value": self.outputs["target_group_green_arn_suffix"]},
             {"Name": "LoadBalancer", "Value": self.outputs["alb_arn_suffix"]},
         ]
-        data: list[dict[str, Any]] = []
+        data: list[MetricDatumTypeDef] = []
         for m in range(start_minute, minutes if alb else start_minute):
             t = self.clock.start + timedelta(minutes=m, seconds=30)
             data += [
@@ -146,7 +150,7 @@ class StandIn:
                 )
         for i in range(0, len(data), 500):
             cw.put_metric_data(Namespace="AWS/ApplicationELB", MetricData=data[i : i + 500])
-        rds = [
+        rds: list[MetricDatumTypeDef] = [
             {
                 "MetricName": "DatabaseConnections",
                 "Dimensions": [

@@ -24,6 +24,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tap.aws_clients import AwsClients
+from tap.jsonable import fields_json
 
 FSBP_STANDARD = "standards/aws-foundational-security-best-practices/v/1.0.0"
 PCI_V4_STANDARD = "standards/pci-dss/v/4."  # 4.0.1 today; any 4.x is PCI DSS v4
@@ -49,12 +50,7 @@ class BaselineResult:
         return self.status is Status.PRESENT
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "status": self.status.value,
-            "detail": self.detail,
-            "read": dict(self.read),
-        }
+        return fields_json(self)
 
 
 # ---- pure judgements of what the APIs returned ------------------------------------------------

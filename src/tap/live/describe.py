@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,18 +17,18 @@ from tap.live.services import ServiceState, read_services
 class Described:
     """Raw describe_* results, keyed the way the AWS APIs return them."""
 
-    vpc: dict[str, Any]
+    vpc: Mapping[str, Any]
     subnets: list[dict[str, Any]] = field(default_factory=list)
     route_tables: list[dict[str, Any]] = field(default_factory=list)
     nat_gateways: list[dict[str, Any]] = field(default_factory=list)
     security_groups: list[dict[str, Any]] = field(default_factory=list)
-    load_balancer: dict[str, Any] | None = None
+    load_balancer: Mapping[str, Any] | None = None
     lb_attributes: dict[str, str] = field(default_factory=dict)
-    listeners: list[dict[str, Any]] = field(default_factory=list)
-    auto_scaling_groups: list[dict[str, Any]] = field(default_factory=list)
+    listeners: Sequence[Mapping[str, Any]] = field(default_factory=list)
+    auto_scaling_groups: Sequence[Mapping[str, Any]] = field(default_factory=list)
     launch_templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     """launch template id -> the LaunchTemplateData of the version the group uses."""
-    db_instance: dict[str, Any] | None = None
+    db_instance: Mapping[str, Any] | None = None
     services: ServiceState = field(default_factory=ServiceState)
     """The buckets, key, alarms and weighted records the outputs name."""
     dev: DevDescribed | None = None
@@ -98,7 +99,7 @@ def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
                 "LaunchTemplateVersions", []
             )
             if versions:
-                d.launch_templates[lt_id] = versions[0].get("LaunchTemplateData", {})
+                d.launch_templates[lt_id] = dict(versions[0].get("LaunchTemplateData", {}))
 
     db_id = outputs.optional("db_instance_identifier")
     if db_id:

@@ -9,9 +9,9 @@ treat as the violation it is; an output the stack does not have yet is simply no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -19,6 +19,9 @@ from tap import aws_types as t
 from tap.aws_clients import AwsClients
 from tap.live.outputs import FlatOutputs
 from tap.policies.runner import ResourceArgs, StackArgs, StackResource
+
+if TYPE_CHECKING:
+    from types_boto3_s3.client import S3Client
 
 # Error codes S3 answers with when a bucket simply has no such configuration.
 _NOT_CONFIGURED = {
@@ -36,11 +39,11 @@ class ServiceState:
 
     buckets: dict[str, dict[str, Any]] = field(default_factory=dict)
     key: dict[str, Any] | None = None
-    alarms: list[dict[str, Any]] = field(default_factory=list)
-    records: list[dict[str, Any]] = field(default_factory=list)
+    alarms: list[Mapping[str, Any]] = field(default_factory=list)
+    records: list[Mapping[str, Any]] = field(default_factory=list)
 
 
-def _absent_if_unset(call: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+def _absent_if_unset(call: Callable[[], Mapping[str, Any]]) -> Mapping[str, Any] | None:
     try:
         return call()
     except ClientError as exc:
@@ -49,7 +52,7 @@ def _absent_if_unset(call: Callable[[], dict[str, Any]]) -> dict[str, Any] | Non
         raise
 
 
-def _bucket(s3: Any, name: str) -> dict[str, Any]:
+def _bucket(s3: S3Client, name: str) -> dict[str, Any]:
     pab = _absent_if_unset(lambda: s3.get_public_access_block(Bucket=name))
     sse = _absent_if_unset(lambda: s3.get_bucket_encryption(Bucket=name))
     policy = _absent_if_unset(lambda: s3.get_bucket_policy(Bucket=name))
@@ -96,9 +99,9 @@ def read_services(clients: AwsClients, outputs: FlatOutputs) -> ServiceState:
     if zone and fqdn:
         wanted = fqdn.rstrip(".").lower() + "."
         r53 = clients.client("route53")
-        for page in r53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone):
+        for rrsets in r53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone):
             state.records.extend(
-                r for r in page.get("ResourceRecordSets", []) if str(r.get("Name", "")).lower() == wanted
+                r for r in rrsets.get("ResourceRecordSets", []) if str(r.get("Name", "")).lower() == wanted
             )
     return state
 
@@ -107,80 +110,74 @@ def _args(typ: str, name: str, props: dict[str, Any]) -> ResourceArgs:
     return ResourceArgs(resource_type=typ, props=props, urn=f"live::{typ}::{name}", name=name)
 
 
+# One function per resource the rules read for a bucket: AWS's answer in Pulumi's input names.
+def _public_access_block(b: dict[str, Any]) -> dict[str, Any]:
+    pab = b["PublicAccessBlock"]
+    return {
+        "blockPublicAcls": pab.get("BlockPublicAcls"),
+        "blockPublicPolicy": pab.get("BlockPublicPolicy"),
+        "ignorePublicAcls": pab.get("IgnorePublicAcls"),
+        "restrictPublicBuckets": pab.get("RestrictPublicBuckets"),
+    }
+
+
+def _versioning(b: dict[str, Any]) -> dict[str, Any]:
+    # A bucket never versioned has no Status at all.
+    return {"versioningConfiguration": {"status": b["Versioning"].get("Status")}}
+
+
+def _encryption(b: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rules": [
+            {
+                "applyServerSideEncryptionByDefault": {
+                    "sseAlgorithm": (r.get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm")
+                }
+            }
+            for r in b["Encryption"]
+        ]
+    }
+
+
+def _policy(b: dict[str, Any]) -> dict[str, Any]:
+    return {"policy": b["Policy"]}
+
+
+def _ownership(b: dict[str, Any]) -> dict[str, Any]:
+    rules = b["Ownership"]
+    return {"rule": {"objectOwnership": rules[0].get("ObjectOwnership") if rules else None}}
+
+
+def _lifecycle(b: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rules": [
+            {
+                "status": r.get("Status"),
+                "noncurrentVersionExpiration": r.get("NoncurrentVersionExpiration"),
+                "abortIncompleteMultipartUpload": r.get("AbortIncompleteMultipartUpload"),
+            }
+            for r in b["Lifecycle"]
+        ]
+    }
+
+
+BUCKET_PARTS: tuple[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]], ...] = (
+    (t.S3_PUBLIC_ACCESS_BLOCK, _public_access_block),
+    (t.S3_VERSIONING, _versioning),
+    (t.S3_SSE, _encryption),
+    (t.S3_POLICY, _policy),
+    (t.S3_OWNERSHIP, _ownership),
+    (t.S3_LIFECYCLE, _lifecycle),
+)
+"""(Pulumi type, props from the raw answers), in the order `bucket_resources` lists them."""
+
+
 def bucket_resources(state: ServiceState) -> list[ResourceArgs]:
-    found = []
-    for name, b in state.buckets.items():
-        pab = b["PublicAccessBlock"]
-        found.append(
-            _args(
-                t.S3_PUBLIC_ACCESS_BLOCK,
-                name,
-                {
-                    "bucket": name,
-                    "blockPublicAcls": pab.get("BlockPublicAcls"),
-                    "blockPublicPolicy": pab.get("BlockPublicPolicy"),
-                    "ignorePublicAcls": pab.get("IgnorePublicAcls"),
-                    "restrictPublicBuckets": pab.get("RestrictPublicBuckets"),
-                },
-            )
-        )
-        found.append(
-            _args(
-                t.S3_VERSIONING,
-                name,
-                # A bucket never versioned has no Status at all.
-                {"bucket": name, "versioningConfiguration": {"status": b["Versioning"].get("Status")}},
-            )
-        )
-        found.append(
-            _args(
-                t.S3_SSE,
-                name,
-                {
-                    "bucket": name,
-                    "rules": [
-                        {
-                            "applyServerSideEncryptionByDefault": {
-                                "sseAlgorithm": (r.get("ApplyServerSideEncryptionByDefault") or {}).get(
-                                    "SSEAlgorithm"
-                                )
-                            }
-                        }
-                        for r in b["Encryption"]
-                    ],
-                },
-            )
-        )
-        found.append(_args(t.S3_POLICY, name, {"bucket": name, "policy": b["Policy"]}))
-        rules = b["Ownership"]
-        found.append(
-            _args(
-                t.S3_OWNERSHIP,
-                name,
-                {
-                    "bucket": name,
-                    "rule": {"objectOwnership": rules[0].get("ObjectOwnership") if rules else None},
-                },
-            )
-        )
-        found.append(
-            _args(
-                t.S3_LIFECYCLE,
-                name,
-                {
-                    "bucket": name,
-                    "rules": [
-                        {
-                            "status": r.get("Status"),
-                            "noncurrentVersionExpiration": r.get("NoncurrentVersionExpiration"),
-                            "abortIncompleteMultipartUpload": r.get("AbortIncompleteMultipartUpload"),
-                        }
-                        for r in b["Lifecycle"]
-                    ],
-                },
-            )
-        )
-    return found
+    return [
+        _args(typ, name, {"bucket": name, **props(b)})
+        for name, b in state.buckets.items()
+        for typ, props in BUCKET_PARTS
+    ]
 
 
 def key_resources(state: ServiceState) -> list[ResourceArgs]:
@@ -219,7 +216,7 @@ def alarm_resources(state: ServiceState) -> list[ResourceArgs]:
     ]
 
 
-def record_props(r: dict[str, Any]) -> dict[str, Any]:
+def record_props(r: Mapping[str, Any]) -> dict[str, Any]:
     alias = r.get("AliasTarget")
     props: dict[str, Any] = {
         "name": str(r.get("Name", "")).rstrip("."),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tap.jsonable import fields_json
 from tap.migration.errors import MigrationInputError
 from tap.phases import Phase, PhasePlan, TransitionKind, classify_transition, path_to, plan_for
 from tap.settings import Settings
@@ -215,12 +216,7 @@ class MigrationPlan:
     rollback_window_seconds: int
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "current": self.current.value,
-            "steps": [s.as_json() for s in self.steps],
-            "rollback_budget": self.budget.as_json(),
-            "rollback_window_seconds": self.rollback_window_seconds,
-        }
+        return fields_json(self, rename={"budget": "rollback_budget"})
 
 
 def expected_blue(plan: PhasePlan) -> int | None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.migration.aws_faults import AwsFailure, retryable
 from tap.migration.clock import Clock
 from tap.migration.deployment import Deployment
@@ -28,7 +29,7 @@ class ObservedWeights:
         return self.blue == blue and self.green == green
 
     def as_json(self) -> dict[str, int | None]:
-        return {"blue": self.blue, "green": self.green}
+        return fields_json(self)
 
 
 def _record_sets(route53: Any, dep: Deployment) -> dict[str, dict[str, Any]]:

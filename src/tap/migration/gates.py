@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.migration.deployment import Deployment
 from tap.migration.dns import ObservedWeights
 from tap.settings import MonitoringSettings
@@ -41,12 +42,7 @@ class GateResult:
         return self.verdict == Verdict.PASS
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "gate": self.name,
-            "verdict": self.verdict.value,
-            "detail": self.detail,
-            "values": self.values,
-        }
+        return fields_json(self, rename={"name": "gate"})
 
 
 def worst(results: list[GateResult]) -> Verdict:
@@ -139,14 +135,13 @@ def _values(
     cloudwatch: Any, queries: list[dict[str, Any]], start: datetime, end: datetime
 ) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {q["Id"]: [] for q in queries}
-    kwargs: dict[str, Any] = {"MetricDataQueries": queries, "StartTime": start, "EndTime": end}
-    while True:
-        page = cloudwatch.get_metric_data(**kwargs)
+    pages = cloudwatch.get_paginator("get_metric_data").paginate(
+        MetricDataQueries=queries, StartTime=start, EndTime=end
+    )
+    for page in pages:
         for r in page["MetricDataResults"]:
             out[r["Id"]] += [float(v) for v in r.get("Values", [])]
-        if not page.get("NextToken"):
-            return out
-        kwargs["NextToken"] = page["NextToken"]
+    return out
 
 
 def analysis_gate(cloudwatch: Any, dep: Deployment, spec: AnalysisSpec, now: datetime) -> GateResult:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.migration.gates import GateResult
 from tap.phases import Phase
 
@@ -56,21 +57,7 @@ class RollbackRecord:
     unrecorded: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "from": self.from_phase,
-            "to": self.to_phase,
-            "reason": self.reason,
-            "detected_at": self.detected_at,
-            "weights_back_at": self.weights_back_at,
-            "detection_to_weights_seconds": self.detection_to_weights_seconds,
-            "insync_seconds": self.insync_seconds,
-            "weights": self.weights,
-            "confirmed_by": self.confirmed_by,
-            "attempts": self.attempts,
-            "phase_source": self.phase_source,
-            "by": self.by,
-            "unrecorded": list(self.unrecorded),
-        }
+        return fields_json(self, rename={"from_phase": "from", "to_phase": "to"})
 
 
 @dataclass
@@ -86,15 +73,7 @@ class RunReport:
     apply): the summary names it instead of claiming `from -> from`."""
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "start_phase": self.start_phase,
-            "end_phase": self.end_phase,
-            "events": self.events,
-            "rollback": self.rollback.as_json() if self.rollback else None,
-            "warnings": self.warnings,
-            "served": self.served,
-        }
+        return fields_json(self)
 
 
 @dataclass(frozen=True)

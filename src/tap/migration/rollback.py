@@ -106,28 +106,50 @@ class RollbackOps(RollbackInputs):
         tplan = self._plan(target)
         fast = self._plan(current).dev_record
         try:
-            already = self._already_back(tplan) if fast else None
-            if already is not None:
-                # Someone (the in-AWS guard, most likely) got there first: no second UPSERT,
-                # no fight over the weights; record it and reconcile.
-                reason = f"{reason}; {already}"
-                moved = WeightsMoved(
-                    ObservedWeights(expected_blue(tplan), tplan.weights.green), "readback", None, 0
-                )
-            elif fast:
-                moved = self.move_weights_back(tplan, detected)
-            else:
-                # The dev record no longer exists (after `complete`): only the stack can recreate
-                # it, so the slow path is the only path.
-                self._run_applier(self.reconciler, tplan)
-                observed = read_weights(self.clients.client("route53"), self.dep)
-                if not observed.matches(expected_blue(tplan), tplan.weights.green):
-                    raise ApplyFailed(f"weights did not read back: {observed.as_json()}")
-                moved = WeightsMoved(observed, "readback", None, 1)
+            moved, reason = self._weights_back(tplan, fast, reason, detected)
         except (ApplyFailed, *AwsFailure) as exc:
             self._rollback_unconfirmed(report, current, target, reason, exc)
+        record = self._new_record(current, target, reason, detected, moved, phase_source)
+        report.rollback = record
+        report.warnings.extend(moved.problems)
+        readback = dns_readback_gate(moved.weights, expected_blue(tplan), tplan.weights.green)
+        self._record_rollback(report, record, current, target, [*(gates or []), readback], outcome)
+        if locked:
+            self._finish(report, record, current, target, tplan, fast)
+        return record
+
+    def _weights_back(
+        self, tplan: PhasePlan, fast: bool, reason: str, detected: datetime
+    ) -> tuple[WeightsMoved, str]:
+        """Route53 serving the target's weights, and the reason to record (naming whoever got
+        there first). Raises ApplyFailed or AwsFailure when that cannot be confirmed."""
+        already = self._already_back(tplan) if fast else None
+        if already is not None:
+            # Someone (the in-AWS guard, most likely) got there first: no second UPSERT,
+            # no fight over the weights; record it and reconcile.
+            weights = ObservedWeights(expected_blue(tplan), tplan.weights.green)
+            return WeightsMoved(weights, "readback", None, 0), f"{reason}; {already}"
+        if fast:
+            return self.move_weights_back(tplan, detected), reason
+        # The dev record no longer exists (after `complete`): only the stack can recreate it,
+        # so the slow path is the only path.
+        self._run_applier(self.reconciler, tplan)
+        observed = read_weights(self.clients.client("route53"), self.dep)
+        if not observed.matches(expected_blue(tplan), tplan.weights.green):
+            raise ApplyFailed(f"weights did not read back: {observed.as_json()}")
+        return WeightsMoved(observed, "readback", None, 1), reason
+
+    def _new_record(
+        self,
+        current: Phase,
+        target: Phase,
+        reason: str,
+        detected: datetime,
+        moved: WeightsMoved,
+        phase_source: str,
+    ) -> RollbackRecord:
         back = self._now()
-        record = RollbackRecord(
+        return RollbackRecord(
             from_phase=current.value,
             to_phase=target.value,
             reason=reason,
@@ -141,12 +163,18 @@ class RollbackOps(RollbackInputs):
             phase_source=phase_source,
             by=self.store.owner,
         )
-        report.rollback = record
-        report.warnings.extend(moved.problems)
-        readback = dns_readback_gate(moved.weights, expected_blue(tplan), tplan.weights.green)
-        self._record_rollback(report, record, current, target, [*(gates or []), readback], outcome)
-        if not locked:
-            return record
+
+    def _finish(
+        self,
+        report: RunReport,
+        record: RollbackRecord,
+        current: Phase,
+        target: Phase,
+        tplan: PhasePlan,
+        fast: bool,
+    ) -> None:
+        """With the lock held: the stack reconciled to the target (the slow path already did
+        it), then anything left unrecorded raised."""
         if not fast:
             self._try(
                 record,
@@ -159,7 +187,6 @@ class RollbackOps(RollbackInputs):
             self._reconcile(report, record, current, target, tplan)
         if record.unrecorded:
             raise ApplyFailed(self.unrecorded_message(record))
-        return record
 
     def _record_rollback(
         self,

@@ -9,23 +9,44 @@ Item layout (owned by the controller):
 - pk=`control`, sk=`rollback-request`  a pending rollback request; the baking controller checks
                                        it every tick, so a rollback always wins
 
-Every write that could race another controller is a conditional write.
+Every write that could race another controller is a conditional write. Items go through boto3's
+TypeSerializer/TypeDeserializer (strings S, numbers N, flags BOOL); gates and extra are JSON text
+in an S attribute, so any field a later version adds to them needs no schema change.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from tap.jsonable import fields_json
 from tap.migration.clock import Clock
 from tap.migration.errors import LockHeld, MigrationError
 
-LOCK_KEY = {"pk": {"S": "lock"}, "sk": {"S": "controller"}}
-PAUSE_KEY = {"pk": {"S": "control"}, "sk": {"S": "pause"}}
-ROLLBACK_KEY = {"pk": {"S": "control"}, "sk": {"S": "rollback-request"}}
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+LOCK_KEY = {"pk": "lock", "sk": "controller"}
+PAUSE_KEY = {"pk": "control", "sk": "pause"}
+ROLLBACK_KEY = {"pk": "control", "sk": "rollback-request"}
+
+_TO_DYNAMO, _FROM_DYNAMO = TypeSerializer(), TypeDeserializer()
+
+
+def _attrs(values: Mapping[str, Any]) -> dict[str, AttributeValueTypeDef]:
+    """Plain values -> DynamoDB attribute values (also for keys and ExpressionAttributeValues)."""
+    return {k: _TO_DYNAMO.serialize(v) for k, v in values.items()}
+
+
+def _plain(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A DynamoDB item -> plain values (numbers arrive as Decimal)."""
+    return {k: _FROM_DYNAMO.deserialize(v) for k, v in item.items()}
 
 
 def _conditional_failed(exc: ClientError) -> bool:
@@ -45,17 +66,8 @@ class HistoryEntry:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "time": self.time,
-            "from": self.from_phase,
-            "to": self.to_phase,
-            "outcome": self.outcome,
-            "reason": self.reason,
-            "owner": self.owner,
-            "gates": self.gates,
-            **self.extra,
-        }
+        fields = fields_json(self, rename={"from_phase": "from", "to_phase": "to"}, omit=("extra",))
+        return {**fields, **self.extra}
 
 
 @dataclass(frozen=True)
@@ -67,7 +79,9 @@ class ControlFlag:
 
 
 class StateStore:
-    def __init__(self, dynamodb: Any, table: str, owner: str, clock: Clock, lease_seconds: int = 120):
+    def __init__(
+        self, dynamodb: DynamoDBClient, table: str, owner: str, clock: Clock, lease_seconds: int = 120
+    ):
         self.db = dynamodb
         self.table = table
         self.owner = owner
@@ -80,11 +94,11 @@ class StateStore:
 
     def lock_holder(self) -> tuple[str, float] | None:
         """(owner, seconds left) of a live lease, or None."""
-        item = self.db.get_item(TableName=self.table, Key=LOCK_KEY, ConsistentRead=True).get("Item")
+        item = self._get(LOCK_KEY)
         if not item:
             return None
-        left = int(item["lease_until"]["N"]) - self._epoch()
-        return (item["owner"]["S"], left) if left > 0 else None
+        left = int(item["lease_until"]) - self._epoch()
+        return (str(item["owner"]), left) if left > 0 else None
 
     def acquire(self) -> None:
         """Take the lock if it is free, expired, or already ours; otherwise LockHeld."""
@@ -92,17 +106,19 @@ class StateStore:
         try:
             self.db.put_item(
                 TableName=self.table,
-                Item={
-                    **LOCK_KEY,
-                    "owner": {"S": self.owner},
-                    "lease_until": {"N": str(now + self.lease_seconds)},
-                    "acquired_at": {"S": self.clock.now().isoformat()},
-                },
+                Item=_attrs(
+                    {
+                        **LOCK_KEY,
+                        "owner": self.owner,
+                        "lease_until": now + self.lease_seconds,
+                        "acquired_at": self.clock.now().isoformat(),
+                    }
+                ),
                 # `<=`, as lock_holder counts a lease with 0 s left as gone: with `<` a lease
                 # expiring this very second was neither takeable nor held, and acquire recursed.
                 ConditionExpression="attribute_not_exists(pk) OR lease_until <= :now OR #o = :me",
                 ExpressionAttributeNames={"#o": "owner"},
-                ExpressionAttributeValues={":now": {"N": str(now)}, ":me": {"S": self.owner}},
+                ExpressionAttributeValues=_attrs({":now": now, ":me": self.owner}),
             )
         except ClientError as exc:
             if not _conditional_failed(exc):
@@ -117,14 +133,13 @@ class StateStore:
         try:
             self.db.update_item(
                 TableName=self.table,
-                Key=LOCK_KEY,
+                Key=_attrs(LOCK_KEY),
                 UpdateExpression="SET lease_until = :until",
                 ConditionExpression="#o = :me",
                 ExpressionAttributeNames={"#o": "owner"},
-                ExpressionAttributeValues={
-                    ":until": {"N": str(self._epoch() + self.lease_seconds)},
-                    ":me": {"S": self.owner},
-                },
+                ExpressionAttributeValues=_attrs(
+                    {":until": self._epoch() + self.lease_seconds, ":me": self.owner}
+                ),
             )
         except ClientError as exc:
             if not _conditional_failed(exc):
@@ -137,11 +152,11 @@ class StateStore:
         try:
             self.db.update_item(
                 TableName=self.table,
-                Key=LOCK_KEY,
+                Key=_attrs(LOCK_KEY),
                 UpdateExpression="SET lease_until = :zero",
                 ConditionExpression="#o = :me",
                 ExpressionAttributeNames={"#o": "owner"},
-                ExpressionAttributeValues={":zero": {"N": "0"}, ":me": {"S": self.owner}},
+                ExpressionAttributeValues=_attrs({":zero": 0, ":me": self.owner}),
             )
         except ClientError as exc:
             if not _conditional_failed(exc):
@@ -153,14 +168,14 @@ class StateStore:
         kwargs: dict[str, Any] = {
             "TableName": self.table,
             "KeyConditionExpression": "pk = :h",
-            "ExpressionAttributeValues": {":h": {"S": "history"}},
+            "ExpressionAttributeValues": _attrs({":h": "history"}),
             "ScanIndexForward": False,
             "ConsistentRead": True,
         }
         items: list[dict[str, Any]] = []
-        while True:
+        while True:  # newest first, so `limit` stops reading once it has enough
             page = self.db.query(**kwargs)
-            items += page["Items"]
+            items += map(_plain, page["Items"])
             if (limit is not None and len(items) >= limit) or "LastEvaluatedKey" not in page:
                 break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -171,16 +186,24 @@ class StateStore:
     @staticmethod
     def _entry(item: dict[str, Any]) -> HistoryEntry:
         return HistoryEntry(
-            seq=int(item["sk"]["S"]),
-            time=item["time"]["S"],
-            from_phase=item["from"]["S"],
-            to_phase=item["to"]["S"],
-            outcome=item["outcome"]["S"],
-            reason=item["reason"]["S"],
-            owner=item["owner"]["S"],
-            gates=json.loads(item["gates"]["S"]),
-            extra=json.loads(item["extra"]["S"]),
+            seq=int(item["sk"]),
+            time=item["time"],
+            from_phase=item["from"],
+            to_phase=item["to"],
+            outcome=item["outcome"],
+            reason=item["reason"],
+            owner=item["owner"],
+            gates=json.loads(item["gates"]),
+            extra=json.loads(item["extra"]),
         )
+
+    @staticmethod
+    def _item(entry: HistoryEntry) -> dict[str, Any]:
+        """What `_entry` reads back: sk the zero-padded seq (sorts as text), gates and extra JSON."""
+        stored = fields_json(entry, rename={"from_phase": "from", "to_phase": "to"}, omit=("seq",))
+        stored["gates"] = json.dumps(entry.gates, sort_keys=True, default=str)
+        stored["extra"] = json.dumps(entry.extra, sort_keys=True, default=str)
+        return {"pk": "history", "sk": f"{entry.seq:010d}", **stored}
 
     def append(
         self,
@@ -210,18 +233,7 @@ class StateStore:
             try:
                 self.db.put_item(
                     TableName=self.table,
-                    Item={
-                        "pk": {"S": "history"},
-                        "sk": {"S": f"{seq:010d}"},
-                        "time": {"S": entry.time},
-                        "from": {"S": from_phase},
-                        "to": {"S": to_phase},
-                        "outcome": {"S": outcome},
-                        "reason": {"S": reason},
-                        "owner": {"S": self.owner},
-                        "gates": {"S": json.dumps(entry.gates, sort_keys=True, default=str)},
-                        "extra": {"S": json.dumps(entry.extra, sort_keys=True, default=str)},
-                    },
+                    Item=_attrs(self._item(entry)),
                     ConditionExpression="attribute_not_exists(sk)",
                 )
                 return entry
@@ -232,39 +244,39 @@ class StateStore:
         raise MigrationError("could not append to the migration history after 20 attempts")
 
     # -- control items ------------------------------------------------------------------------
+    def _get(self, key: Mapping[str, str]) -> dict[str, Any] | None:
+        item = self.db.get_item(TableName=self.table, Key=_attrs(key), ConsistentRead=True).get("Item")
+        return _plain(item) if item else None
+
     @staticmethod
     def _as_flag(item: dict[str, Any] | None) -> ControlFlag:
         if not item:
             return ControlFlag(False)
-        return ControlFlag(item["active"]["BOOL"], item["reason"]["S"], item["by"]["S"], item["time"]["S"])
+        return ControlFlag(bool(item["active"]), item["reason"], item["by"], item["time"])
 
-    def _flag(self, key: dict[str, Any]) -> ControlFlag:
-        return self._as_flag(self.db.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item"))
+    def _flag(self, key: Mapping[str, str]) -> ControlFlag:
+        return self._as_flag(self._get(key))
 
     def control(self) -> tuple[ControlFlag, ControlFlag]:
         """(pause, rollback request) in one consistent read: the baking loop asks every tick."""
         items = self.db.query(
             TableName=self.table,
             KeyConditionExpression="pk = :c",
-            ExpressionAttributeValues={":c": {"S": "control"}},
+            ExpressionAttributeValues=_attrs({":c": "control"}),
             ConsistentRead=True,
         )["Items"]
-        by_key = {i["sk"]["S"]: i for i in items}
-        return self._as_flag(by_key.get(PAUSE_KEY["sk"]["S"])), self._as_flag(
-            by_key.get(ROLLBACK_KEY["sk"]["S"])
-        )
+        by_key = {str(i["sk"]): i for i in map(_plain, items)}
+        return self._as_flag(by_key.get(PAUSE_KEY["sk"])), self._as_flag(by_key.get(ROLLBACK_KEY["sk"]))
 
-    def _set_flag(self, key: dict[str, Any], active: bool, reason: str) -> None:
-        self.db.put_item(
-            TableName=self.table,
-            Item={
-                **key,
-                "active": {"BOOL": active},
-                "reason": {"S": reason},
-                "by": {"S": self.owner},
-                "time": {"S": self.clock.now().isoformat()},
-            },
-        )
+    def _set_flag(self, key: Mapping[str, str], active: bool, reason: str) -> None:
+        item = {
+            **key,
+            "active": active,
+            "reason": reason,
+            "by": self.owner,
+            "time": self.clock.now().isoformat(),
+        }
+        self.db.put_item(TableName=self.table, Item=_attrs(item))
 
     def pause_flag(self) -> ControlFlag:
         return self._flag(PAUSE_KEY)
@@ -287,14 +299,10 @@ class StateStore:
         try:
             self.db.update_item(
                 TableName=self.table,
-                Key=ROLLBACK_KEY,
+                Key=_attrs(ROLLBACK_KEY),
                 UpdateExpression="SET active = :f, taken_by = :me",
                 ConditionExpression="active = :t",
-                ExpressionAttributeValues={
-                    ":f": {"BOOL": False},
-                    ":t": {"BOOL": True},
-                    ":me": {"S": self.owner},
-                },
+                ExpressionAttributeValues=_attrs({":f": False, ":t": True, ":me": self.owner}),
             )
         except ClientError as exc:
             if not _conditional_failed(exc):

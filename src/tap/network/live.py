@@ -39,15 +39,15 @@ class DescribedDev(Protocol):
 class DescribedNetwork(Protocol):
     """The describe_* results the model reads (`tap.live.describe.Described` has them)."""
 
-    vpc: dict[str, Any]
+    vpc: Mapping[str, Any]
     subnets: list[dict[str, Any]]
     route_tables: list[dict[str, Any]]
     nat_gateways: list[dict[str, Any]]
     security_groups: list[dict[str, Any]]
-    load_balancer: dict[str, Any] | None
-    auto_scaling_groups: list[dict[str, Any]]
+    load_balancer: Mapping[str, Any] | None
+    auto_scaling_groups: Sequence[Mapping[str, Any]]
     launch_templates: dict[str, dict[str, Any]]
-    db_instance: dict[str, Any] | None
+    db_instance: Mapping[str, Any] | None
 
     @property
     def dev(self) -> DescribedDev | None: ...

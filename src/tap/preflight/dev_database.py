@@ -7,6 +7,7 @@ RDS API; it needs SQL, so `tap db status` reads it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,10 +34,10 @@ def describe_call(ctx: PreflightContext) -> str:
     return f"rds:DescribeDBInstances {ctx.settings.database.dev_db_instance_id}"
 
 
-def dev_instance(ctx: PreflightContext) -> dict[str, Any] | None:
+def dev_instance(ctx: PreflightContext) -> Mapping[str, Any] | None:
     """Dev's instance, read once per run; None when the identifier names no instance."""
 
-    def read() -> dict[str, Any] | None:
+    def read() -> Mapping[str, Any] | None:
         ident = ctx.settings.database.dev_db_instance_id
         try:
             found = ctx.clients.client("rds").describe_db_instances(DBInstanceIdentifier=ident)
@@ -44,13 +45,13 @@ def dev_instance(ctx: PreflightContext) -> dict[str, Any] | None:
             if exc.response.get("Error", {}).get("Code") == "DBInstanceNotFound":
                 return None
             raise
-        instances: list[dict[str, Any]] = found["DBInstances"]
+        instances: Sequence[Mapping[str, Any]] = found["DBInstances"]
         return instances[0]
 
     return ctx.memo("dev-instance", read)
 
 
-def require_dev(ctx: PreflightContext) -> dict[str, Any]:
+def require_dev(ctx: PreflightContext) -> Mapping[str, Any]:
     inst = dev_instance(ctx)
     if inst is None:
         raise DevMissing(

@@ -10,6 +10,7 @@ dev network settings (`devVpcId`, `devVpcCidr`, `devRouteTableIds`, `devAppSecur
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from typing import Any
 
 from tap.preflight.context import PreflightContext
@@ -24,7 +25,7 @@ from tap.preflight.result import (
 )
 
 
-def _vpc_cidrs(vpc: dict[str, Any]) -> list[str]:
+def _vpc_cidrs(vpc: Mapping[str, Any]) -> list[str]:
     associated = [
         a["CidrBlock"]
         for a in vpc.get("CidrBlockAssociationSet") or []

@@ -9,6 +9,7 @@ booked step of the migration, so it is named here, before anything else depends 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tap.naming import Namer
@@ -46,10 +47,10 @@ def dev_group(ctx: PreflightContext) -> tuple[str, str]:
     return groups[0]["DBParameterGroupName"], groups[0].get("ParameterApplyStatus", "")
 
 
-def dev_parameters(ctx: PreflightContext, group: str) -> dict[str, dict[str, Any]]:
-    def read() -> dict[str, dict[str, Any]]:
+def dev_parameters(ctx: PreflightContext, group: str) -> dict[str, Mapping[str, Any]]:
+    def read() -> dict[str, Mapping[str, Any]]:
         pages = ctx.clients.client("rds").get_paginator("describe_db_parameters")
-        found: dict[str, dict[str, Any]] = {}
+        found: dict[str, Mapping[str, Any]] = {}
         for page in pages.paginate(DBParameterGroupName=group):
             for p in page["Parameters"]:
                 found[p["ParameterName"]] = p
@@ -111,7 +112,7 @@ def prod_group(ctx: PreflightContext) -> PlannedResource:
     raise CheckUnavailable(f"the plan has {len(groups)} parameter groups and none named {name}")
 
 
-def _effective(entry: dict[str, Any] | None) -> tuple[str | None, bool]:
+def _effective(entry: Mapping[str, Any] | None) -> tuple[str | None, bool]:
     """(value, set explicitly). RDS marks defaults with Source engine-default or system."""
     if not entry:
         return None, False
@@ -119,7 +120,7 @@ def _effective(entry: dict[str, Any] | None) -> tuple[str | None, bool]:
     return value, value is not None and entry.get("Source", "user") == "user"
 
 
-def _compare(name: str, dev: dict[str, Any] | None, prod: str | None) -> str | None:
+def _compare(name: str, dev: Mapping[str, Any] | None, prod: str | None) -> str | None:
     """A sentence when dev and prod differ for `name`, else None."""
     dev_value, dev_set = _effective(dev)
     if dev_value is None:

@@ -8,6 +8,7 @@ between migrations.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from tap.preflight.result import Check, CheckResult, failed, passed, warned
 SOON = timedelta(days=30)
 
 
-def judge_image(image: dict[str, Any] | None, image_id: str, now: datetime, read: str) -> CheckResult:
+def judge_image(image: Mapping[str, Any] | None, image_id: str, now: datetime, read: str) -> CheckResult:
     """Pure: the DescribeImages record of one image, judged (tested without an emulator, which
     cannot deprecate an image)."""
     if image is None:

@@ -10,7 +10,7 @@ uses for other things (resources carrying this stack's own tags are not counted 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -25,7 +25,7 @@ EIP, NAT, SUBNET = "aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway", "aws:ec2/
 VPC, LB = "aws:ec2/vpc:Vpc", "aws:lb/loadBalancer:LoadBalancer"
 
 
-def _ours(ctx: PreflightContext, tags: list[dict[str, str]] | None) -> bool:
+def _ours(ctx: PreflightContext, tags: Sequence[Mapping[str, Any]] | None) -> bool:
     mine = default_tags(ctx.settings.core)
     held = {t["Key"]: t["Value"] for t in tags or []}
     return all(held.get(k) == mine[k] for k in ("EnvironmentSuffix", "ManagedBy", "Project"))
@@ -109,7 +109,7 @@ def quota_value(ctx: PreflightContext, q: Quota) -> tuple[float, str]:
     """The applied quota, else AWS's default (an account that never asked has no applied value)."""
     sq = ctx.clients.client("service-quotas")
     try:
-        found: dict[str, Any] = sq.get_service_quota(ServiceCode=q.service_code, QuotaCode=q.quota_code)
+        found: Mapping[str, Any] = sq.get_service_quota(ServiceCode=q.service_code, QuotaCode=q.quota_code)
         return float(found["Quota"]["Value"]), "servicequotas:GetServiceQuota"
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "NoSuchResourceException":

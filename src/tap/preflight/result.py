@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tap.errors import TapError
+from tap.jsonable import fields_json
 from tap.phases import PhasePlan
 
 if TYPE_CHECKING:
@@ -38,13 +39,7 @@ class CheckResult:
     """Set by the runner from the check that produced it."""
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "status": self.status.value,
-            "read": self.read,
-            "message": self.message,
-            "action": self.action,
-        }
+        return fields_json(self)
 
 
 def passed(read: str, message: str) -> CheckResult:

@@ -8,10 +8,11 @@ resume it after a crash. The run record holds positions and times, never a passw
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.migration.store import StateStore
 from tap.replication.decisions import Step
 from tap.replication.position import Position
@@ -72,7 +73,7 @@ class RunRecord:
         return Position.from_json(self.target_binlog)
 
     def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "direction": self.direction.value, "step": self.step.value}
+        return fields_json(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunRecord:

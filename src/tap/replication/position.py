@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tap.jsonable import fields_json
+
 
 @dataclass(frozen=True, order=True)
 class Position:
@@ -26,7 +28,7 @@ class Position:
         return cls(int(suffix), int(offset), file)
 
     def as_json(self) -> dict[str, Any]:
-        return {"file": self.file, "position": self.offset}
+        return fields_json(self, rename={"offset": "position"}, omit=("index",))
 
     @classmethod
     def from_json(cls, data: Any) -> Position | None:

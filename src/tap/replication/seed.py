@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.migration.clock import Clock
 from tap.replication.adapter import Endpoint, Server
 from tap.replication.errors import ReplicationError
@@ -28,7 +29,7 @@ class SeedReport:
     commands: tuple[str, ...]
 
     def as_json(self) -> dict[str, Any]:
-        return {"coordinates": self.coordinates.as_json(), "commands": list(self.commands)}
+        return fields_json(self)
 
 
 def config_commands(pos: Position) -> tuple[str, ...]:

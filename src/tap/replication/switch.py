@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.migration.gates import GateResult, Verdict
 from tap.replication.checks import run_gates
 from tap.replication.context import DbContext
@@ -35,14 +36,7 @@ class SwitchReport:
     steps: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "direction": self.direction.value,
-            "run": self.run,
-            "ending": self.ending.value,
-            "reason": self.reason,
-            "gates": [g.as_json() for g in self.gates],
-            "steps": self.steps,
-        }
+        return fields_json(self)
 
 
 def _side(state: ServerState) -> Side:

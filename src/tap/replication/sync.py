@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tap.jsonable import fields_json
 from tap.replication.adapter import Credentials, Server
 from tap.replication.context import DbContext
 from tap.replication.dialects import Statement
@@ -29,11 +30,7 @@ class SyncReport:
     already: bool
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "start": self.start.as_json(),
-            "rotated_password": self.rotated,
-            "already_replicating": self.already,
-        }
+        return fields_json(self, rename={"rotated": "rotated_password", "already": "already_replicating"})
 
 
 def ensure_replication_user(server: Server, creds: Credentials, ssl: bool) -> None:
