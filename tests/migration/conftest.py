@@ -18,10 +18,17 @@ from tap.migration.deployment import Deployment
 from tap.migration.wiring import ApplierName, build_controller
 from tap.offline.config_file import load_values
 from tap.phases import Phase
+from tap.replication.gate import SwitchObservation, SwitchProbe
 from tap.settings import Settings, parse
 from tests.conftest import EXAMPLE
 from tests.fault_proxy import FaultProxy, running
 from tests.migration.env import StandIn, build_stand_in
+
+# The databases after `tap db cutover` (the controller tests run on moto alone; the gate's
+# reading of real servers is tested in tests/replication/test_controller_database_gate.py).
+SWITCHED = SwitchObservation(
+    dev_unlocked=(), dev_sessions=0, prod_replicates_from_dev=False, prod_accepts_app_writes=True
+)
 
 
 class SimulatedCrash(BaseException):
@@ -121,6 +128,7 @@ def make_controller(
     crash_before_up: bool = False,
     fail_up: bool = False,
     applier: ApplierName = ApplierName.PULUMI,
+    switch_probe: SwitchProbe = lambda: SWITCHED,
 ) -> Controller:
     def factory(name: str, work_dir: str) -> SimulatedStack:
         return SimulatedStack(
@@ -144,4 +152,5 @@ def make_controller(
         applier=applier,
         # moto cannot compute percentiles; Maximum bounds p99 from above (a stricter check).
         latency_stat="Maximum",
+        switch_probe=switch_probe,
     )

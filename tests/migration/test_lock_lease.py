@@ -14,7 +14,7 @@ from tap.migration.controller import BakeTick, Controller
 from tap.migration.deployment import Deployment
 from tap.migration.errors import LockHeld
 from tap.migration.wiring import build_controller
-from tests.migration.conftest import SimulatedStack, make_controller
+from tests.migration.conftest import SWITCHED, SimulatedStack, make_controller
 from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
@@ -51,6 +51,7 @@ def silent_update_controller(
         owner="laptop-1",
         stack_factory=lambda name, work_dir: SilentStack(env, name, work_dir),
         latency_stat="Maximum",
+        switch_probe=lambda: SWITCHED,
     )
     holder.append(ctl)
     return ctl

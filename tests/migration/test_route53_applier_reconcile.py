@@ -13,6 +13,7 @@ from tap.migration.deployment import Deployment
 from tap.migration.errors import ApplyFailed
 from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName, build_controller
+from tests.migration.conftest import SWITCHED
 from tests.migration.env import StandIn
 
 pytestmark = pytest.mark.moto
@@ -30,6 +31,7 @@ def _route53_controller(stand_in: StandIn, *, reconcile: bool) -> Controller:
         applier=ApplierName.ROUTE53,
         reconcile=reconcile,
         latency_stat="Maximum",
+        switch_probe=lambda: SWITCHED,
     )
 
 
