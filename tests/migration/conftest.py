@@ -17,12 +17,19 @@ from tap.emulator.stand_in import StandIn
 from tap.migration.clock import ManualClock
 from tap.migration.controller import Controller
 from tap.migration.deployment import Deployment
+from tap.migration.switch_judgement import SwitchObservation, SwitchProbe
 from tap.migration.wiring import ApplierName, build_controller
 from tap.offline.plan import Plan
 from tap.phases import Phase
 from tap.settings import Settings
 from tests.conftest import plan_of
 from tests.fault_proxy import FaultProxy, running
+
+# The databases after `tap db cutover` (the controller tests run on moto alone; the gate's
+# reading of real servers is tested in tests/replication/test_controller_database_gate.py).
+SWITCHED = SwitchObservation(
+    dev_unlocked=(), dev_sessions=0, prod_replicates_from_dev=False, prod_accepts_app_writes=True
+)
 
 
 class SimulatedCrash(BaseException):
@@ -130,6 +137,7 @@ def make_controller(
     crash_before_up: bool = False,
     fail_up: bool = False,
     applier: ApplierName = ApplierName.PULUMI,
+    switch_probe: SwitchProbe = lambda: SWITCHED,
 ) -> Controller:
     def factory(name: str, work_dir: str) -> SimulatedStack:
         return SimulatedStack(
@@ -153,4 +161,5 @@ def make_controller(
         applier=applier,
         # moto cannot compute percentiles; Maximum bounds p99 from above (a stricter check).
         latency_stat="Maximum",
+        switch_probe=switch_probe,
     )

@@ -17,7 +17,7 @@ from tap.migration.errors import ApplyFailed, RolledBack
 from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName, build_controller
 from tap.phases import Phase, plan_for
-from tests.migration.conftest import make_controller
+from tests.migration.conftest import SWITCHED, make_controller
 
 
 class RecordingStack:
@@ -144,6 +144,7 @@ def _route53_controller(stand_in: StandIn, *, reconcile: bool) -> Controller:
         applier=ApplierName.ROUTE53,
         reconcile=reconcile,
         latency_stat="Maximum",
+        switch_probe=lambda: SWITCHED,
     )
 
 

@@ -77,12 +77,12 @@ def test_issue6_plan_weights_come_from_the_phase_machine_and_bake_at_least_twice
             assert step.bake_seconds == 0
 
 
-def test_r15_1_database_gate_runs_before_every_step_that_sends_green_traffic_while_dev_routes() -> None:
+def test_r15_1_database_gate_runs_from_blue_green_while_dev_routes() -> None:
     steps = full_plan(with_values()).steps
     with_db = [s.phase for s in steps if "database" in s.gates]
-    assert with_db == [s.phase for s in steps if s.green > 0 and s.blue is not None]
-    assert with_db[0] == next(s.phase for s in steps if s.green > 0)  # the first one included
-    assert len(with_db) == 3  # 10, 50 and 100 %
+    assert with_db[0] == Phase.BLUE_GREEN  # issue 10: blue-green requires the writer switch done
+    assert with_db[1:] == [s.phase for s in steps if s.green > 0 and s.blue is not None]
+    assert len(with_db) == 4  # blue-green, 10, 50 and 100 %
 
 
 def test_issue6_only_the_step_that_removes_the_dev_record_waits_for_the_rollback_window() -> None:

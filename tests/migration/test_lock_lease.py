@@ -18,7 +18,7 @@ from tap.migration.deployment import Deployment
 from tap.migration.errors import Interrupted, LockHeld, MigrationError, RolledBack
 from tap.migration.records import Outcome
 from tap.migration.wiring import build_controller
-from tests.migration.conftest import SimulatedStack, make_controller
+from tests.migration.conftest import SWITCHED, SimulatedStack, make_controller
 
 pytestmark = pytest.mark.moto
 
@@ -54,6 +54,7 @@ def silent_update_controller(
         owner="laptop-1",
         stack_factory=lambda name, work_dir: SilentStack(env, name, work_dir),
         latency_stat="Maximum",
+        switch_probe=lambda: SWITCHED,
     )
     holder.append(ctl)
     return ctl

@@ -24,7 +24,7 @@ from tap.migration.records import Outcome
 from tap.migration.wiring import build_controller
 from tap.phases import Phase
 from tap.settings import Settings
-from tests.migration.conftest import SimulatedStack, deployed_plan, make_controller
+from tests.migration.conftest import SWITCHED, SimulatedStack, deployed_plan, make_controller
 
 pytestmark = pytest.mark.moto
 
@@ -190,6 +190,7 @@ def test_r15_2_a_rollback_requested_during_the_update_to_complete_wins(
         owner="holder",
         stack_factory=lambda name, work_dir: RequestDuringUp(env, name, work_dir),
         latency_stat="Maximum",
+        switch_probe=lambda: SWITCHED,
     )
     with pytest.raises(RolledBack, match="rollback requested"):
         holder.advance()

@@ -185,7 +185,10 @@ COMPLIANT: dict[str, dict[str, Any]] = {
     },
     t.RDS_PARAMETER_GROUP: {
         "family": "mysql8.0",
-        "parameters": [{"name": "require_secure_transport", "value": "1", "applyMethod": "immediate"}],
+        "parameters": [
+            {"name": "require_secure_transport", "value": "1", "applyMethod": "immediate"},
+            {"name": "replicate-ignore-db", "value": "mysql", "applyMethod": "immediate"},
+        ],
     },
     t.RDS_SNAPSHOT_COPY: {"sourceDbSnapshotIdentifier": "dev-final", "kmsKeyId": KEY_ARN},
     t.S3_BUCKET: {"bucket": "logs"},

@@ -232,6 +232,12 @@ VIOLATIONS: list[tuple[str, str, dict[str, Any], str]] = [
         {"parameters": []},
         "require_secure_transport",
     ),
+    (
+        "replication-ignores-mysql-schema",
+        t.RDS_PARAMETER_GROUP,
+        {"parameters": [{"name": "replicate-ignore-db", "value": "payments"}]},
+        "must include 'mysql'",
+    ),
     ("rds-snapshot-copy-encrypted", t.RDS_SNAPSHOT_COPY, {"kmsKeyId": DELETE}, "unencrypted copy"),
     (
         "s3-public-access-blocked",

@@ -26,7 +26,7 @@ from tap.aws_clients import AwsClients
 from tap.replication.config import SwitchSettings
 from tap.replication.context import DbContext
 from tests.moto_fixtures import _free_port
-from tests.replication.servers import INSTALL_HINT, LocalServer, binaries, start_pair
+from tests.replication.servers import INSTALL_HINT, LocalServer, binaries, start_pair, stop_all
 from tests.replication.world import context, create_aws, create_state_table, reset_topology
 
 # Quick settings for tests: short lag window and lease, same logic; replication over TLS.
@@ -34,42 +34,57 @@ FAST = SwitchSettings(lag_window_seconds=0.3, poll_seconds=0.02, lease_seconds=2
 _TABLES = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalServer, LocalServer]]:
-    if binaries() is None:
-        pytest.skip(f"mariadbd is not installed: `{INSTALL_HINT}` (make test does it as root)")
-    dev, prod = start_pair(tmp_path_factory.mktemp("mariadb"))
-    try:
-        yield dev, prod
-    finally:
-        dev.stop()
-        prod.stop()
+@dataclass
+class MotoProcess:
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: Any
 
 
 @pytest.fixture(scope="session")
-def db_moto(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A moto server process of its own, stopped by pid (the fake credentials in the
-    environment come from `moto_endpoint`)."""
+def db_moto_process(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoProcess]:
+    """A moto server process of its own, launched first so that it imports while the MariaDB
+    pair starts; stopped by pid (the fake credentials in the environment come from
+    `moto_endpoint`)."""
     port = _free_port()
     log = open(tmp_path_factory.mktemp("moto") / "moto.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto server did not start; see {log.name}") from None
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        yield MotoProcess(proc, port, log)
     finally:
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def mariadb(
+    tmp_path_factory: pytest.TempPathFactory, db_moto_process: MotoProcess
+) -> Iterator[tuple[LocalServer, LocalServer]]:
+    if binaries() is None:
+        pytest.skip(f"mariadbd is not installed: `{INSTALL_HINT}` (make test does it as root)")
+    dev, prod = start_pair(tmp_path_factory.mktemp("mariadb"))
+    try:
+        yield dev, prod
+    finally:
+        stop_all(dev, prod)
+
+
+@pytest.fixture(scope="session")
+def db_moto(db_moto_process: MotoProcess) -> str:
+    """The moto process's endpoint, once it accepts connections (bounded wait)."""
+    proc, port = db_moto_process.proc, db_moto_process.port
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return f"http://127.0.0.1:{port}"
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"moto server did not start; see {db_moto_process.log.name}") from None
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

@@ -120,6 +120,11 @@ class LocalServer:
         )
 
     def start(self, daemon: str) -> None:
+        self.launch(daemon)
+        self.ready()
+
+    def launch(self, daemon: str) -> None:
+        """Start mariadbd without waiting (two servers come up side by side)."""
         log = open(self.datadir.parent / f"{self.name}.err", "wb")  # noqa: SIM115 - closed with the process
         tls = [f"--ssl-cert={self.tls[0]}", f"--ssl-key={self.tls[1]}"] if self.tls else []
         self.proc = subprocess.Popen(
@@ -141,6 +146,10 @@ class LocalServer:
                 "--innodb-buffer-pool-size=32M",
                 "--innodb-flush-log-at-trx-commit=2",
                 "--sync-binlog=0",
+                # a throwaway datadir: no buffer-pool dump, no clean-shutdown flush to wait for
+                "--innodb-buffer-pool-dump-at-shutdown=0",
+                "--innodb-buffer-pool-load-at-startup=0",
+                "--innodb-fast-shutdown=2",
                 "--skip-slave-start",
                 "--slave-net-timeout=5",
                 "--max-connections=300",
@@ -149,6 +158,10 @@ class LocalServer:
             stdout=log,
             stderr=log,
         )
+
+    def ready(self) -> None:
+        """Wait (bounded) until the socket answers, then create the users and schemas."""
+        assert self.proc is not None
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -156,8 +169,10 @@ class LocalServer:
                 break
             except pymysql.MySQLError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.name} mariadbd did not start; see {log.name}") from None
-                time.sleep(0.1)
+                    raise RuntimeError(
+                        f"{self.name} mariadbd did not start; see {self.datadir.parent}/{self.name}.err"
+                    ) from None
+                time.sleep(0.05)
         self._bootstrap()
 
     def root(self) -> pymysql.connections.Connection:  # type: ignore[type-arg]
@@ -180,15 +195,27 @@ class LocalServer:
                 cur.execute(sql)
         conn.close()
 
+    def signal_stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
-        os.kill(self.proc.pid, signal.SIGTERM)
+        self.signal_stop()
         try:
             self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=5)
+
+
+def stop_all(*servers: LocalServer) -> None:
+    """SIGTERM to all first, then wait for each (they shut down side by side)."""
+    for s in servers:
+        s.signal_stop()
+    for s in servers:
+        s.stop()
 
 
 def start_pair(base: Path) -> tuple[LocalServer, LocalServer]:
@@ -201,7 +228,6 @@ def start_pair(base: Path) -> tuple[LocalServer, LocalServer]:
     tls = make_certificate(base)
     dev = LocalServer("dev", "127.0.0.1", port, 1, base / "dev", tls)
     prod = LocalServer("prod", "127.0.0.2", port, 2, base / "prod", tls)
-    started: list[LocalServer] = []
     try:
         installs = []
         for s in (dev, prod):
@@ -211,10 +237,10 @@ def start_pair(base: Path) -> tuple[LocalServer, LocalServer]:
             if job.wait(timeout=120) != 0:
                 raise RuntimeError(f"mariadb-install-db failed; see {base}/*-install.log")
         for s in (dev, prod):
-            started.append(s)
-            s.start(found[0])
-    except BaseException:
+            s.launch(found[0])
         for s in (dev, prod):
-            s.stop()
+            s.ready()
+    except BaseException:
+        stop_all(dev, prod)
         raise
     return dev, prod

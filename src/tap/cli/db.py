@@ -24,9 +24,9 @@ from tap.replication.fallback import fallback
 from tap.replication.journal import Direction
 from tap.replication.position import Position
 from tap.replication.preview import preview
+from tap.replication.report import SwitchReport
 from tap.replication.seed import seed
 from tap.replication.status import status
-from tap.replication.switch import SwitchReport
 from tap.replication.sync import sync
 
 db_app = typer.Typer(

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from tap.aws_clients import AwsClients
 from tap.cli.common import ConfigOption, err, handles_errors, out, print_json, settings_values
+from tap.cli.db import AccountOpt, DevSecretOpt, DialectOpt
 from tap.migration.aws_faults import AwsFailure, AwsUnavailable
 from tap.migration.budget import MigrationPlan, full_plan
 from tap.migration.clock import SystemClock
@@ -23,7 +24,9 @@ from tap.migration.deployment import DEFAULT_OUTPUTS, REQUIRED, Deployment
 from tap.migration.errors import MigrationError, MigrationInputError
 from tap.migration.status import StatusIncomplete
 from tap.migration.wiring import ApplierName, build_controller
-from tap.phases import PHASE_NAMES, parse_phase
+from tap.phases import PHASE_NAMES, Phase, parse_phase
+from tap.replication.dialects import DialectName
+from tap.replication.gate import DatabaseAccess
 from tap.settings import Settings, parse
 
 P = ParamSpec("P")
@@ -94,15 +97,17 @@ def _controller(
     reconcile: bool = True,
     needs_stack: bool = False,
     progress: Any = None,
+    database: DatabaseAccess | None = None,
 ) -> Controller:
     if needs_stack and not stack:
         raise MigrationInputError(
             "pass --stack NAME (or set PULUMI_STACK): the stack the Pulumi update runs on"
         )
+    dep, clients = Deployment.from_file(outputs), AwsClients.from_environment(settings.core.region)
     return build_controller(
         settings,
-        Deployment.from_file(outputs),
-        AwsClients.from_environment(settings.core.region),
+        dep,
+        clients,
         SystemClock(),
         stack_name=stack or "",
         work_dir=work_dir,
@@ -110,6 +115,7 @@ def _controller(
         reconcile=reconcile,
         progress=progress,
         on_output=lambda line: err.print(line.rstrip(), markup=False, highlight=False),
+        switch_probe=database.probe(dep, clients) if database else None,
     )
 
 
@@ -333,6 +339,9 @@ def advance_command(
     stack: str = StackOption,
     work_dir: Path = WorkDirOption,
     reason: str = ReasonOption,
+    dev_admin_secret_arn: str = DevSecretOpt,
+    dialect: DialectName = DialectOpt,
+    app_account: list[str] = AccountOpt,
     dry_run: bool = DryRunOption,
     yes: bool = YesOption,
     as_json: bool = JsonOption,
@@ -341,6 +350,7 @@ def advance_command(
 
     Preflight gates, apply the next phase, verify DNS, bake while watching alarms and 1-minute
     metrics, then record success or roll back on its own. Resumes an interrupted step first.
+    The database gate reads both servers, with the same secret and dialect options as `tap db`.
     """
     target = parse_phase(to) if to else None
     settings = _settings(config)
@@ -349,6 +359,9 @@ def advance_command(
         raise MigrationInputError(
             "--no-reconcile = True is not allowed with --applier pulumi: only with route53"
         )
+    database = (
+        DatabaseAccess(dev_admin_secret_arn, dialect, tuple(app_account)) if dev_admin_secret_arn else None
+    )
     ctl = _controller(
         settings,
         outputs,
@@ -358,21 +371,10 @@ def advance_command(
         reconcile=not no_reconcile,
         needs_stack=not dry_run and not no_reconcile,
         progress=display,
+        database=database,
     )
     if dry_run:
-        obs = ctl.observe()
-        plan = ctl.plan(obs.phase, target)
-        gates = (
-            [g.as_json() for g in ctl.preflight(obs.phase, plan.steps[0].phase, obs.weights)]
-            if plan.steps
-            else []
-        )
-        if as_json:
-            print_json({**plan.as_json(), "observed_weights": obs.weights.as_json(), "preflight": gates})
-        else:
-            show_plan(plan)
-            out.print(f"preflight of the first step (observed weights {obs.weights.as_json()}):")
-            show_gates(gates)
+        _show_dry_run(ctl, target, as_json)
         return
     _confirm(f"Advance stack {stack!r}" + (f" to {target.value}" if target else " one step") + "?", yes)
     try:
@@ -381,6 +383,22 @@ def advance_command(
         _finish(ctl.last_report, as_json, display)
         raise
     _finish(report, as_json, display)
+
+
+def _show_dry_run(ctl: Controller, target: Phase | None, as_json: bool) -> None:
+    obs = ctl.observe()
+    plan = ctl.plan(obs.phase, target)
+    gates = (
+        [g.as_json() for g in ctl.preflight(obs.phase, plan.steps[0].phase, obs.weights)]
+        if plan.steps
+        else []
+    )
+    if as_json:
+        print_json({**plan.as_json(), "observed_weights": obs.weights.as_json(), "preflight": gates})
+        return
+    show_plan(plan)
+    out.print(f"preflight of the first step (observed weights {obs.weights.as_json()}):")
+    show_gates(gates)
 
 
 def _finish(report: RunReport | None, as_json: bool, display: BakeDisplay | None) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import contextlib
 
-from tap.errors import PhaseError, TapError
+from tap.errors import PhaseError
 from tap.migration.aws_faults import AwsFailure, describe
-from tap.migration.bake import BakeOps
 from tap.migration.budget import bakes, check_budget, expected_blue, rollback_budget, takes_green_traffic
 from tap.migration.core import Observation
-from tap.migration.dns import read_weights
 from tap.migration.errors import (
     ApplyFailed,
     GateFailed,
@@ -20,14 +18,15 @@ from tap.migration.errors import (
     Paused,
     RolledBack,
 )
-from tap.migration.gates import GateResult, Verdict, alarms_gate, dns_readback_gate, worst
-from tap.migration.records import IGNORED_FOR_RESUME, OPEN, Outcome, RunReport
+from tap.migration.gates import GateResult, Verdict, dns_readback_gate, worst
+from tap.migration.records import Outcome, RunReport
 from tap.migration.resume import ResumeAction, resume_action
+from tap.migration.stops import StopOps
 from tap.migration.store import HistoryEntry
 from tap.phases import Phase, TransitionKind, classify_transition, parse_phase
 
 
-class AdvanceOps(BakeOps):
+class AdvanceOps(StopOps):
     def advance(self, target: Phase | None = None, reason: str = "operator") -> RunReport:
         check_budget(
             rollback_budget(
@@ -57,63 +56,6 @@ class AdvanceOps(BakeOps):
             # The lease runs out on its own; the error that got us here matters more.
             with contextlib.suppress(*AwsFailure):
                 self.store.release()
-
-    def _alarms_while_held(self) -> str:
-        """A refused `advance` says whether green is in trouble right now: with a dead holder,
-        nobody may be watching until its lease runs out."""
-        try:
-            gate = alarms_gate(self.clients.client("cloudwatch"), self.dep.alarm_names)
-        except AwsFailure as exc:
-            return describe(exc, "the alarms could not be read")
-        if gate.verdict == Verdict.FAIL:
-            return (
-                f"ALARM FIRING: {gate.detail}. If the holder is alive it rolls back at its next tick; "
-                "if not, run `tap migrate rollback` now"
-            )
-        return f"alarms: {gate.verdict.value} ({gate.detail})"
-
-    def _note_lost_lease(self, held: LockHeld) -> None:
-        report = self.last_report or RunReport("advance", "")
-        try:
-            entry = self._open_step()
-            if entry is None:
-                return
-            self._record(
-                report,
-                parse_phase(entry.from_phase),
-                parse_phase(entry.to_phase),
-                Outcome.NOTE,
-                f"lost the migration lock to {held.owner} during the step to {entry.to_phase}; stopped "
-                "without judging it (the lock holder resumes it)",
-            )
-        except AwsFailure as exc:
-            report.warnings.append(describe(exc, "the lost-lock note was not written"))
-
-    def _stopped(self, cause: str, kind: type[MigrationError]) -> MigrationError:
-        """Ctrl-C or an AWS error mid-step: stop, but leave word. The open step stays open (the
-        next `advance` judges it again from the start); what Route53 serves now is recorded,
-        announced and printed, because green may be taking traffic that no bake is watching."""
-        report = self.last_report or RunReport("advance", "")
-        watch = "nothing is watching green now"
-        try:
-            obs = self.observe()
-            if not obs.weights.green:
-                watch = "green takes no traffic"
-            report.served = obs.weights.as_json()
-            state = (
-                f"the phase parameter says {obs.phase.value}, Route53 serves blue={obs.weights.blue} "
-                f"green={obs.weights.green}"
-            )
-            self._record(report, obs.phase, obs.phase, Outcome.NOTE, f"{cause}; {state}")
-            self._publish(
-                report, f"tap migrate stopped at {obs.phase.value}", {"cause": cause, "state": state}
-            )
-        except (TapError, *AwsFailure) as exc:
-            state = f"the state could not be read ({exc}); check `tap migrate status`"
-        return kind(
-            f"{cause}: {state}, and {watch}. Run `tap migrate advance` "
-            "to finish and judge the open step, or `tap migrate rollback`"
-        )
 
     def _advance(self, target: Phase | None, reason: str) -> RunReport:
         obs = self.observe()
@@ -155,13 +97,6 @@ class AdvanceOps(BakeOps):
             current = step.phase
             report.end_phase = current.value
         return report
-
-    def _open_step(self) -> HistoryEntry | None:
-        for entry in reversed(self.store.history()):
-            if entry.outcome in IGNORED_FOR_RESUME:
-                continue
-            return entry if entry.outcome in OPEN else None
-        return None
 
     def _resume(self, report: RunReport, entry: HistoryEntry, obs: Observation) -> Phase | None:
         """Finish a step an earlier controller started (crash, lost laptop, pause). Returns the
@@ -249,22 +184,6 @@ class AdvanceOps(BakeOps):
             self.store.set_paused(True, f"inconclusive preflight: {detail}")
             self._record(report, current, target, Outcome.REFUSED, f"inconclusive, paused: {detail}", gates)
             raise Paused(f"{current.value} -> {target.value} paused, a human must look: {detail}")
-
-    def _unwatched(self, report: RunReport, frm: Phase) -> str:
-        """After a failed update: does green serve more than the last judged phase gave it?
-        Then it does so with nobody watching, and the operator must hear it now."""
-        fplan = self._plan(frm)
-        try:
-            now = read_weights(self.clients.client("route53"), self.dep)
-        except AwsFailure as exc:
-            return f". The weights could not be read back ({exc}): check them before anything else"
-        report.served = now.as_json()
-        if now.matches(expected_blue(fplan), fplan.weights.green):
-            return f". Route53 still serves the weights of {frm.value} (blue={now.blue} green={now.green})"
-        return (
-            f". Route53 now serves blue={now.blue} green={now.green} and nothing is watching green: "
-            "run `tap migrate advance` to apply the step again and bake it, or `tap migrate rollback`"
-        )
 
     def _apply(self, report: RunReport, frm: Phase, to: Phase) -> bool:
         """Apply the step; True when the stack was updated too (not `--no-reconcile`)."""

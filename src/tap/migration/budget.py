@@ -162,10 +162,12 @@ def bakes(plan: PhasePlan) -> bool:
 
 
 def checks_database(after: PhasePlan) -> bool:
-    """ "Both fleets on the prod DB" before every step that sends green traffic while the dev
-    record still routes, not only the first: a dev instance back on the dev database at 10 %
-    must stop the move to 50 %. (At `complete` dev routes nothing; its database may be gone.)"""
-    return takes_green_traffic(after) and after.dev_record
+    """The database gate runs before every step into a phase that requires the writer switch
+    while the dev record still routes: `blue-green` (the phase machine's
+    `requires_writer_switch`), then 10, 50 and 100 %, not only the first: a dev instance back
+    on the dev database at 10 % must stop the move to 50 %. (At `complete` dev routes nothing;
+    its database may be gone.)"""
+    return after.requires_writer_switch and after.dev_record
 
 
 def retires_old_environment(before: PhasePlan, after: PhasePlan) -> bool:

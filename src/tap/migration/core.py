@@ -27,6 +27,7 @@ from tap.migration.budget import (
     takes_green_traffic,
 )
 from tap.migration.clock import Clock
+from tap.migration.database_gate import database_gate
 from tap.migration.deployment import Deployment
 from tap.migration.dns import ObservedWeights, read_weights
 from tap.migration.errors import MigrationInputError
@@ -36,7 +37,6 @@ from tap.migration.gates import (
     Verdict,
     alarms_gate,
     capacity_gate,
-    database_gate,
     dns_readback_gate,
     health_checks_gate,
     read_deployed_phase,
@@ -44,6 +44,7 @@ from tap.migration.gates import (
 from tap.migration.lease import LeaseHeartbeat
 from tap.migration.records import ANNOUNCED, BakeTick, Outcome, RunReport, gates_json
 from tap.migration.store import HistoryEntry, StateStore
+from tap.migration.switch_judgement import SwitchProbe
 from tap.phases import Phase, PhasePlan, parse_phase, plan_for
 from tap.settings import Settings
 
@@ -74,6 +75,7 @@ class ControllerCore:
         latency_stat: str = "p99",
         progress: Callable[[BakeTick], None] | None = None,
         on_output: OutputSink | None = None,
+        switch_probe: SwitchProbe | None = None,
     ) -> None:
         self.settings = settings
         self.dep = deployment
@@ -85,6 +87,8 @@ class ControllerCore:
         self.poll_seconds = poll_seconds
         self.latency_stat = latency_stat
         self.progress = progress
+        self.switch_probe = switch_probe
+        """Reads both databases for the database gate (None: the gate fails closed)."""
         self._sink = on_output or (lambda _line: None)
         self._last_renew = clock.now()
         self.heartbeat_seconds: float = RENEW_EVERY_SECONDS
@@ -174,7 +178,12 @@ class ControllerCore:
         if checks_database(after):
             results.append(
                 database_gate(
-                    c.client("ssm"), c.client("cloudwatch"), c.client("route53"), self.dep, self._now()
+                    c.client("ssm"),
+                    c.client("cloudwatch"),
+                    c.client("route53"),
+                    self.dep,
+                    self._now(),
+                    self.switch_probe,
                 )
             )
         return results

@@ -16,6 +16,7 @@ from tap.migration.clock import Clock
 from tap.migration.controller import DEFAULT_POLL_SECONDS, BakeTick, Controller
 from tap.migration.deployment import Deployment
 from tap.migration.store import StateStore
+from tap.migration.switch_judgement import SwitchProbe
 from tap.settings import Settings
 
 DEFAULT_LEASE_SECONDS = CONTROLLER_LEASE_SECONDS
@@ -48,7 +49,10 @@ def build_controller(
     latency_stat: str = "p99",
     progress: Callable[[BakeTick], None] | None = None,
     on_output: Callable[[str], None] | None = None,
+    switch_probe: SwitchProbe | None = None,
 ) -> Controller:
+    """`switch_probe` reads both databases for the database gate: `DatabaseAccess.probe` from
+    the same options as `tap db` (None: that gate fails closed, it never guesses)."""
     deployment.require()
     pulumi = PulumiApplier(stack_name, work_dir, stack_factory)
     chosen: Applier = pulumi
@@ -71,4 +75,5 @@ def build_controller(
         latency_stat=latency_stat,
         progress=progress,
         on_output=on_output,
+        switch_probe=switch_probe,
     )

@@ -211,6 +211,9 @@ OPERATIONAL: dict[str, str] = {
     "traffic-only-to-capacity": "listener weight on a target group without instances is 503s",
     "names-within-aws-limits": "AWS refuses an over-long name after everything before it was created",
     "writer-record-short-ttl-cname": "a writer switch reaches clients within seconds only with a short TTL",
+    "replication-ignores-mysql-schema": (
+        "a replicated account lock would fence the new writer or unlock the old one: never two writers"
+    ),
 }
 
 

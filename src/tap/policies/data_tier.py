@@ -1,5 +1,5 @@
-"""The data tier's own rules (issue 10): the seed replica, the cross-VPC security group rules
-and the writer record.
+"""The data tier's own rules (issue 10): the seed replica, the replication filter that keeps
+fence statements on their side, the cross-VPC security group rules and the writer record.
 
 The production database rules (encryption with the customer key, backups, deletion
 protection, IAM auth, ...) are about the production instance. A read replica of dev inherits
@@ -21,6 +21,7 @@ from tap.props import UNKNOWN, flag
 
 MYSQL_PORT = 3306
 WRITER_TTL_MAX_SECONDS = 5
+IGNORE_DB, FENCE_SCHEMA = "replicate-ignore-db", "mysql"
 
 
 def is_replica(r: Resource) -> bool:
@@ -63,6 +64,33 @@ def seed_replica(r: Resource, report: Report) -> None:
         report(f"{r.label} may upgrade its minor version automatically; it must stay at dev's version")
     if flag(r.get("deletionProtection")) is True:
         report(f"{r.label} has deletion protection; the disposable replica would block the next phase")
+
+
+@resource_rule(
+    "replication-ignores-mysql-schema",
+    f"Production's parameter group sets {IGNORE_DB}={FENCE_SCHEMA}: the account locks that fence "
+    "one side are binlogged as statements (the master user cannot SET sql_log_bin=0) and must not "
+    "replicate to the other side.",
+    "issue 10",
+    t.RDS_PARAMETER_GROUP,
+)
+def replication_ignores_mysql(r: Resource, report: Report) -> None:
+    params = r.get("parameters")
+    if params is UNKNOWN or (isinstance(params, list) and UNKNOWN in params):
+        return
+    named = [p for p in params if isinstance(p, dict)] if isinstance(params, list) else []
+    if any(p.get("name") is UNKNOWN for p in named):
+        return
+    values = [p.get("value") for p in named if str(p.get("name")).replace("_", "-") == IGNORE_DB]
+    if not values:
+        report(f"{r.label} does not set {IGNORE_DB}={FENCE_SCHEMA}: a fence would cross to the other side")
+        return
+    for v in values:
+        if v is UNKNOWN:
+            continue
+        schemas = {part.strip().lower() for part in str(v).split(",")}
+        if FENCE_SCHEMA not in schemas:
+            report(f"{r.label} sets {IGNORE_DB}={v!r}; it must include {FENCE_SCHEMA!r} (fence statements)")
 
 
 def _owned_group_ids(stack: Stack) -> set[str] | None:
@@ -164,5 +192,5 @@ def writer_record(stack: Stack, report: Report) -> None:
             report(f"{rec.label} has TTL {ttl}; at most {WRITER_TTL_MAX_SECONDS} s", rec.urn)
 
 
-RULES = [seed_replica]
+RULES = [seed_replica, replication_ignores_mysql]
 STACK_RULES = [cross_vpc_rules, writer_record]

@@ -84,6 +84,51 @@ def endpoints(dep: Deployment) -> tuple[Endpoint, Endpoint]:
     return dev, prod
 
 
+def writer_record(dep: Deployment, clients: AwsClients, clock: Clock) -> WriterRecord:
+    return WriterRecord(
+        clients.client("route53"),
+        _need(dep.writer_zone_id, "writer_zone_id"),
+        _need(dep.writer_record_fqdn, "writer_record_fqdn"),
+        clock,
+    )
+
+
+@dataclass(frozen=True)
+class Connected:
+    dev: Server
+    prod: Server
+    admin: dict[str, Credentials]
+
+    def close(self) -> None:
+        self.dev.close()
+        self.prod.close()
+
+
+def connect_pair(
+    dep: Deployment, clients: AwsClients, dialect: DialectName, dev_admin_secret_arn: str
+) -> Connected:
+    """Admin sessions on both servers: dev's credentials from the secret the operator names,
+    prod's from the RDS-managed master secret in the outputs. The one path `tap db` and the
+    traffic controller's database gate connect through; passwords stay in memory."""
+    if not dev_admin_secret_arn:
+        raise ReplicationInputError("--dev-admin-secret-arn (or TAP_DEV_DB_ADMIN_SECRET_ARN) is required")
+    dev_ep, prod_ep = endpoints(dep)
+    sm = clients.client("secretsmanager")
+    prod_arn = _need(dep.db_master_user_secret_arn, "db_master_user_secret_arn")
+    admin = {
+        "dev": admin_credentials(sm, dev_admin_secret_arn, "dev"),
+        "prod": admin_credentials(sm, prod_arn, "prod"),
+    }
+    d = dialect_for(dialect)
+    dev = Server(dev_ep, admin["dev"], d)
+    try:
+        prod = Server(prod_ep, admin["prod"], d)
+    except Exception:
+        dev.close()
+        raise
+    return Connected(dev, prod, admin)
+
+
 def build_context(
     dep: Deployment,
     clients: AwsClients,
@@ -96,34 +141,18 @@ def build_context(
     progress: Any = None,
 ) -> DbContext:
     """Connects to both servers as their admin users (credentials read from Secrets Manager)."""
-    if not dev_admin_secret_arn:
-        raise ReplicationInputError("--dev-admin-secret-arn (or TAP_DEV_DB_ADMIN_SECRET_ARN) is required")
-    dev_ep, prod_ep = endpoints(dep)
-    sm = clients.client("secretsmanager")
-    prod_arn = _need(dep.db_master_user_secret_arn, "db_master_user_secret_arn")
-    writer = WriterRecord(
-        clients.client("route53"),
-        _need(dep.writer_zone_id, "writer_zone_id"),
-        _need(dep.writer_record_fqdn, "writer_record_fqdn"),
-        clock,
-    )
+    writer = writer_record(dep, clients, clock)
     secret = ReplicationSecret(
-        sm, _need(dep.replication_secret_arn, "replication_secret_arn"), settings.replication_user
+        clients.client("secretsmanager"),
+        _need(dep.replication_secret_arn, "replication_secret_arn"),
+        settings.replication_user,
     )
     store = StateStore(clients.client("dynamodb"), dep.state_table, owner, clock, settings.lease_seconds)
-    d = dialect_for(dialect)
-    admin = {
-        "dev": admin_credentials(sm, dev_admin_secret_arn, "dev"),
-        "prod": admin_credentials(sm, prod_arn, "prod"),
-    }
-    dev = Server(dev_ep, admin["dev"], d)
-    try:
-        prod = Server(prod_ep, admin["prod"], d)
-    except Exception:
-        dev.close()
-        raise
+    pair = connect_pair(dep, clients, dialect, dev_admin_secret_arn)
     ids = {
         k: v for k, v in (("dev", dep.dev_db_instance_identifier), ("prod", dep.db_instance_identifier)) if v
     }
     rds = clients.client("rds") if dialect != DialectName.LOCAL and ids else None
-    return DbContext(dev, prod, settings, writer, secret, store, clock, admin, rds, ids, progress)
+    return DbContext(
+        pair.dev, pair.prod, settings, writer, secret, store, clock, pair.admin, rds, ids, progress
+    )

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from tap.replication.context import DbContext
 from tap.replication.journal import Direction
-from tap.replication.switch import SwitchReport, run_switch
+from tap.replication.report import SwitchReport
+from tap.replication.switch import run_switch
 
 
 def fallback(ctx: DbContext) -> SwitchReport:

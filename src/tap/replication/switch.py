@@ -7,11 +7,10 @@ run from the history and carries on from a fresh observation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from tap.jsonable import fields_json
 from tap.migration.gates import GateResult, Verdict
 from tap.replication.checks import run_gates
 from tap.replication.context import DbContext
@@ -22,21 +21,9 @@ from tap.replication.journal import Direction, Ending, RunRecord
 from tap.replication.observe import ServerState, binlog_position, identity, observe, require_binlog
 from tap.replication.ops import fence, replica_from, replicate, set_locked, stop_and_reset
 from tap.replication.probe import confirm_writes
+from tap.replication.report import SwitchReport
 
 MAX_ITERATIONS = 100_000  # bounded: the timeout ends a wait long before this
-
-
-@dataclass
-class SwitchReport:
-    direction: Direction
-    run: str
-    ending: Ending
-    reason: str = ""
-    gates: list[GateResult] = field(default_factory=list)
-    steps: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return fields_json(self)
 
 
 def _side(state: ServerState) -> Side:
@@ -146,45 +133,11 @@ class Switch:
             ctx.clock.sleep(st.poll_seconds)
             return r
         if a == Act.FENCE_SOURCE:
-            killed = fence(self.source, st.accounts, ctx.clock)
-            if r.step in (Step.GATED, Step.FENCED):
-                pos = require_binlog(self.source)  # read after the last app session ended
-                return j.advance(
-                    r,
-                    Step.FENCED,
-                    f"{self.source.endpoint.name} fenced ({killed} session(s) ended) at {pos}",
-                    fence=pos.as_json(),
-                )
-            return j.write(r, "fenced-again", d.reason)
+            return self._fence_source(d, r)
         if a == Act.STOP_FORWARD:
-            self.target.run(self.target.dialect.stop_replica())
-            status = replica_from(self.target, self.source.endpoint)
-            if status is None or status.applied is None:
-                raise ReplicationError(
-                    f"{self.target.endpoint.name} lost its replication status while stopping"
-                )
-            own = require_binlog(self.target)
-            return j.advance(
-                r,
-                Step.STOPPED,
-                f"{self.target.endpoint.name} applied {status.applied}; its binlog at {own}",
-                applied_at_stop=status.applied.as_json(),
-                target_binlog=own.as_json(),
-            )
+            return self._stop_forward(r)
         if a == Act.START_REVERSE:
-            stop_and_reset(self.target)
-            if replica_from(self.source, self.target.endpoint) is None:
-                start = r.target_position
-                if start is None:
-                    raise ReplicationError(
-                        "no recorded target binlog position to start the reverse replication from"
-                    )
-                replicate(self.source, self.target.endpoint, ctx.secret.read(), start, st.ssl)
-            else:
-                self.source.run(self.source.dialect.start_replica())
-            return j.advance(
-                r, Step.REVERSED, f"{self.source.endpoint.name} replicates from {self.target.endpoint.name}"
-            )
+            return self._start_reverse(r)
         if a == Act.UNFENCE_TARGET:
             set_locked(self.target, st.accounts, False)
             return j.advance(r, Step.UNFENCED, f"{self.target.endpoint.name} accepts app writes")
@@ -202,6 +155,48 @@ class Switch:
                 Ending.DONE,
             )
         return self._revert_act(d, r)
+
+    def _fence_source(self, d: Decision, r: RunRecord) -> RunRecord:
+        ctx, j = self.ctx, self.ctx.journal
+        killed = fence(self.source, ctx.settings.accounts, ctx.clock)
+        if r.step in (Step.GATED, Step.FENCED):
+            pos = require_binlog(self.source)  # read after the last app session ended
+            return j.advance(
+                r,
+                Step.FENCED,
+                f"{self.source.endpoint.name} fenced ({killed} session(s) ended) at {pos}",
+                fence=pos.as_json(),
+            )
+        return j.write(r, "fenced-again", d.reason)
+
+    def _stop_forward(self, r: RunRecord) -> RunRecord:
+        self.target.run(self.target.dialect.stop_replica())
+        status = replica_from(self.target, self.source.endpoint)
+        if status is None or status.applied is None:
+            raise ReplicationError(f"{self.target.endpoint.name} lost its replication status while stopping")
+        own = require_binlog(self.target)
+        return self.ctx.journal.advance(
+            r,
+            Step.STOPPED,
+            f"{self.target.endpoint.name} applied {status.applied}; its binlog at {own}",
+            applied_at_stop=status.applied.as_json(),
+            target_binlog=own.as_json(),
+        )
+
+    def _start_reverse(self, r: RunRecord) -> RunRecord:
+        stop_and_reset(self.target)
+        if replica_from(self.source, self.target.endpoint) is None:
+            start = r.target_position
+            if start is None:
+                raise ReplicationError(
+                    "no recorded target binlog position to start the reverse replication from"
+                )
+            replicate(self.source, self.target.endpoint, self.ctx.secret.read(), start, self.ctx.settings.ssl)
+        else:
+            self.source.run(self.source.dialect.start_replica())
+        return self.ctx.journal.advance(
+            r, Step.REVERSED, f"{self.source.endpoint.name} replicates from {self.target.endpoint.name}"
+        )
 
     def _revert_act(self, d: Decision, r: RunRecord) -> RunRecord:
         ctx, st, j = self.ctx, self.ctx.settings, self.ctx.journal
