@@ -37,7 +37,8 @@ def dev_database(
     custom_group: bool = True,
     cidr: str = "10.20.0.0/16",
 ) -> dict[str, Any]:
-    """Dev's MySQL in its own VPC, with a custom parameter group (binlog_format=ROW by default)."""
+    """Dev's MySQL in its own VPC, with a custom parameter group (by default binlog_format=ROW
+    and replicate-ignore-db=mysql)."""
     rds = clients.client("rds")
     net = dev_network(clients, cidr)
     rds.create_db_subnet_group(
@@ -48,7 +49,9 @@ def dev_database(
         rds.create_db_parameter_group(
             DBParameterGroupName="dev-mysql80", DBParameterGroupFamily="mysql8.0", Description="dev"
         )
-        values = {"binlog_format": "ROW"} if parameters is None else parameters
+        values = (
+            {"binlog_format": "ROW", "replicate-ignore-db": "mysql"} if parameters is None else parameters
+        )
         if values:
             rds.modify_db_parameter_group(
                 DBParameterGroupName="dev-mysql80",

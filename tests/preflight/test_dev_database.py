@@ -135,3 +135,28 @@ def test_row_waiting_for_a_reboot_fails_naming_the_reboot() -> None:
     assert f"reboot-db-instance --db-instance-identifier {seed.DEV_DB}" in result.action
     assert "one booked step" in result.action
     assert dev_parameters.judge_binlog(seed.DEV_DB, "dev-mysql80", "in-sync", "ROW").status is Status.PASS
+
+
+def test_dev_filtering_the_mysql_schema_passes(aws: AwsClients, make_ctx: MakeCtx) -> None:
+    seed.dev_database(aws)
+    result = dev_parameters.ignores_mysql_schema(make_ctx())
+    assert result.status is Status.PASS, result.message
+
+
+@pytest.mark.parametrize("parameters", [{"binlog_format": "ROW"}, {"replicate-ignore-db": "payments"}])
+def test_dev_not_filtering_the_mysql_schema_fails_naming_two_writers(
+    aws: AwsClients, make_ctx: MakeCtx, parameters: dict[str, str]
+) -> None:
+    seed.dev_database(aws, parameters=parameters)
+    result = dev_parameters.ignores_mysql_schema(make_ctx())
+    assert result.status is Status.FAIL
+    assert "two writers" in result.message
+    assert "replicate-ignore-db" in result.action and "mysql" in result.action
+
+
+def test_ignore_db_judgement_keeps_the_schemas_dev_already_filters() -> None:
+    result = dev_parameters.judge_ignore_db("dev-mysql80", "payments_archive")
+    assert result.status is Status.FAIL
+    assert "ParameterValue=payments_archive,mysql" in result.action
+    assert dev_parameters.judge_ignore_db("dev-mysql80", "payments_archive, mysql").status is Status.PASS
+    assert "custom group" in dev_parameters.judge_ignore_db("default.mysql8.0", None).action

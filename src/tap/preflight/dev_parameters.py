@@ -166,6 +166,44 @@ def replication_parameters(ctx: PreflightContext) -> CheckResult:
     return passed(read, "equal on " + ", ".join(REPLICATION_PARAMETERS))
 
 
+IGNORE_DB = "replicate-ignore-db"
+
+
+def ignores_mysql_schema(ctx: PreflightContext) -> CheckResult:
+    try:
+        group, _ = dev_group(ctx)
+    except DevMissing as exc:
+        return missing(ctx, exc)
+    value = None
+    if not group.startswith("default."):
+        value = dev_parameters(ctx, group).get(IGNORE_DB, {}).get("ParameterValue")
+    return judge_ignore_db(group, value)
+
+
+def judge_ignore_db(group: str, value: str | None) -> CheckResult:
+    """Pure. After the flip dev replicates from prod; prod's unfence (ACCOUNT UNLOCK, issued with
+    `mysql` as the default database) is binlogged as a statement, and a dev that applied it
+    would unlock its own app account: two writers. Dev must filter the `mysql` schema, as prod
+    does (rule replication-ignores-mysql-schema). Dynamic on RDS: no reboot."""
+    read = f"rds:DescribeDBParameters {group} {IGNORE_DB}"
+    schemas = [x.strip() for x in (value or "").split(",") if x.strip()]
+    if "mysql" in schemas:
+        return passed(read, f"{IGNORE_DB}={value} in {group}: prod's fence statements do not reach dev")
+    shown = f"{value!r}" if value else "not set"
+    fix = (
+        f"aws rds modify-db-parameter-group --db-parameter-group-name {group} --parameters "
+        f"'ParameterName={IGNORE_DB},ParameterValue={','.join([*schemas, 'mysql'])},ApplyMethod=immediate'"
+    )
+    if group.startswith("default."):
+        fix = "create a custom group (see dev-db-binlog-format) and set it there: " + fix
+    return failed(
+        read,
+        f"{IGNORE_DB} is {shown} in {group}: after the flip prod's unfence would replicate to dev "
+        "and unlock dev's app account (two writers)",
+        fix + " (dynamic: no reboot)",
+    )
+
+
 CHECKS = (
     Check(
         "dev-db-binlog-format",
@@ -181,5 +219,13 @@ CHECKS = (
         replication_parameters,
         WHILE_DEV_HOLDS_DATA,
         permissions=("rds:DescribeDBInstances", "rds:DescribeDBParameters", "rds:DescribeDBParameterGroups"),
+    ),
+    Check(
+        "dev-db-ignores-mysql-schema",
+        "Dev's parameter group sets replicate-ignore-db=mysql, so prod's fence statements never "
+        "unlock dev once dev replicates from prod.",
+        ignores_mysql_schema,
+        WHILE_DEV_HOLDS_DATA,
+        permissions=("rds:DescribeDBInstances", "rds:DescribeDBParameters"),
     ),
 )
