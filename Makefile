@@ -29,8 +29,10 @@ RUN := env -u PYTHONDONTWRITEBYTECODE
 plan: $(STAMP)
 	$(RUN) $(BIN)/tap plan
 
+# Three workers on two cores: the tests wait on moto and MariaDB (one of each per worker) about a
+# fifth of the time, so a third worker fills it (fresh clone: 131 s against 154 s with two).
 test: $(STAMP) mariadb
-	$(RUN) $(BIN)/python -m pytest -n 2
+	$(RUN) $(BIN)/python -m pytest -n 3
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests policy bench __main__.py

@@ -98,9 +98,15 @@ def _dev_app_not_admitted(live: Live) -> Undo:
         "SecurityGroupRules"
     ]
     (rule,) = [r for r in rules if (r.get("ReferencedGroupInfo") or {}).get("GroupId") == dev_app]
+    # The rule's description as the group holds it (describe_security_group_rules may omit it):
+    # the undo must put back the same rule, or the described-rule check fails for later tests.
+    (sg,) = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"]
+    pairs = [p for perm in sg["IpPermissions"] for p in perm.get("UserIdGroupPairs", [])]
+    (pair,) = [p for p in pairs if p.get("GroupId") == dev_app]
+    assert pair.get("Description"), "the seeded dev-app rule has no description to restore"
     ec2.revoke_security_group_ingress(GroupId=group, SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])
     perm = _tcp(3306, group=dev_app)
-    perm[0]["UserIdGroupPairs"][0]["Description"] = rule.get("Description", "")
+    perm[0]["UserIdGroupPairs"][0]["Description"] = pair["Description"]
     return lambda: ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=perm)
 
 

@@ -36,17 +36,8 @@ class ResourceArgs(Protocol):
     def name(self) -> str: ...
 
 
-class StackResource(Protocol):
-    """The attributes of `pulumi_policy.PolicyResource` a stack rule may read."""
-
-    @property
-    def resource_type(self) -> str: ...
-    @property
-    def props(self) -> Mapping[str, Any]: ...
-    @property
-    def urn(self) -> str: ...
-    @property
-    def name(self) -> str: ...
+class StackResource(ResourceArgs, Protocol):
+    """The attributes of `pulumi_policy.PolicyResource` a stack rule may read: the same four."""
 
 
 class StackArgs(Protocol):

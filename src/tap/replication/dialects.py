@@ -48,6 +48,19 @@ class SourceSpec:
     def __repr__(self) -> str:  # never print the password, even in a debugger or a traceback
         return f"SourceSpec({self.host}:{self.port}, user={self.user}, start={self.start}, ssl={self.ssl})"
 
+    def parameters(self) -> tuple[str | int, ...]:
+        """The bound values both dialects pass, in their order: host, port, user, password,
+        binlog file, offset, TLS (1/0)."""
+        return (
+            self.host,
+            self.port,
+            self.user,
+            self.password,
+            self.start.file,
+            self.start.offset,
+            int(self.ssl),
+        )
+
 
 class Dialect(Protocol):
     name: DialectName
@@ -76,15 +89,7 @@ class RdsDialect:
         # general_log off (the stack's parameter group does) while it runs.
         return Statement(
             f"CALL mysql.rds_set_external_{self._noun}(%s, %s, %s, %s, %s, %s, %s)",
-            (
-                spec.host,
-                spec.port,
-                spec.user,
-                spec.password,
-                spec.start.file,
-                spec.start.offset,
-                int(spec.ssl),
-            ),
+            spec.parameters(),
             secret=True,
         )
 
@@ -123,15 +128,7 @@ class LocalDialect:
         return Statement(
             "CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, "
             "MASTER_LOG_FILE=%s, MASTER_LOG_POS=%s, MASTER_SSL=%s",
-            (
-                spec.host,
-                spec.port,
-                spec.user,
-                spec.password,
-                spec.start.file,
-                spec.start.offset,
-                int(spec.ssl),
-            ),
+            spec.parameters(),
             secret=True,
         )
 
