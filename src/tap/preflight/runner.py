@@ -11,34 +11,16 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-    ProfileNotFound,
-)
+from botocore.exceptions import BotoCoreError, ClientError
 
+from tap.aws_errors import FaultClass, classify
+from tap.aws_errors import explain as explain_aws
 from tap.errors import TapError
 from tap.preflight.context import PreflightContext
 from tap.preflight.result import Check, CheckResult, Status
 
-THROTTLED = frozenset(
-    {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
-)
-FORBIDDEN = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403"})
-# AWS cannot be reached at all: no later AWS check can do better.
-UNREACHABLE = (
-    NoCredentialsError,
-    PartialCredentialsError,
-    ProfileNotFound,
-    NoRegionError,
-    EndpointConnectionError,
-    ConnectTimeoutError,
-)
+# AWS cannot be used at all (tap.aws_errors' classes): no later AWS check can do better.
+STOPS_THE_REST = frozenset({FaultClass.NO_CREDENTIALS, FaultClass.NO_REGION, FaultClass.ENDPOINT_DOWN})
 
 
 @dataclass(frozen=True)
@@ -63,20 +45,10 @@ class Report:
 
 
 def explain(exc: Exception) -> str:
-    """A one-line reason for a check that could not run, naming the call where there is one."""
-    if isinstance(exc, NoCredentialsError | PartialCredentialsError | ProfileNotFound):
-        return f"no usable AWS credentials ({exc}): set AWS_PROFILE or the AWS_* variables"
-    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
-        return f"AWS endpoint not reachable: {exc}"
-    if isinstance(exc, ClientError):
-        code = exc.response.get("Error", {}).get("Code", "?")
-        op = exc.operation_name
-        if code in THROTTLED:
-            return f"{op} was throttled after retries ({code}): run again in a minute"
-        if code in FORBIDDEN:
-            return f"{op} was refused ({code}): the caller needs the permission listed in the runbook"
-        msg = exc.response.get("Error", {}).get("Message", "")
-        return f"{op} failed: {code} {msg}".strip()
+    """A one-line reason for a check that could not run: AWS failures in the words of the one
+    classifier (`tap.aws_errors`), naming the call where there is one."""
+    if isinstance(exc, ClientError) or classify(exc) is not FaultClass.OTHER:
+        return explain_aws(exc)
     if isinstance(exc, BotoCoreError | TapError | OSError):
         return f"{type(exc).__name__}: {exc}"
     return f"unexpected {type(exc).__name__} in the check: {exc} (a bug in tap: please report it)"
@@ -93,7 +65,7 @@ def run_one(check: Check, ctx: PreflightContext) -> CheckResult:
         # The edge of every check: whatever it raised becomes "could not check", never a traceback.
         except Exception as exc:
             result = CheckResult(Status.ERROR, "", f"could not check: {explain(exc)}")
-            if isinstance(exc, UNREACHABLE):
+            if classify(exc) in STOPS_THE_REST:
                 raise AwsUnreachable(explain(exc), result) from exc
     return dataclasses.replace(result, name=check.name)
 
