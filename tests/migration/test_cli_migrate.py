@@ -204,3 +204,22 @@ def test_r15_2_rollback_without_a_stack_name_still_moves_the_weights(
     assert stand_in.weights() == {"blue": 100, "green": 0}
     assert result.exit_code == 1  # the stack is not reconciled: said so, loudly
     assert "traffic is back on blue" in result.stderr and "--stack" in result.stderr
+
+
+@pytest.mark.moto
+def test_status_database_gate_uses_the_same_database_options_as_advance(
+    stand_in: StandIn, cli_env: list[str]
+) -> None:
+    """Without dev's admin secret the gate says how to let it look (fail closed); given one, it
+    tries to read the servers: a secret that is not there is "cannot observe", never a pass."""
+
+    def database_gate(*extra: str) -> dict[str, str]:
+        result = runner.invoke(app, ["migrate", "status", "--json", *cli_env, *extra])
+        (gate,) = [g for g in json.loads(result.stdout)["gates"] if g["gate"] == "database"]
+        return gate
+
+    blind = database_gate()
+    assert blind["verdict"] == "fail" and "--dev-admin-secret-arn" in blind["detail"]
+    missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dev-admin-AbCdEf"
+    tried = database_gate("--dev-admin-secret-arn", missing, "--dialect", "local")
+    assert tried["verdict"] == "inconclusive" and "cannot observe the databases" in tried["detail"]

@@ -119,6 +119,11 @@ def _controller(
     )
 
 
+def _database(secret_arn: str, dialect: DialectName, accounts: list[str]) -> DatabaseAccess | None:
+    """How the database gate reaches both servers, or None (the gate then fails closed)."""
+    return DatabaseAccess(secret_arn, dialect, tuple(accounts)) if secret_arn else None
+
+
 def _confirm(question: str, yes: bool) -> None:
     if yes:
         return
@@ -235,17 +240,23 @@ def status_command(
         False, "--dry-run", help="Offline: the plan and its rollback budget from the settings, no AWS calls."
     ),
     history: int = typer.Option(10, "--history", min=0, help="History rows to show."),
+    dev_admin_secret_arn: str = DevSecretOpt,
+    dialect: DialectName = DialectOpt,
+    app_account: list[str] = AccountOpt,
     as_json: bool = JsonOption,
 ) -> None:
     """Phase, set vs observed weights, gates, rollback budget, lock and history.
 
-    With --dry-run: the migration plan and its rollback budget from the settings alone.
+    With --dry-run: the migration plan and its rollback budget from the settings alone. The
+    database gate reads both servers when given the same options as `tap db` and `advance`.
     """
     settings = _settings(config)
     if dry_run:
         _status_offline(settings, config, outputs, as_json)
         return
-    ctl = _controller(settings, outputs, None, Path("."))
+    ctl = _controller(
+        settings, outputs, None, Path("."), database=_database(dev_admin_secret_arn, dialect, app_account)
+    )
     view = ctl.status(history_rows=history)
     if as_json:
         print_json(view.as_json())
@@ -359,9 +370,7 @@ def advance_command(
         raise MigrationInputError(
             "--no-reconcile = True is not allowed with --applier pulumi: only with route53"
         )
-    database = (
-        DatabaseAccess(dev_admin_secret_arn, dialect, tuple(app_account)) if dev_admin_secret_arn else None
-    )
+    database = _database(dev_admin_secret_arn, dialect, app_account)
     ctl = _controller(
         settings,
         outputs,
