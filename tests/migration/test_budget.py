@@ -17,7 +17,8 @@ from tap.migration.budget import (
 )
 from tap.migration.errors import MigrationInputError
 from tap.offline.config_file import load_values
-from tap.phases import PHASES, TRAFFIC_PHASES, Phase, PhaseError, plan_for
+from tap.errors import PhaseError
+from tap.phases import PHASES, TRAFFIC_PHASES, Phase, plan_for
 from tap.settings import Settings, parse
 from tests.conftest import EXAMPLE
 

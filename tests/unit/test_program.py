@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from tap.offline.diff import diff_plans
 from tap.offline.engine import render
@@ -56,7 +57,7 @@ def test_diff_between_phases_names_what_changes(plans) -> None:  # type: ignore[
 
 
 def test_r14_1_diff_between_traffic_phases_is_only_the_two_weights_and_the_phase_record(
-    plans,  # type: ignore[no-untyped-def]
+    plans: Callable[[Phase], Plan],
 ) -> None:
     for old, new in (
         (Phase.TRAFFIC_SHIFT_10, Phase.TRAFFIC_SHIFT_50),
