@@ -27,7 +27,6 @@ export DB_HOST
 """
 
 
-
 class PolicyDocument(TypedDict):
     """An IAM, bucket or key policy as JSON: statements are free-form (Principal, Condition...)."""
 

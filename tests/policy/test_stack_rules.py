@@ -233,7 +233,5 @@ def test_r16_stack_violation_carries_the_urn_of_the_resource_at_fault() -> None:
     reported: list[tuple[str, str | None]] = []
     rule = rule_named("rds-multi-az-per-phase")
     assert isinstance(rule, StackRule)
-    rule.validate(
-        StackArgs(resources=stack), lambda m, urn=None: reported.append((m, urn))
-    )
+    rule.validate(StackArgs(resources=stack), lambda m, urn=None: reported.append((m, urn)))
     assert [urn for _m, urn in reported] == [next(r.urn for r in stack if r.name == "prod-rds")]
