@@ -12,7 +12,7 @@ from tap import aws_types as t
 from tap.components import timeouts
 from tap.offline.config_file import load_values
 from tap.offline.engine import render
-from tap.offline.plan import Plan
+from tap.offline.plan import Plan, PlannedResource
 from tap.phases import PHASES, Phase
 from tap.policies.deployability import PHASE_DEPENDENT_RDS_INPUTS
 from tap.policies.runner import check_plan
@@ -131,8 +131,9 @@ def test_r20_an_account_that_has_the_role_adopts_it(example_values: dict[str, ob
     assert "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" in key.get("policy")
 
 
-def _provider_region(plan: Plan, r: object) -> str:
-    return plan.by_urn(r.provider).inputs["region"]  # type: ignore[attr-defined]
+def _provider_region(plan: Plan, r: PlannedResource) -> str:
+    region: str = plan.by_urn(r.provider).inputs["region"]
+    return region
 
 
 def test_r20_route53_alarms_in_us_east_1_whatever_the_region(example_values: dict[str, object]) -> None:
