@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,7 @@ def _closed_port() -> int:
 
 
 def run_aws_commands(
-    env: dict[str, str | None], outputs: Path, *, both_variants: bool = False
+    env: Mapping[str, str | None], outputs: Path, *, both_variants: bool = False
 ) -> Iterator[tuple[list[str], Result]]:
     """Every AWS command once as is (no --dry-run); with both_variants also with --dry-run."""
     assert AWS_COMMANDS, "no command talks to AWS?"

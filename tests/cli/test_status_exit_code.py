@@ -28,7 +28,7 @@ def _view(settings: Settings) -> StatusView:
 
 
 def _missing() -> bx.ClientError:
-    return bx.ClientError({"Error": {"Code": "ParameterNotFound"}}, "GetParameter")  # type: ignore[arg-type]
+    return bx.ClientError({"Error": {"Code": "ParameterNotFound"}}, "GetParameter")
 
 
 def _fail(exc: Exception) -> None:

@@ -55,7 +55,7 @@ CASES = [(where, cmd) for doc in DOCS for where, cmd in _command_lines(doc)]
 
 
 def _resolve(tokens: list[str]) -> tuple[Any, list[str], list[str]]:
-    cmd, path = ROOT_COMMAND, []
+    cmd, path = ROOT_COMMAND, list[str]()
     while isinstance(cmd, typer.core.TyperGroup) and tokens and not tokens[0].startswith("-"):
         name = tokens.pop(0)
         assert name in cmd.commands, f"no command {' '.join([*path, name])!r}"

@@ -108,12 +108,15 @@ def test_r11_r18_phase_table_rows_follow_the_phase_machine() -> None:
 
 
 def test_r18_command_reference_lists_every_registered_command() -> None:
+    import typer.core
     import typer.main
 
     from tap.cli.app import app
 
     section = markers.section(README, "commands")
-    for name in typer.main.get_command(app).commands:  # type: ignore[attr-defined]
+    root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    for name in root.commands:
         assert f"`tap {name}" in section, name
 
 

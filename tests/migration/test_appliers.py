@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 from tap.emulator.stand_in import StandIn
 from tap.migration.appliers import PHASE_CONFIG_KEY, PulumiApplier, Route53Applier
@@ -113,7 +113,7 @@ def test_r15_2_a_throttled_route53_call_is_retried(stand_in: StandIn, settings: 
             b"<Message>Rate exceeded</Message></Error></ErrorResponse>"
         )
         raw = SimpleNamespace(stream=lambda **_k: iter([body]))
-        return AWSResponse(request.url, 400, {"Content-Type": "text/xml"}, raw)
+        return AWSResponse(request.url, 400, HTTPHeaders.from_dict({"Content-Type": "text/xml"}), raw)
 
     event = "before-send.route-53.ChangeResourceRecordSets"
     r53.meta.events.register(event, throttle_once)

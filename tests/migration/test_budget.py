@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from tap.errors import PhaseError
 from tap.migration.budget import (
     MAX_ROLLBACK_SECONDS,
     ROUTE53_PROPAGATION_SECONDS,
@@ -17,7 +18,7 @@ from tap.migration.budget import (
 )
 from tap.migration.errors import MigrationInputError
 from tap.offline.config_file import load_values
-from tap.phases import PHASES, TRAFFIC_PHASES, Phase, PhaseError, plan_for
+from tap.phases import PHASES, TRAFFIC_PHASES, Phase, plan_for
 from tap.settings import Settings, parse
 from tests.conftest import EXAMPLE
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 import pytest
 
@@ -50,14 +51,23 @@ def test_r15_1_healthy_metrics_pass_and_missing_5xx_datapoints_mean_zero_errors(
     assert analyse(stand_in) == Verdict.PASS
 
 
+class BadMinute(TypedDict, total=False):
+    """One of StandIn.feed_metrics' per-minute figures, past its threshold."""
+
+    errors: float
+    latency: float
+    unhealthy: float
+
+
+BAD_MINUTES: list[BadMinute] = [{"errors": 11}, {"latency": 1.5}, {"unhealthy": 2}]
+
+
 @pytest.mark.parametrize(
     "metrics",
-    [{"errors": 11}, {"latency": 1.5}, {"unhealthy": 2}],
+    BAD_MINUTES,
     ids=["5xx-rate-over-1pct", "latency-over-1s", "two-unhealthy-hosts"],
 )
-def test_r15_1_each_failure_condition_fails_the_analysis(
-    stand_in: StandIn, metrics: dict[str, float]
-) -> None:
+def test_r15_1_each_failure_condition_fails_the_analysis(stand_in: StandIn, metrics: BadMinute) -> None:
     stand_in.feed_metrics(10, **metrics)
     assert analyse(stand_in) == Verdict.FAIL
 
@@ -88,8 +98,6 @@ def test_r15_1_capacity_gate_compares_healthy_green_targets_with_desired(stand_i
     assert ok.verdict == Verdict.PASS and ok.values["healthy"] == ok.values["desired"] == 3
     asg.update_auto_scaling_group(AutoScalingGroupName=dep.green_asg_name, MinSize=0, DesiredCapacity=0)
     assert capacity_gate(elb, asg, dep).verdict == Verdict.FAIL
-
-
 
 
 def _database_gate(stand_in: StandIn, dep: Deployment, now: datetime) -> GateResult:
@@ -166,7 +174,11 @@ def test_r15_1_an_alarm_deleted_mid_bake_pauses_instead_of_passing(stand_in: Sta
     stand_in.feed_metrics(60)
     cw = stand_in.clients.client("cloudwatch")
     deleted = stand_in.alarm_name("green_5xx")
-    stand_in.clock.at(65.0, lambda: cw.delete_alarms(AlarmNames=[deleted]))
+
+    def delete_alarm() -> None:
+        cw.delete_alarms(AlarmNames=[deleted])
+
+    stand_in.clock.at(65.0, delete_alarm)
     ctl = make_controller(stand_in)
     with pytest.raises(Paused, match=deleted):
         ctl.advance()

@@ -8,10 +8,11 @@ rollback window, a rollback without the state table, and operator control betwee
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from botocore.exceptions import ClientError
+from botocore.model import OperationModel
 
 from tap.aws_clients import AwsClients
 from tap.emulator.seed import build_stand_in
@@ -25,6 +26,9 @@ from tap.migration.wiring import build_controller
 from tap.phases import Phase
 from tap.settings import Settings
 from tests.migration.conftest import SWITCHED, SimulatedStack, deployed_plan, make_controller
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
 
 pytestmark = pytest.mark.moto
 
@@ -62,7 +66,11 @@ def test_r15_2_a_holder_that_takes_the_request_and_dies_does_not_swallow_the_rol
     stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
     holder = make_controller(stand_in, owner="baker")
     holder.store.acquire()
-    stand_in.clock.at(5.0, lambda: holder.store.take_rollback_request())  # ...then the laptop died
+
+    def take_and_die() -> None:
+        holder.store.take_rollback_request()  # ...then the laptop died
+
+    stand_in.clock.at(5.0, take_and_die)
     operator = make_controller(stand_in, owner="operator")
     report = operator.rollback("pager")
     assert stand_in.weights() == {"blue": 100, "green": 0}
@@ -135,20 +143,22 @@ def test_issue6_a_rollback_restarts_the_rollback_window(
 # A rollback wins even when the state table cannot be used (review of issue 6; SPEC R15.2):
 # DynamoDB throttled for good, or a permission gone, must not keep payments on a bad green.
 # ---------------------------------------------------------------------------------------------
-class UnreachableTable:
-    """Every DynamoDB call fails, as when the role lost dynamodb:* or the table is throttled."""
+def unreachable_table(clients: AwsClients) -> DynamoDBClient:
+    """A DynamoDB client of its own on which every call fails, as when the role lost dynamodb:*
+    or the table is throttled (the stand-in's own client is left working)."""
+    db = AwsClients(region=clients.region, endpoint_url=clients.endpoint_url).client("dynamodb")
 
-    def __getattr__(self, name: str) -> Any:
-        def fail(**_kwargs: Any) -> Any:
-            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "denied"}}, name)
+    def deny(model: OperationModel, **_kwargs: Any) -> NoReturn:
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "denied"}}, model.name)
 
-        return fail
+    db.meta.events.register("before-call.dynamodb", deny)
+    return db
 
 
 def test_r15_2_rollback_moves_the_weights_when_the_state_table_is_unusable(stand_in: StandIn) -> None:
     stand_in.deploy_phase(Phase.TRAFFIC_SHIFT_10)
     operator = make_controller(stand_in, owner="operator")
-    operator.store.db = UnreachableTable()
+    operator.store.db = unreachable_table(stand_in.clients)
     with pytest.raises(ApplyFailed) as exc:
         operator.rollback("pager")
     assert stand_in.weights() == {"blue": 100, "green": 0}

@@ -61,10 +61,9 @@ def test_r15_3_history_is_append_only_even_when_two_writers_race(table: Table) -
     first = a.append("blue-green", "traffic-shift-10", "started", "go", [{"gate": "alarms"}])
     # b read the history before a's write (same next sequence number): its conditional put
     # fails and it lands after a's entry instead of overwriting it.
-    original = b.history
-    b.history = lambda limit=None: []  # type: ignore[method-assign]
-    second = b.append("traffic-shift-10", "traffic-shift-10", "note", "racing writer")
-    b.history = original  # type: ignore[method-assign]
+    with pytest.MonkeyPatch.context() as stale:
+        stale.setattr(b, "history", lambda limit=None: [])
+        second = b.append("traffic-shift-10", "traffic-shift-10", "note", "racing writer")
     rows = a.history()
     assert [r.seq for r in rows] == [first.seq, second.seq] == [1, 2]
     assert rows[0].owner == "a" and rows[0].gates == [{"gate": "alarms"}] and rows[1].owner == "b"

@@ -7,7 +7,7 @@ import base64
 import copy
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from tap import aws_types as t
 from tap.policies.registry import rule_named
@@ -26,7 +26,15 @@ DB_HOST=$(aws ssm get-parameter --name /tap/pay01/db/endpoint --query Parameter.
 export DB_HOST
 """
 
-TLS_ONLY_POLICY = {
+
+class PolicyDocument(TypedDict):
+    """An IAM, bucket or key policy as JSON: statements are free-form (Principal, Condition...)."""
+
+    Version: str
+    Statement: list[dict[str, Any]]
+
+
+TLS_ONLY_POLICY: PolicyDocument = {
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -40,7 +48,7 @@ TLS_ONLY_POLICY = {
     ],
 }
 
-APP_POLICY = {
+APP_POLICY: PolicyDocument = {
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -59,7 +67,7 @@ APP_POLICY = {
     ],
 }
 
-KEY_POLICY = {
+KEY_POLICY: PolicyDocument = {
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -79,7 +87,7 @@ KEY_POLICY = {
     ],
 }
 
-TRUST = {
+TRUST: PolicyDocument = {
     "Version": "2012-10-17",
     "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}

@@ -106,8 +106,14 @@ def test_r14_5_verify_live_with_a_phase_is_a_usage_error(tmp_path: Any) -> None:
 
 def test_r20_verify_lists_the_deployability_rules() -> None:
     from tap.policies import deployability, deployability_stack, names
+    from tap.policies.rules import ResourceRule, StackRule
 
     result = runner.invoke(app, ["verify", "--phase", "blue-green", "--config", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
-    for rule in (*deployability.RULES, *names.RULES, *deployability_stack.STACK_RULES):
+    rules: list[ResourceRule | StackRule] = [
+        *deployability.RULES,
+        *names.RULES,
+        *deployability_stack.STACK_RULES,
+    ]
+    for rule in rules:
         assert rule.name in result.output

@@ -77,9 +77,11 @@ def test_r20_auto_named_role_counts_the_random_suffix() -> None:
 
     found: list[str] = []
     from tap.policies.registry import rule_named
+    from tap.policies.rules import ResourceRule
 
     rule = rule_named("names-within-aws-limits")
-    rule.validate(args(t.IAM_ROLE, {}, name="r" * 57), lambda m, urn=None: found.append(m))  # type: ignore[arg-type]
+    assert isinstance(rule, ResourceRule)
+    rule.validate(args(t.IAM_ROLE, {}, name="r" * 57), lambda m, urn=None: found.append(m))
     assert found and "random characters" in found[0]
 
 

@@ -110,7 +110,7 @@ def test_r16_analyzer_unknown_preview_values_are_neither_violations_nor_errors(
     """The engine sends unknown values as sentinels; pulumi_policy's proxy raises on them, and
     would turn an unhandled one into an advisory "can't run policy" diagnostic."""
     lt = _green_template(plans(Phase.TRAFFIC_SHIFT_10))
-    unknown = {
+    unknown: dict[str, Any] = {
         k: UNKNOWN_STRING_VALUE for k in ("metadataOptions", "blockDeviceMappings", "networkInterfaces")
     }
     assert analyze(analyzer, lt, **unknown) == []

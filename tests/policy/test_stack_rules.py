@@ -226,11 +226,12 @@ def test_r16_unknown_stack_values_are_not_violations() -> None:
 def test_r16_stack_violation_carries_the_urn_of_the_resource_at_fault() -> None:
     """`pulumi preview` shows a stack policy's violation against the resource whose URN it names."""
     from tap.policies.registry import rule_named
+    from tap.policies.rules import StackRule
     from tap.policies.runner import StackArgs
 
     stack = replaced(good_stack(), "prod-rds", multiAz=False)
     reported: list[tuple[str, str | None]] = []
-    rule_named("rds-multi-az-per-phase").validate(
-        StackArgs(resources=stack), lambda m, urn=None: reported.append((m, urn))
-    )
+    rule = rule_named("rds-multi-az-per-phase")
+    assert isinstance(rule, StackRule)
+    rule.validate(StackArgs(resources=stack), lambda m, urn=None: reported.append((m, urn)))
     assert [urn for _m, urn in reported] == [next(r.urn for r in stack if r.name == "prod-rds")]

@@ -18,7 +18,7 @@ from tests.policy.examples import (
 
 
 def _tls_policy(**statement_changes: Any) -> str:
-    statement = {**TLS_ONLY_POLICY["Statement"][0], **statement_changes}  # type: ignore[index]
+    statement = {**TLS_ONLY_POLICY["Statement"][0], **statement_changes}
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
@@ -48,7 +48,7 @@ def test_r3_3_tls_deny_with_list_valued_condition_and_principal_passes() -> None
 
 
 def _key_policy_with(statement: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [*KEY_POLICY["Statement"], statement]})  # type: ignore[misc]
+    return json.dumps({"Version": "2012-10-17", "Statement": [*KEY_POLICY["Statement"], statement]})
 
 
 def test_r3_1_key_policy_letting_anyone_decrypt_fails() -> None:
@@ -122,7 +122,7 @@ AWS_MANAGED = "arn:aws:kms:us-east-1:123456789012:alias/aws/"
 def test_r3_2_aws_managed_key_aliases_are_not_the_customer_key() -> None:
     """`alias/aws/sns`, `alias/aws/rds`... name the AWS-managed keys: set, but not ours (their
     policy cannot be changed, and rotation and access are AWS's)."""
-    cases = [
+    cases: list[tuple[str, str, dict[str, Any]]] = [
         ("sns-topic-encrypted", t.SNS_TOPIC, {"kmsMasterKeyId": "alias/aws/sns"}),
         ("rds-encrypted-with-customer-key", t.RDS_INSTANCE, {"kmsKeyId": AWS_MANAGED + "rds"}),
         (

@@ -9,7 +9,7 @@ import pytest
 
 from tap.aws_clients import AwsClients
 from tap.preflight import delegation
-from tap.preflight.context import Address
+from tap.preflight.context import Address, PreflightContext
 from tap.preflight.registry import CHECKS
 from tap.preflight.result import Status
 from tap.preflight.runner import run_one
@@ -25,7 +25,7 @@ def _soa(primary: str) -> list[str]:
     return [f"{primary} hostmaster.{seed.DOMAIN}. 1 7200 900 1209600 86400"]
 
 
-def _ctx(make_ctx: MakeCtx, port: int):  # type: ignore[no-untyped-def]
+def _ctx(make_ctx: MakeCtx, port: int) -> PreflightContext:
     return make_ctx(resolvers=(Address("127.0.0.1", port),), timeout_seconds=1.0)
 
 

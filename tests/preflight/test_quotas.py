@@ -5,15 +5,20 @@ has none of them and no GetAWSDefaultServiceQuota."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.naming import default_tags
 from tap.preflight import quotas
 from tap.preflight.result import Status
 from tap.preflight.runner import run_one
 from tests.preflight.conftest import MakeCtx, context
 from tests.preflight.fake_quotas import QuotaTable, quotas_server
+
+if TYPE_CHECKING:
+    from types_boto3_ec2.type_defs import TagTypeDef
 
 pytestmark = pytest.mark.moto
 BY_NAME = {q.name: q for q in quotas.QUOTAS}
@@ -40,7 +45,7 @@ def test_vpcs_in_use_elsewhere_exhaust_the_quota(aws: AwsClients, make_ctx: Make
 
 def test_own_resources_are_not_counted_twice(aws: AwsClients, make_ctx: MakeCtx) -> None:
     ctx = make_ctx()
-    mine = [{"Key": k, "Value": v} for k, v in quotas.default_tags(ctx.settings.core).items()]
+    mine: list[TagTypeDef] = [{"Key": k, "Value": v} for k, v in default_tags(ctx.settings.core).items()]
     aws.client("ec2").create_vpc(
         CidrBlock="10.0.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": mine}]
     )

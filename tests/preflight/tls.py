@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -80,9 +81,15 @@ def make_leaf(
     return cert_path, key_path, pem
 
 
-def _handler(health_status: int) -> type[http.server.BaseHTTPRequestHandler]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        hosts: list[str] = []
+class _RecordingHandler(http.server.BaseHTTPRequestHandler):
+    """Remembers the Host header of every request (one list per server, set by _handler)."""
+
+    hosts: ClassVar[list[str]]
+
+
+def _handler(health_status: int) -> type[_RecordingHandler]:
+    class Handler(_RecordingHandler):
+        hosts = []
 
         def do_GET(self) -> None:
             Handler.hosts.append(self.headers.get("Host", ""))

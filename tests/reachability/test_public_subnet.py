@@ -42,7 +42,7 @@ def _halves_to_igw(plan: Plan) -> Plan:
     return dataclasses.replace(plan, resources=tuple(out))
 
 
-def _rule_view(plan: Plan) -> tuple[set[object], set[object]]:
+def _rule_view(plan: Plan) -> tuple[set[str], set[str]]:
     return public_subnets(as_stack(stack_args(plan.resources)))
 
 

@@ -175,7 +175,7 @@ class LocalServer:
                 time.sleep(0.05)
         self._bootstrap()
 
-    def root(self) -> pymysql.connections.Connection:  # type: ignore[type-arg]
+    def root(self) -> pymysql.connections.Connection:
         return pymysql.connect(unix_socket=self.socket, user="root", autocommit=True)
 
     def _bootstrap(self) -> None:

@@ -17,6 +17,7 @@ def _client_error(code: str, status: int) -> bx.ClientError:
         "Error": {"Code": code, "Message": "said by AWS"},
         "ResponseMetadata": {"HTTPStatusCode": status},
     }
+    # botocore-stubs require every ResponseMetadata key; botocore builds errors from partial ones.
     return bx.ClientError(response, "GetParameter")  # type: ignore[arg-type]
 
 

@@ -13,7 +13,8 @@ from tests.conftest import EXAMPLE
 
 
 def _retries(clients: AwsClients) -> dict[str, object]:
-    return dict(clients.client("ssm").meta.config.retries)
+    # botocore sets every constructor option as an attribute; botocore-stubs declares only a few.
+    return dict(clients.client("ssm").meta.config.retries)  # type: ignore[attr-defined]
 
 
 def test_precedence_is_code_then_aws_max_attempts_then_the_default(monkeypatch: pytest.MonkeyPatch) -> None:

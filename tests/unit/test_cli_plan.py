@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -40,7 +41,7 @@ def test_r14_5_unknown_phase_exits_2_and_lists_valid_phases() -> None:
     assert "traffic-shift-10" in result.output
 
 
-def test_r14_5_bad_settings_file_exits_2_naming_the_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_r14_5_bad_settings_file_exits_2_naming_the_key(tmp_path: Path) -> None:
     bad = tmp_path / "Pulumi.bad.yaml"
     bad.write_text(EXAMPLE.read_text().replace("tap:dnsTtlSeconds: 60", "tap:dnsTtlSeconds: 300"))
     result = runner.invoke(app, ["plan", "--config", str(bad)])

@@ -12,14 +12,14 @@ from tap import aws_types as t
 from tap.components import timeouts
 from tap.offline.config_file import load_values
 from tap.offline.engine import render
-from tap.offline.plan import Plan
+from tap.offline.plan import Plan, PlannedResource
 from tap.phases import PHASES, Phase
 from tap.policies.deployability import PHASE_DEPENDENT_RDS_INPUTS
 from tap.policies.runner import check_plan
 from tests.conftest import EXAMPLE
 
 
-def _prod_instance(plan: Plan) -> object:
+def _prod_instance(plan: Plan) -> PlannedResource:
     (i,) = [r for r in plan.of_type(t.RDS_INSTANCE) if not r.read and "seed" not in r.name]
     return i
 
@@ -76,23 +76,23 @@ def test_r20_phase_dependent_rds_inputs_are_listed_and_applied_immediately(
     """Every input of the prod instance that differs between phases is in
     PHASE_DEPENDENT_RDS_INPUTS (so the rule knows it), and each phase applies it immediately."""
     instances = {p: _prod_instance(plans(p)) for p in PHASES if plans(p).settings.phase_plan.prod_database}
-    keys = set().union(*(i.inputs for i in instances.values()))  # type: ignore[attr-defined]
-    changing = {k for k in keys if len({repr(i.inputs.get(k)) for i in instances.values()}) > 1}  # type: ignore[attr-defined]
+    keys = set().union(*(i.inputs for i in instances.values()))
+    changing = {k for k in keys if len({repr(i.inputs.get(k)) for i in instances.values()}) > 1}
     assert changing and changing <= set(PHASE_DEPENDENT_RDS_INPUTS)
-    assert all(i.get("applyImmediately") is True for i in instances.values())  # type: ignore[attr-defined]
+    assert all(i.get("applyImmediately") is True for i in instances.values())
 
 
 def test_r20_storage_never_below_devs(example_values: dict[str, object]) -> None:
     plan = render({**example_values, "migrationPhase": "snapshot", "dbAllocatedStorageGib": 50})
     dev = next(r for r in plan.of_type(t.RDS_INSTANCE) if r.read)
-    assert _prod_instance(plan).get("allocatedStorage") == dev.outputs["allocatedStorage"] == 100  # type: ignore[attr-defined]
+    assert _prod_instance(plan).get("allocatedStorage") == dev.outputs["allocatedStorage"] == 100
 
 
 def test_r20_parameter_group_family_follows_the_engine_version(example_values: dict[str, object]) -> None:
     plan = render({**example_values, "migrationPhase": "snapshot", "dbEngineVersion": "8.4.3"})
     (group,) = plan.of_type(t.RDS_PARAMETER_GROUP)
     assert group.get("family") == "mysql8.4"
-    assert _prod_instance(plan).get("engineVersion") == "8.4.3"  # type: ignore[attr-defined]
+    assert _prod_instance(plan).get("engineVersion") == "8.4.3"
 
 
 @pytest.mark.parametrize("phase", PHASES, ids=[p.value for p in PHASES])
@@ -131,8 +131,9 @@ def test_r20_an_account_that_has_the_role_adopts_it(example_values: dict[str, ob
     assert "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" in key.get("policy")
 
 
-def _provider_region(plan: Plan, r: object) -> str:
-    return plan.by_urn(r.provider).inputs["region"]  # type: ignore[attr-defined]
+def _provider_region(plan: Plan, r: PlannedResource) -> str:
+    region: str = plan.by_urn(r.provider).inputs["region"]
+    return region
 
 
 def test_r20_route53_alarms_in_us_east_1_whatever_the_region(example_values: dict[str, object]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from tap.iam_documents import (
     ALLOWED_MANAGED_POLICIES,
@@ -17,8 +18,9 @@ from tests.helpers import leaves
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
-def app_policy(plan: Plan) -> dict:  # type: ignore[type-arg]
-    return json.loads(plan.one(ROLE_POLICY, "prod-ec2-app-policy-pay01").get("policy"))
+def app_policy(plan: Plan) -> dict[str, Any]:
+    policy: dict[str, Any] = json.loads(plan.one(ROLE_POLICY, "prod-ec2-app-policy-pay01").get("policy"))
+    return policy
 
 
 def stack_arns(plan: Plan) -> set[str]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from tap.offline.plan import Plan
+from tap.phases import Phase
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
-def alarms(plan: Plan) -> dict[str, dict]:  # type: ignore[type-arg]
+def alarms(plan: Plan) -> dict[str, dict[str, Any]]:
     return {a.name.removeprefix("prod-").removesuffix("-alarm-pay01"): a.inputs for a in plan.of_type(ALARM)}
 
 
@@ -91,7 +94,7 @@ def test_r12_1_alarm_outputs_name_the_alarms(plan: Plan) -> None:
     assert plan.outputs["alarm_green_5xx_name"] in names
 
 
-def test_r10_2_green_health_check_alarm_exists_only_while_green_runs(plans) -> None:  # type: ignore[no-untyped-def]
+def test_r10_2_green_health_check_alarm_exists_only_while_green_runs(plans: Callable[[Phase], Plan]) -> None:
     from tap.phases import PHASES
 
     for phase in PHASES:

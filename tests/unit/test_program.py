@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from tap.offline.diff import diff_plans
 from tap.offline.engine import render
@@ -48,7 +49,7 @@ def test_r13_3_same_settings_give_the_same_resource_inputs(example_values: dict[
     assert diff_plans(first, second).empty
 
 
-def test_diff_between_phases_names_what_changes(plans) -> None:  # type: ignore[no-untyped-def]
+def test_diff_between_phases_names_what_changes(plans: Callable[[Phase], Plan]) -> None:
     diff = diff_plans(plans(Phase.TRAFFIC_SHIFT_10), plans(Phase.TRAFFIC_SHIFT_50))
     changed_outputs = {f.path for f in diff.outputs}
     assert "migration_phase" in changed_outputs
@@ -56,7 +57,7 @@ def test_diff_between_phases_names_what_changes(plans) -> None:  # type: ignore[
 
 
 def test_r14_1_diff_between_traffic_phases_is_only_the_two_weights_and_the_phase_record(
-    plans,  # type: ignore[no-untyped-def]
+    plans: Callable[[Phase], Plan],
 ) -> None:
     for old, new in (
         (Phase.TRAFFIC_SHIFT_10, Phase.TRAFFIC_SHIFT_50),
@@ -77,7 +78,9 @@ def test_r14_1_diff_between_traffic_phases_is_only_the_two_weights_and_the_phase
         }
 
 
-def test_r11_2_complete_removes_the_dev_record_and_only_what_watches_it(plans) -> None:  # type: ignore[no-untyped-def]
+def test_r11_2_complete_removes_the_dev_record_and_only_what_watches_it(
+    plans: Callable[[Phase], Plan],
+) -> None:
     diff = diff_plans(plans(Phase.TRAFFIC_SHIFT_100), plans(Phase.COMPLETE))
     removed = {c.name for c in diff.resources if c.kind == "remove"}
     link = {r.name for r in plans(Phase.TRAFFIC_SHIFT_100).managed if "DevLink$" in r.urn}

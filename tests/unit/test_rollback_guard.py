@@ -44,7 +44,9 @@ def test_r15_2_document_upserts_the_rollback_weights_of_the_stacks_own_records(p
     inputs = route53["inputs"]
     assert (inputs["Service"], inputs["Api"]) == ("route53", "ChangeResourceRecordSets")
     assert inputs["HostedZoneId"] == _public_zone(plan)["zoneId"]
-    target = plan_for(plan.settings.phase_plan.rollback_target, plan.settings.fleet_sizes)  # type: ignore[arg-type]
+    rollback_target = plan.settings.phase_plan.rollback_target
+    assert rollback_target is not None
+    target = plan_for(rollback_target, plan.settings.fleet_sizes)
     weights = {
         c["ResourceRecordSet"]["SetIdentifier"]: c["ResourceRecordSet"]["Weight"]
         for c in inputs["ChangeBatch"]["Changes"]

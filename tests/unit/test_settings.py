@@ -148,4 +148,4 @@ def test_typed_values_from_yaml_and_strings_from_pulumi_parse_the_same(
 def test_settings_are_frozen(example_values: dict[str, object]) -> None:
     settings: Settings = parse(example_values)
     with pytest.raises(AttributeError):
-        settings.core.region = "eu-west-1"  # type: ignore[misc]
+        settings.core.region = "eu-west-1"  # type: ignore[misc]  # the assignment mypy forbids, tried
