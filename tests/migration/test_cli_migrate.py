@@ -216,7 +216,7 @@ def test_status_database_gate_uses_the_same_database_options_as_advance(
     def database_gate(*extra: str) -> dict[str, str]:
         result = runner.invoke(app, ["migrate", "status", "--json", *cli_env, *extra])
         (gate,) = [g for g in json.loads(result.stdout)["gates"] if g["gate"] == "database"]
-        return gate
+        return {"verdict": str(gate["verdict"]), "detail": str(gate["detail"])}
 
     blind = database_gate()
     assert blind["verdict"] == "fail" and "--dev-admin-secret-arn" in blind["detail"]
