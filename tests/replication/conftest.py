@@ -23,11 +23,12 @@ from typing import Any
 import pytest
 
 from tap.aws_clients import AwsClients
+from tap.emulator.seed import create_state_table
 from tap.replication.config import SwitchSettings
 from tap.replication.context import DbContext
 from tests.moto_fixtures import _free_port
 from tests.replication.servers import INSTALL_HINT, LocalServer, binaries, start_pair, stop_all
-from tests.replication.world import context, create_aws, create_state_table, reset_topology
+from tests.replication.world import context, create_aws, reset_topology
 
 # Quick settings for tests: short lag window and lease, same logic; replication over TLS.
 FAST = SwitchSettings(lag_window_seconds=0.3, poll_seconds=0.02, lease_seconds=2, ssl=True)

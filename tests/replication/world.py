@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from tap.aws_clients import AwsClients
+from tap.emulator.seed import create_state_table
 from tap.migration.clock import SystemClock
 from tap.migration.deployment import Deployment
 from tap.replication.config import SwitchSettings
@@ -24,22 +25,9 @@ ZONE_NAME = "db.tap.internal"
 WRITER = f"writer.{ZONE_NAME}"
 
 
-def create_state_table(clients: AwsClients, name: str = TABLE) -> str:
-    clients.client("dynamodb").create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    return name
-
-
 def create_aws(clients: AwsClients, dev: LocalServer, prod: LocalServer) -> dict[str, Any]:
     """Returns the flat outputs (as `pulumi stack output --json` would hold them)."""
-    create_state_table(clients)
+    create_state_table(clients, TABLE)
     ec2 = clients.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     r53 = clients.client("route53")
