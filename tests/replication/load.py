@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,24 @@ from tests.replication.servers import APP_PASSWORD, APP_USER
 DUPLICATE_KEY = 1062
 
 
+class Background:
+    """Daemon threads that run until `stop()` (each loop is also bounded by its own count).
+    Subclasses are dataclasses that declare these two fields with default factories."""
+
+    _stop: threading.Event
+    _threads: list[threading.Thread]
+
+    def _launch(self, target: Callable[..., None], *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=15)
+
+
 def resolve(route53: Any, zone_id: str, fqdn: str) -> str:
     page = route53.list_resource_record_sets(
         HostedZoneId=zone_id, StartRecordName=fqdn, StartRecordType="CNAME", MaxItems="1"
@@ -32,7 +51,7 @@ def resolve(route53: Any, zone_id: str, fqdn: str) -> str:
 
 
 @dataclass
-class WriteLoad:
+class WriteLoad(Background):
     route53: Any
     zone_id: str
     fqdn: str
@@ -41,9 +60,9 @@ class WriteLoad:
     max_writes: int = 20_000  # bound: the load stops by itself
     acked: dict[str, float] = field(default_factory=dict)
     errors: int = 0
-    _stop: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _workers: list[threading.Thread] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
 
     def _connect(self) -> Any:
         host = resolve(self.route53, self.zone_id, self.fqdn)
@@ -92,15 +111,8 @@ class WriteLoad:
 
     def start(self) -> WriteLoad:
         for tid in range(self.threads):
-            t = threading.Thread(target=self._work, args=(tid,), daemon=True)
-            t.start()
-            self._workers.append(t)
+            self._launch(self._work, tid)
         return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        for t in self._workers:
-            t.join(timeout=15)
 
     def wait_for(self, count: int, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -113,7 +125,7 @@ class WriteLoad:
 
 
 @dataclass
-class WriterSampler:
+class WriterSampler(Background):
     """Alternately tries an app login on dev and on prod; three consecutive answers x, y, x all
     accepting prove that both accepted at the same instant (account states change once per
     switch step)."""
@@ -123,7 +135,7 @@ class WriterSampler:
     samples: int = 0
     both: list[float] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
 
     def _accepts(self, host: str) -> bool:
         try:
@@ -146,24 +158,18 @@ class WriterSampler:
             time.sleep(0.005)
 
     def start(self) -> WriterSampler:
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._launch(self._run)
         return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
 
 
 @dataclass
-class Heartbeat:
+class Heartbeat(Background):
     """Like rdsadmin's heartbeat on RDS: a non-app write that keeps each binlog moving, even on
     a fenced server (so "applied the fence position" can never mean "lag 0")."""
 
     conns: list[Any]
     _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
 
     def _run(self) -> None:
         beat = 0
@@ -175,11 +181,5 @@ class Heartbeat:
             time.sleep(0.02)
 
     def start(self) -> Heartbeat:
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._launch(self._run)
         return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
