@@ -154,6 +154,10 @@ def test_r14_2_r17_4_tap_verify_live_passes_on_the_plan_built_in_moto(moto_deplo
         "launch-template-imdsv2",
         "internet-ingress-https-only",
         "kms-key-rotation",
+        # on the parameter group as RDS reports it (describe_db_parameters), not as planned
+        "rds-parameter-group-requires-tls",
+        "replication-ignores-mysql-schema",
+        "rds-no-general-log",
     } <= set(checked)
     assert checked.count("s3-versioning-enabled") == 2  # the log bucket, and its replica in its own region
 
@@ -183,6 +187,45 @@ def test_r2_3_db_check_fails_when_the_db_group_admits_the_internet(moto_deployme
         assert [(c.question, c.actual) for c in broken.wrong_cells] == [("other VPC host -> DB:3306", "yes")]
     finally:
         ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=perm)
+    assert _stack_problems(moto_deployment) == []
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value", "rule"),
+    [
+        ("replicate-ignore-db", "payments", "replication-ignores-mysql-schema"),
+        ("require_secure_transport", "0", "rds-parameter-group-requires-tls"),
+        ("general_log", "1", "rds-no-general-log"),
+    ],
+)
+def test_issue10_verify_live_judges_the_parameter_group_rds_applies(
+    moto_deployment: Deployment, parameter: str, value: str, rule: str
+) -> None:
+    """A value changed in the account after the deploy (console, another tool) is caught live:
+    the offline rule alone would still pass the plan."""
+    rds = moto_deployment.client("rds")
+    (db,) = rds.describe_db_instances(
+        DBInstanceIdentifier=moto_deployment.outputs.text("db_instance_identifier")
+    )["DBInstances"]
+    group = db["DBParameterGroups"][0]["DBParameterGroupName"]
+    before = {
+        p["ParameterName"]: p
+        for page in rds.get_paginator("describe_db_parameters").paginate(DBParameterGroupName=group)
+        for p in page["Parameters"]
+    }
+    change = {"ParameterName": parameter, "ParameterValue": value, "ApplyMethod": "immediate"}
+    rds.modify_db_parameter_group(DBParameterGroupName=group, Parameters=[change])
+    try:
+        broken = _live(moto_deployment)
+        assert broken.report.failed_rules() == (rule,)
+        (message,) = [f.message for f in broken.report.violations]
+        assert group in message and parameter in message
+    finally:
+        old = before.get(parameter)
+        restore = old and {k: old[k] for k in ("ParameterName", "ParameterValue", "ApplyMethod")}
+        rds.modify_db_parameter_group(
+            DBParameterGroupName=group, Parameters=[restore or {**change, "ParameterValue": "0"}]
+        )
     assert _stack_problems(moto_deployment) == []
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tap.aws_clients import AwsClients
+from tap.live.db_parameters import ParameterGroup, describe_parameter_groups
 from tap.live.dev_network import DevDescribed, describe_dev
 from tap.live.errors import LiveReadError
 from tap.live.outputs import FlatOutputs
@@ -29,6 +30,8 @@ class Described:
     launch_templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     """launch template id -> the LaunchTemplateData of the version the group uses."""
     db_instance: Mapping[str, Any] | None = None
+    db_parameter_groups: list[ParameterGroup] = field(default_factory=list)
+    """The instance's parameter groups as RDS has them, with the parameters set on each."""
     services: ServiceState = field(default_factory=ServiceState)
     """The buckets, key, alarms and weighted records the outputs name."""
     dev: DevDescribed | None = None
@@ -106,6 +109,7 @@ def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
         rds = clients.client("rds")
         found = rds.describe_db_instances(DBInstanceIdentifier=db_id).get("DBInstances", [])
         d.db_instance = found[0] if found else None
+        d.db_parameter_groups = describe_parameter_groups(rds, d.db_instance) if d.db_instance else []
     d.services = read_services(clients, outputs)
     d.dev = describe_dev(ec2, outputs)
     return d

@@ -144,6 +144,28 @@ def db_instance(d: Described) -> list[ResourceArgs]:
     return [_args(t.RDS_INSTANCE, db["DBInstanceIdentifier"], props)]
 
 
+def db_parameter_groups(d: Described) -> list[ResourceArgs]:
+    """Each group with the parameters RDS reports set, named and valued as the plan declares them."""
+    return [
+        _args(
+            t.RDS_PARAMETER_GROUP,
+            g.name,
+            {
+                "name": g.name,
+                "parameters": [
+                    {
+                        "name": p.get("ParameterName"),
+                        "value": p.get("ParameterValue"),
+                        "applyMethod": p.get("ApplyMethod"),
+                    }
+                    for p in g.parameters
+                ],
+            },
+        )
+        for g in d.db_parameter_groups
+    ]
+
+
 def load_balancer(d: Described) -> list[ResourceArgs]:
     lb = d.load_balancer
     if not lb:
@@ -187,5 +209,6 @@ def policy_resources(d: Described) -> list[ResourceArgs]:
         *default_groups(d),
         *launch_templates(d),
         *db_instance(d),
+        *db_parameter_groups(d),
         *load_balancer(d),
     ]

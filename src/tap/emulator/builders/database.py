@@ -22,13 +22,31 @@ def subnet_group(ctx: SeedContext, r: PlannedResource) -> None:
     )
 
 
+# ModifyDBParameterGroup takes at most 20 parameters a call (the provider sends them in 20s too).
+PARAMETERS_PER_CALL = 20
+
+
 @builds(t.RDS_PARAMETER_GROUP)
 def parameter_group(ctx: SeedContext, r: PlannedResource) -> None:
-    ctx.client("rds").create_db_parameter_group(
-        DBParameterGroupName=r.get("name"),
+    """The group and the parameters the plan sets on it, as the provider applies them."""
+    rds, name = ctx.client("rds"), r.get("name")
+    rds.create_db_parameter_group(
+        DBParameterGroupName=name,
         DBParameterGroupFamily=r.get("family") or "mysql8.0",
         Description=r.get("description") or "",
     )
+    params = [
+        {
+            "ParameterName": p["name"],
+            "ParameterValue": str(p["value"]),
+            "ApplyMethod": p.get("applyMethod") or "immediate",
+        }
+        for p in r.get("parameters") or []
+    ]
+    for start in range(0, len(params), PARAMETERS_PER_CALL):
+        rds.modify_db_parameter_group(
+            DBParameterGroupName=name, Parameters=params[start : start + PARAMETERS_PER_CALL]
+        )
 
 
 def _instance_args(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:

@@ -1,0 +1,38 @@
+"""The production database's parameter group as deployed, for `tap verify --live`: the rules on
+parameter groups (TLS required, no general log, the `mysql` schema kept out of replication) then
+judge what RDS applies, not only what the plan declared.
+
+Only the parameters someone set are read (`Source="user"`): the stack sets exactly those, and an
+engine default is not the stack's to judge; a parameter reset to its default in the console
+drops out, which the rules report as not set. A group of engine defaults (`default.*`) sets
+nothing, so it fails the rules that require a value, which is what it does to the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from types_boto3_rds.client import RDSClient
+
+
+@dataclass(frozen=True)
+class ParameterGroup:
+    name: str
+    apply_status: str
+    """RDS's ParameterApplyStatus for the instance: `pending-reboot` means a static value is
+    set in the group but not yet in force."""
+    parameters: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+
+
+def describe_parameter_groups(rds: RDSClient, db_instance: Mapping[str, Any]) -> list[ParameterGroup]:
+    """The instance's parameter groups (RDS reports one for MySQL), each with the parameters set."""
+    found = []
+    for group in db_instance.get("DBParameterGroups") or []:
+        name = group["DBParameterGroupName"]
+        pages = rds.get_paginator("describe_db_parameters").paginate(DBParameterGroupName=name, Source="user")
+        params = tuple(p for page in pages for p in page.get("Parameters", []))
+        found.append(ParameterGroup(name, str(group.get("ParameterApplyStatus", "")), params))
+    return found
