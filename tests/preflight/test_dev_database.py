@@ -3,6 +3,8 @@ binlog format and the replication parameters (issue 11 items 6-7, issue 10 Build
 
 from __future__ import annotations
 
+import json
+import shlex
 from datetime import UTC, datetime
 
 import pytest
@@ -157,6 +159,17 @@ def test_dev_not_filtering_the_mysql_schema_fails_naming_two_writers(
 def test_ignore_db_judgement_keeps_the_schemas_dev_already_filters() -> None:
     result = dev_parameters.judge_ignore_db("dev-mysql80", "payments_archive")
     assert result.status is Status.FAIL
-    assert "ParameterValue=payments_archive,mysql" in result.action
+    # the printed command is one the AWS CLI accepts: JSON, since the value has its own comma
+    # (the shorthand `ParameterValue=a,mysql` would split it into two keys)
+    argv = shlex.split(result.action.removesuffix(" (dynamic: no reboot)"))
+    assert argv[:3] == ["aws", "rds", "modify-db-parameter-group"]
+    (change,) = json.loads(argv[argv.index("--parameters") + 1])
+    assert change == {
+        "ParameterName": "replicate-ignore-db",
+        "ParameterValue": "payments_archive,mysql",
+        "ApplyMethod": "immediate",
+    }
     assert dev_parameters.judge_ignore_db("dev-mysql80", "payments_archive, mysql").status is Status.PASS
+    # schema names are case-sensitive (lower_case_table_names=0): `MySQL` filters nothing of `mysql`
+    assert dev_parameters.judge_ignore_db("dev-mysql80", "MySQL").status is Status.FAIL
     assert "custom group" in dev_parameters.judge_ignore_db("default.mysql8.0", None).action

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER
 from tap.settings import DbParameterSettings
 
 IMMEDIATE, PENDING_REBOOT = "immediate", "pending-reboot"
@@ -44,7 +45,7 @@ def replication_parameters(p: DbParameterSettings) -> list[DbParameter]:
     """The replication-relevant parameters, settings first, fixed values after."""
     params = [
         DbParameter("binlog_format", "ROW"),
-        DbParameter("replicate-ignore-db", "mysql"),
+        DbParameter(IGNORE_DB_PARAMETER, FENCE_SCHEMA),
         DbParameter("event_scheduler", "OFF"),
     ]
     optional = (

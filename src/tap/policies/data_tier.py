@@ -15,13 +15,13 @@ import dataclasses
 import ipaddress
 
 from tap import aws_types as t
+from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER, ignored_schemas
 from tap.network.model import is_internet_cidr
 from tap.policies.rules import Report, Resource, ResourceRule, Stack, resource_rule, stack_rule
 from tap.props import UNKNOWN, flag
 
 MYSQL_PORT = 3306
 WRITER_TTL_MAX_SECONDS = 5
-IGNORE_DB, FENCE_SCHEMA = "replicate-ignore-db", "mysql"
 
 
 def is_replica(r: Resource) -> bool:
@@ -68,7 +68,7 @@ def seed_replica(r: Resource, report: Report) -> None:
 
 @resource_rule(
     "replication-ignores-mysql-schema",
-    f"Production's parameter group sets {IGNORE_DB}={FENCE_SCHEMA}: the account locks that fence "
+    f"Production's parameter group sets {IGNORE_DB_PARAMETER}={FENCE_SCHEMA}: the account locks that fence "
     "one side are binlogged as statements (the master user cannot SET sql_log_bin=0) and must not "
     "replicate to the other side.",
     "issue 10",
@@ -81,16 +81,21 @@ def replication_ignores_mysql(r: Resource, report: Report) -> None:
     named = [p for p in params if isinstance(p, dict)] if isinstance(params, list) else []
     if any(p.get("name") is UNKNOWN for p in named):
         return
-    values = [p.get("value") for p in named if str(p.get("name")).replace("_", "-") == IGNORE_DB]
+    values = [p.get("value") for p in named if str(p.get("name")).replace("_", "-") == IGNORE_DB_PARAMETER]
     if not values:
-        report(f"{r.label} does not set {IGNORE_DB}={FENCE_SCHEMA}: a fence would cross to the other side")
+        report(
+            f"{r.label} does not set {IGNORE_DB_PARAMETER}={FENCE_SCHEMA}: "
+            "a fence would cross to the other side"
+        )
         return
     for v in values:
         if v is UNKNOWN:
             continue
-        schemas = {part.strip().lower() for part in str(v).split(",")}
-        if FENCE_SCHEMA not in schemas:
-            report(f"{r.label} sets {IGNORE_DB}={v!r}; it must include {FENCE_SCHEMA!r} (fence statements)")
+        if FENCE_SCHEMA not in ignored_schemas(str(v)):
+            report(
+                f"{r.label} sets {IGNORE_DB_PARAMETER}={v!r}; "
+                f"it must include {FENCE_SCHEMA!r} (fence statements)"
+            )
 
 
 def _owned_group_ids(stack: Stack) -> set[str] | None:

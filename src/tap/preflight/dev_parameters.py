@@ -9,9 +9,11 @@ booked step of the migration, so it is named here, before anything else depends 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
+from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER, ignored_schemas, keeps_fences_local
 from tap.naming import Namer
 from tap.offline.plan import PlannedResource
 from tap.preflight.context import PreflightContext
@@ -166,9 +168,6 @@ def replication_parameters(ctx: PreflightContext) -> CheckResult:
     return passed(read, "equal on " + ", ".join(REPLICATION_PARAMETERS))
 
 
-IGNORE_DB = "replicate-ignore-db"
-
-
 def ignores_mysql_schema(ctx: PreflightContext) -> CheckResult:
     try:
         group, _ = dev_group(ctx)
@@ -176,7 +175,7 @@ def ignores_mysql_schema(ctx: PreflightContext) -> CheckResult:
         return missing(ctx, exc)
     value = None
     if not group.startswith("default."):
-        value = dev_parameters(ctx, group).get(IGNORE_DB, {}).get("ParameterValue")
+        value = dev_parameters(ctx, group).get(IGNORE_DB_PARAMETER, {}).get("ParameterValue")
     return judge_ignore_db(group, value)
 
 
@@ -185,20 +184,27 @@ def judge_ignore_db(group: str, value: str | None) -> CheckResult:
     `mysql` as the default database) is binlogged as a statement, and a dev that applied it
     would unlock its own app account: two writers. Dev must filter the `mysql` schema, as prod
     does (rule replication-ignores-mysql-schema). Dynamic on RDS: no reboot."""
-    read = f"rds:DescribeDBParameters {group} {IGNORE_DB}"
-    schemas = [x.strip() for x in (value or "").split(",") if x.strip()]
-    if "mysql" in schemas:
-        return passed(read, f"{IGNORE_DB}={value} in {group}: prod's fence statements do not reach dev")
+    read = f"rds:DescribeDBParameters {group} {IGNORE_DB_PARAMETER}"
+    if keeps_fences_local(value):
+        return passed(
+            read, f"{IGNORE_DB_PARAMETER}={value} in {group}: prod's fence statements do not reach dev"
+        )
     shown = f"{value!r}" if value else "not set"
+    # JSON, not the CLI's shorthand: a value listing several schemas has commas of its own.
+    change = {
+        "ParameterName": IGNORE_DB_PARAMETER,
+        "ParameterValue": ",".join([*ignored_schemas(value), FENCE_SCHEMA]),
+        "ApplyMethod": "immediate",
+    }
     fix = (
-        f"aws rds modify-db-parameter-group --db-parameter-group-name {group} --parameters "
-        f"'ParameterName={IGNORE_DB},ParameterValue={','.join([*schemas, 'mysql'])},ApplyMethod=immediate'"
+        f"aws rds modify-db-parameter-group --db-parameter-group-name {group} "
+        f"--parameters '{json.dumps([change])}'"
     )
     if group.startswith("default."):
         fix = "create a custom group (see dev-db-binlog-format) and set it there: " + fix
     return failed(
         read,
-        f"{IGNORE_DB} is {shown} in {group}: after the flip prod's unfence would replicate to dev "
+        f"{IGNORE_DB_PARAMETER} is {shown} in {group}: after the flip prod's unfence would replicate to dev "
         "and unlock dev's app account (two writers)",
         fix + " (dynamic: no reboot)",
     )
