@@ -6,7 +6,11 @@ Invariants (issue 10, item 5):
 1. never two servers accepting app writes;
 2. never unlock one side while the other has an unlocked app account or an open app session;
 3. never flip the writer before the target applied every app write the source acknowledged
-   (and at least the recorded fence position).
+   (and at least the recorded fence position);
+4. never unlock one side while the other replicates from it without the fence filter
+   (`replicate-ignore-db=mysql`): the simulated replica then applies the unlock, as MySQL does,
+   and invariant 1 catches the second writer. The adversary drops either side's filter at any
+   moment (a parameter group edited during the switch); the gate saw the target's at the start.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ class Sim:
     forward: str = RUNNING
     fwd_error: str = ""
     reverse: str = NONE
+    tgt_filters: bool = True  # the target's replication drops fence statements
+    src_filters: bool = True  # the source's (reverse) replication does
     writer_on_target: bool = False
     elapsed: float = 0.0
     failure: str = ""
@@ -61,6 +67,8 @@ class Sim:
             target_error=self.fwd_error,
             source_replica=self.reverse,
             source_error="",
+            target_keeps_fences=self.tgt_filters,
+            source_keeps_fences=self.src_filters,
             elapsed=self.elapsed,
             timeout=30.0,
             failure=self.failure,
@@ -87,6 +95,10 @@ class Sim:
             self.failure = "prod restarted: a failover"
         elif kind == 8 and self.src_sessions:
             self.src_sessions -= 1
+        elif kind == 9 and amount == 2:
+            self.tgt_filters = False
+        elif kind == 9 and amount == 3:
+            self.src_filters = False
 
     # -- what the driver does (record written unless it crashes first) ---------------------------
     def act(self, a: Act, crash: bool) -> None:
@@ -108,6 +120,7 @@ class Sim:
                 "stopped before the fence was applied"
             )
         rec = not crash
+        self._replicate_account_statement(a)
         if a == Act.FENCE_SOURCE:
             self.src_locked, self.src_sessions = True, 0
             if rec and self.step in (Step.GATED, Step.FENCED):
@@ -143,11 +156,19 @@ class Sim:
         elif a == Act.UNFENCE_SOURCE:
             self.src_locked = False
 
+    def _replicate_account_statement(self, a: Act) -> None:
+        """A lock or unlock is binlogged; a side set to replicate from the server it ran on, and
+        not filtering the `mysql` schema, applies it too (now, or when its replication resumes)."""
+        if a in (Act.FENCE_SOURCE, Act.UNFENCE_SOURCE) and self.forward != NONE and not self.tgt_filters:
+            self.tgt_locked = a == Act.FENCE_SOURCE
+        if a in (Act.FENCE_TARGET, Act.UNFENCE_TARGET) and self.reverse != NONE and not self.src_filters:
+            self.src_locked = a == Act.FENCE_TARGET
+
     def check(self) -> None:
         assert self.src_locked or self.tgt_locked, "both servers accept app writes"
 
 
-events = st.lists(st.tuples(st.integers(0, 8), st.integers(0, 5)), max_size=3)
+events = st.lists(st.tuples(st.integers(0, 9), st.integers(0, 5)), max_size=3)
 
 
 @settings(max_examples=400, deadline=None)
@@ -227,3 +248,40 @@ def test_a_failure_before_the_flip_reverts_by_unlocking_the_source_last() -> Non
         sim.act(d.act, crash=False)
     assert acts == [Act.BEGIN_REVERT, Act.STOP_REVERSE, Act.RESTORE_FORWARD, Act.UNFENCE_SOURCE, Act.REVERTED]
     assert at_least(sim.step, Step.REVERSED) and sim.forward == RUNNING
+
+
+def _run(sim: Sim, limit: int = 12) -> list[Act]:
+    acts = []
+    for _ in range(limit):
+        d = decide(sim.view())
+        acts.append(d.act)
+        if d.act in TERMINAL:
+            break
+        sim.act(d.act, crash=False)
+        sim.check()
+    return acts
+
+
+def test_a_source_without_the_fence_filter_reverts_before_the_target_is_unlocked() -> None:
+    """Dev (the source) replicating from prod without the filter would apply prod's unlock."""
+    sim = Sim(src_locked=True, src_sessions=0, forward=NONE, reverse=RUNNING, step=Step.REVERSED)
+    sim.fence = sim.applied_at_stop = 100
+    sim.src_filters = False
+    acts = _run(sim)
+    assert Act.UNFENCE_TARGET not in acts
+    assert acts == [Act.BEGIN_REVERT, Act.STOP_REVERSE, Act.RESTORE_FORWARD, Act.UNFENCE_SOURCE, Act.REVERTED]
+    assert sim.tgt_locked and not sim.src_locked  # dev is the writer again, alone
+
+
+def test_a_target_without_the_fence_filter_halts_a_revert_with_both_sides_locked() -> None:
+    """Prod (the target) replicating from dev without the filter would apply dev's unlock: no
+    decision unlocks dev; a human restores the filter and runs again."""
+    sim = Sim(src_locked=True, src_sessions=0, forward=NONE, reverse=RUNNING, step=Step.REVERSED)
+    sim.fence = sim.applied_at_stop = 100
+    sim.elapsed, sim.tgt_filters = 31.0, False  # timed out, and prod's filter is gone
+    acts = _run(sim)
+    assert acts == [Act.BEGIN_REVERT, Act.STOP_REVERSE, Act.RESTORE_FORWARD, Act.HALT]
+    assert sim.src_locked and sim.tgt_locked
+    assert "replicate-ignore-db" in decide(sim.view()).reason
+    sim.tgt_filters = True  # the filter is back: the revert finishes
+    assert _run(sim) == [Act.UNFENCE_SOURCE, Act.REVERTED]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER
 from tap.migration.clock import Clock
 from tap.migration.gates import GateResult, Verdict
 from tap.replication.adapter import Server
@@ -81,6 +82,25 @@ def replication_gate(source: Server, target: Server, settings: SwitchSettings, c
         waited += settings.poll_seconds
 
 
+def fence_filter_gate(source: Server, target: Server) -> GateResult:
+    """The target drops fence statements (`tap.fence_filter`): a revert unlocks the source while
+    the target replicates from it, and a target that applied that unlock would take writes too.
+    Read from the replica itself (`Replicate_Ignore_DB`), whatever its parameter group says."""
+    status = replica_from(target, source.endpoint)
+    if status is None:
+        return _fail("fence-filter", f"{target.endpoint.name} does not replicate from {source.endpoint}")
+    if not status.keeps_fences_local:
+        shown = ",".join(status.ignored_schemas) or "nothing"
+        return _fail(
+            "fence-filter",
+            f"{target.endpoint.name}'s replication ignores {shown}, not {FENCE_SCHEMA!r}: "
+            f"a revert's unlock of {source.endpoint.name} would unlock it too; "
+            f"set {IGNORE_DB_PARAMETER}={FENCE_SCHEMA} in its parameter group (dynamic)",
+            ignored=list(status.ignored_schemas),
+        )
+    return _ok("fence-filter", f"{target.endpoint.name} ignores {FENCE_SCHEMA!r}: fences stay on their side")
+
+
 def quiet_gate(source: ServerState) -> GateResult:
     if source.long_transactions:
         return _fail("quiet", f"long transaction(s) on {source.name}: {list(source.long_transactions)}")
@@ -155,6 +175,7 @@ def run_gates(
     gates: tuple[Callable[[], GateResult], ...] = (
         lambda: roles_gate(s_state, t_state, writer, source.endpoint.host),
         lambda: replication_gate(source, target, settings, clock),
+        lambda: fence_filter_gate(source, target),
         lambda: quiet_gate(s_state),
         lambda: schema_gate(source, target, settings.schemas),
         lambda: checksum_gate(source, target, settings, clock),

@@ -6,12 +6,14 @@ asks `decide`; it never branches on state itself. Crash anywhere, run again: the
 plus a fresh observation give the same answer, because every action is idempotent and every
 step is recorded only after its effect is observed.
 
-Three invariants hold for every sequence of observations and crashes (property-tested in
+Four invariants hold for every sequence of observations and crashes (property-tested in
 tests/replication/test_decisions_property.py):
 
 1. never two servers accepting app writes;
 2. never unlock one side while the other has an unlocked app account or an open app session;
-3. never move the writer record before the target applied at least the source's fence position.
+3. never move the writer record before the target applied at least the source's fence position;
+4. never unlock one side while the other is set to replicate from it with a filter that would
+   apply the unlock (`tap.fence_filter`): the unlock is binlogged and would open the other side.
 
 Two reverts: before the target was unlocked (it never took an app write), undo in reverse and
 unlock the source; after it, the target may have acknowledged payments, so going back is the
@@ -94,6 +96,8 @@ class View:
     target_error: str  # target's replication error ("" when none)
     source_replica: str  # source replicating from the target (the reverse direction)
     source_error: str
+    target_keeps_fences: bool  # the target's replication drops fence statements (its filter)
+    source_keeps_fences: bool  # the source's (reverse) replication drops them
     elapsed: float  # seconds since the run passed its gates
     timeout: float
     failure: str = ""  # a failover, or a check the driver saw fail
@@ -200,6 +204,12 @@ def _unfence_target(v: View) -> Decision:
         return Decision(Act.HALT, "the target never recorded applying the fence position: not unlocking it")
     if not v.source.quiet:
         return Decision(Act.BEGIN_REVERT, "source not fenced when the target was about to be unlocked")
+    if v.source_replica != NONE and not v.source_keeps_fences:
+        return Decision(
+            Act.BEGIN_REVERT,
+            "the source's replication does not ignore the `mysql` schema (replicate-ignore-db): "
+            "the target's unlock would replicate to the source and unlock it too",
+        )
     return Decision(Act.UNFENCE_TARGET)
 
 
@@ -217,5 +227,12 @@ def _revert(v: View) -> Decision:
             return Decision(Act.HALT, "target replication is gone and its position unrecorded: reseed prod")
         return Decision(Act.RESTORE_FORWARD)
     if not v.source.unlocked:
+        if v.target_replica != NONE and not v.target_keeps_fences:
+            return Decision(
+                Act.HALT,
+                "the target's replication does not ignore the `mysql` schema (replicate-ignore-db): "
+                "unlocking the source would unlock the target too; set the filter on the target "
+                "and run again (both sides stay locked until then)",
+            )
         return Decision(Act.UNFENCE_SOURCE)
     return Decision(Act.REVERTED)

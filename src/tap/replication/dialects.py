@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from tap.fence_filter import FENCE_SCHEMA, ignored_schemas
 from tap.replication.position import Position
 
 
@@ -170,6 +171,13 @@ class ReplicaStatus:
     applied: Position | None
     last_errno: int
     last_error: str
+    ignored_schemas: tuple[str, ...] = ()
+    """`Replicate_Ignore_DB`: the schemas this replica's running filter drops."""
+
+    @property
+    def keeps_fences_local(self) -> bool:
+        """Drops tap's fence statements (issued in the `mysql` schema) instead of applying them."""
+        return FENCE_SCHEMA in self.ignored_schemas
 
     @property
     def running(self) -> bool:
@@ -211,4 +219,5 @@ def normalize_replica_status(row: Mapping[str, Any] | None) -> ReplicaStatus | N
         last_error=str(_col(row, "Last_SQL_Error") or "")
         if sql_errno
         else str(_col(row, "Last_IO_Error") or ""),
+        ignored_schemas=ignored_schemas(_col(row, "Replicate_Ignore_DB")),
     )

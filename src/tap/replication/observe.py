@@ -70,6 +70,8 @@ class ServerState:
                 "applied": rep.applied.as_json() if rep.applied else None,
                 "last_errno": rep.last_errno,
                 "last_error": rep.last_error,
+                "ignored_schemas": list(rep.ignored_schemas),
+                "keeps_fences_local": rep.keeps_fences_local,
             },
             "long_transactions": list(self.long_transactions),
             "xa_transactions": self.xa_transactions,

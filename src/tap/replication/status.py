@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER
 from tap.replication.context import DbContext
 from tap.replication.observe import ServerState, observe
 
@@ -70,6 +71,12 @@ def _problems(dev: ServerState, prod: ServerState, names: str) -> tuple[str, ...
         if s.replica is not None and s.replica.broken:
             found.append(
                 f"{s.name} replication error {s.replica.last_errno}: {s.replica.last_error[:120]} (reseed)"
+            )
+        if s.replica is not None and not s.replica.keeps_fences_local:
+            other = "prod" if s.name == "dev" else "dev"
+            found.append(
+                f"{s.name} replicates without {IGNORE_DB_PARAMETER}={FENCE_SCHEMA}: an unlock on {other} "
+                f"would unlock {s.name} too (set it in {s.name}'s parameter group; dynamic)"
             )
         if s.missing_accounts:
             found.append(f"{s.name} lacks app account(s) {list(s.missing_accounts)}")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from tap.migration.gates import GateResult, Verdict
-from tap.replication.checks import run_gates
+from tap.replication.checks import fence_filter_gate, run_gates
 from tap.replication.context import DbContext
 from tap.replication.decisions import NONE, RUNNING, STOPPED, Act, Decision, Side, Step, View, decide
 from tap.replication.errors import NeedsOperator, ReplicationError, SwitchRefused, SwitchReverted
@@ -120,6 +120,8 @@ class Switch:
             target_error=t_err,
             source_replica=s_rep,
             source_error=s_err,
+            target_keeps_fences=fwd is not None and fwd.keeps_fences_local,
+            source_keeps_fences=rev is not None and rev.keeps_fences_local,
             elapsed=(ctx.now() - datetime.fromisoformat(r.gated_at)).total_seconds(),
             timeout=st.timeout_seconds,
             failure=failure,
@@ -276,7 +278,10 @@ def _quick_gate(sw: Switch) -> GateResult:
         )
     if binlog_position(sw.source) is None:
         return GateResult("replication", Verdict.FAIL, f"{sw.source.endpoint.name} writes no binlog")
-    return GateResult("replication", Verdict.PASS, "reverse replication running")
+    fence_filter = fence_filter_gate(sw.source, sw.target)
+    if not fence_filter.passed:
+        return fence_filter
+    return GateResult("replication", Verdict.PASS, "reverse replication running, fences stay on their side")
 
 
 def run_switch(ctx: DbContext, direction: Direction) -> SwitchReport:
