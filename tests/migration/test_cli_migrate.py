@@ -178,7 +178,7 @@ def test_r14_3_status_table_flags_drift_between_set_and_observed_weights(
 
 
 def test_r14_5_bake_progress_shows_elapsed_failures_and_the_last_analysis() -> None:
-    from tap.cli.migrate import BakeDisplay
+    from tap.cli.migrate.render import BakeDisplay
     from tap.migration.controller import BakeTick
     from tap.migration.gates import GateResult, Verdict
 
