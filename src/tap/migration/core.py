@@ -43,7 +43,8 @@ from tap.migration.gates import (
 )
 from tap.migration.lease import LeaseHeartbeat
 from tap.migration.records import ANNOUNCED, BakeTick, Outcome, RunReport, gates_json
-from tap.migration.store import HistoryEntry, StateStore
+from tap.migration.state_items import HistoryEntry
+from tap.migration.store import StateStore
 from tap.migration.switch_judgement import SwitchProbe
 from tap.phases import Phase, PhasePlan, parse_phase, plan_for
 from tap.settings import Settings
