@@ -46,7 +46,8 @@ from tap.migration.records import ANNOUNCED, BakeTick, Outcome, RunReport, gates
 from tap.migration.state_items import HistoryEntry
 from tap.migration.store import StateStore
 from tap.migration.switch_judgement import SwitchProbe
-from tap.phases import Phase, PhasePlan, parse_phase, plan_for
+from tap.phase_plan import PhasePlan, plan_for
+from tap.phases import Phase, parse_phase
 from tap.settings import Settings
 
 DEFAULT_POLL_SECONDS = CONTROLLER_TICK_SECONDS
