@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tap.errors import TapError
-from tap.phases import Weights
+from tap.phase_plan import Weights
 
 
 class RecordSetMissing(TapError):

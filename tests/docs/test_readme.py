@@ -12,7 +12,8 @@ import pytest
 from tap.docs import markers, settings_reference
 from tap.docs.generate import artefacts, readme_sections
 from tap.offline.plan import Plan
-from tap.phases import PHASES, Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import PHASES, Phase
 from tap.settings import KEYS, Settings, specs
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,8 @@ from tap.migration.deployment import Deployment
 from tap.migration.errors import ApplyFailed, RolledBack
 from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName, build_controller
-from tap.phases import Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import Phase
 from tests.migration.conftest import SWITCHED, make_controller
 
 

@@ -18,7 +18,8 @@ from tap.migration.budget import (
 )
 from tap.migration.errors import MigrationInputError
 from tap.offline.config_file import load_values
-from tap.phases import PHASES, TRAFFIC_PHASES, Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import PHASES, TRAFFIC_PHASES, Phase
 from tap.settings import Settings, parse
 from tests.conftest import EXAMPLE
 

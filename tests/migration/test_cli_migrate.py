@@ -165,7 +165,7 @@ def test_r14_3_status_table_flags_drift_between_set_and_observed_weights(
 ) -> None:
     from tap.migration.appliers import Route53Applier
     from tap.migration.deployment import Deployment
-    from tap.phases import plan_for
+    from tap.phase_plan import plan_for
 
     Route53Applier(stand_in.route53, Deployment.from_flat(stand_in.outputs), stand_in.clock).shift(
         plan_for(Phase.TRAFFIC_SHIFT_50, stand_in.settings.fleet_sizes)
@@ -178,7 +178,7 @@ def test_r14_3_status_table_flags_drift_between_set_and_observed_weights(
 
 
 def test_r14_5_bake_progress_shows_elapsed_failures_and_the_last_analysis() -> None:
-    from tap.cli.migrate import BakeDisplay
+    from tap.cli.migrate.render import BakeDisplay
     from tap.migration.controller import BakeTick
     from tap.migration.gates import GateResult, Verdict
 

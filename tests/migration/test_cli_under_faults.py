@@ -97,7 +97,7 @@ def broken(
         stand_in.outputs["migration_phase_parameter_name"] = "/tap/other-stack/migration/phase"
         stand_in.outputs["migration_state_table_name"] = "other-stack-migration-state"
     monkeypatch.setattr(AwsClients, "from_environment", classmethod(lambda cls, region=None: chosen))
-    monkeypatch.setattr("tap.cli.migrate.SystemClock", lambda: stand_in.clock)
+    monkeypatch.setattr("tap.cli.migrate.controller.SystemClock", lambda: stand_in.clock)
     yield ["--config", str(EXAMPLE), "--outputs", str(stand_in.write_outputs(tmp_path))]
 
 

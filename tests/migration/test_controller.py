@@ -12,7 +12,8 @@ from tap.emulator.stand_in import StandIn
 from tap.migration.errors import ApplyFailed, GateFailed, LockHeld, Paused, RolledBack
 from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName
-from tap.phases import Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import Phase
 from tests.migration.conftest import SimulatedCrash, make_controller
 
 pytestmark = pytest.mark.moto

@@ -7,7 +7,8 @@ import pytest
 from tap.migration.dns import ObservedWeights
 from tap.migration.gates import AnalysisSpec, Verdict, evaluate_analysis
 from tap.migration.resume import ResumeAction, resume_action
-from tap.phases import Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import Phase
 from tap.settings import Settings
 
 SPEC = AnalysisSpec(

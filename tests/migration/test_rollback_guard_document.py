@@ -14,7 +14,8 @@ from tap.aws_clients import AwsClients
 from tap.components.rollback_automation import automation_content
 from tap.emulator.stand_in import StandIn
 from tap.migration.deployment import Deployment
-from tap.phases import Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import Phase
 from tests.fault_proxy import FaultProxy
 from tests.migration.conftest import make_controller
 

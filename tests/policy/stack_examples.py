@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from tap import aws_types as t
-from tap.phases import Capacity, FleetSizes, Phase, plan_for
+from tap.phase_plan import Capacity, FleetSizes, plan_for
+from tap.phases import Phase
 from tap.policies.runner import StackResource
 from tests.policy.examples import res
 

@@ -182,7 +182,7 @@ def test_r16_every_stack_rule_has_a_broken_case() -> None:
 
 def test_r11_2_multi_az_follows_the_phase_machine_not_names() -> None:
     """In every phase, a single-AZ instance fails exactly when the phase machine asks for Multi-AZ."""
-    from tap.phases import Capacity, FleetSizes, plan_for
+    from tap.phase_plan import Capacity, FleetSizes, plan_for
 
     sizes = FleetSizes(green_active=Capacity(min=3, max=9, desired=3), blue_standby_max=3)
     for phase in PHASES:

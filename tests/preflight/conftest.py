@@ -12,7 +12,8 @@ import pytest
 
 from tap.aws_clients import AwsClients
 from tap.offline.config_file import load_values
-from tap.phases import Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import Phase
 from tap.preflight.context import PreflightContext
 from tap.settings import parse
 from tests.conftest import EXAMPLE, plan_of

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tap.aws_clients import AwsClients
-from tap.phases import PHASES, Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import PHASES, Phase
 from tap.preflight.registry import CHECKS, MODULES
 from tap.preflight.result import Check, CheckResult, Status, passed
 from tap.preflight.runner import run_checks, run_one

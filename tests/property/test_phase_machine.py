@@ -7,20 +7,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tap.errors import PhaseError
+from tap.phase_plan import Capacity, FleetSizes, Weights, plan_for
 from tap.phases import (
     PHASES,
     TRAFFIC_PHASES,
-    Capacity,
-    FleetSizes,
     Phase,
     SystemOfRecord,
     TransitionKind,
-    Weights,
     classify_transition,
     next_phase,
     parse_phase,
     path_to,
-    plan_for,
 )
 
 phases = st.sampled_from(PHASES)

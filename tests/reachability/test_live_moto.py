@@ -194,9 +194,9 @@ def test_r12_2_flat_outputs_decode_json_encoded_values() -> None:
     out = parse_outputs(
         {"vpc_id": "vpc-1", "private_subnet_ids": '["a", "b"]', "db_instance_identifier": "null"}
     )
-    assert out.strings("private_subnet_ids") == ["a", "b"]
+    assert out.strings("private_subnet_ids") == ("a", "b")
     assert out.optional("db_instance_identifier") is None
-    assert out.require("vpc_id") == "vpc-1"
+    assert out.text("vpc_id") == "vpc-1"
 
 
 def test_r20_live_verify_catches_an_unpinned_database(live: env.Live) -> None:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from tap.offline.engine import render
 from tap.offline.plan import Plan
-from tap.phases import PHASES, Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import PHASES, Phase
 
 VAULT = "aws:backup/vault:Vault"
 LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"

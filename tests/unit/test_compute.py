@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tap.offline.fakes import FAKE_AMI_ID
+from tap.offline.fakes.context import FAKE_AMI_ID
 from tap.offline.plan import Plan, PlannedResource
 from tap.phases import PHASES, Phase
 from tests.helpers import SUBNET, sg_named

@@ -9,7 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from tap.offline.plan import Plan, PlannedResource
-from tap.phases import PHASES, Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import PHASES, Phase
 from tests.helpers import SUBNET, leaves, sg_named
 
 INSTANCE = "aws:rds/instance:Instance"

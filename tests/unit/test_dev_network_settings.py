@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from tap.errors import SettingsError
 from tap.offline.engine import render
-from tap.phases import PHASES, Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import PHASES, Phase
 from tap.settings import parse
 
 # (key, bad value, extra settings, words the error must contain)

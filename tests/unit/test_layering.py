@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "errors",
                 "settings",
                 "phases",
+                "phase_plan",
                 "naming",
                 "iam_documents",
                 "rds_audit",

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tap.offline.plan import Plan
-from tap.phases import PHASES, Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import PHASES, Phase
 
 DOCUMENT = "aws:ssm/document:Document"
 RULE = "aws:cloudwatch/eventRule:EventRule"

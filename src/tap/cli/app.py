@@ -48,11 +48,11 @@ TapGroup.LAZY.update(
         "verify": ("tap.cli.verify", "verify_command"),
         "cost": ("tap.cli.cost", "cost_command"),
         "diagram": ("tap.cli.diagram", "diagram_command"),
-        "migrate": ("tap.cli.migrate", "migrate_app"),
+        "migrate": ("tap.cli.migrate.commands", "migrate_app"),
         "local": ("tap.cli.local", "local_command"),
         "rehearse": ("tap.cli.rehearse", "rehearse_command"),
         "preflight": ("tap.cli.preflight", "preflight_command"),
-        "db": ("tap.cli.db", "db_app"),
+        "db": ("tap.cli.db.commands", "db_app"),
     }
 )
 

@@ -53,6 +53,16 @@ def settings_values(config: Path | None, phase: str | None = None) -> dict[str, 
     return values
 
 
+def confirm(question: str, yes: bool, refused: type[TapError]) -> None:
+    """Ask on a terminal; without one, refuse (as `refused`, the command's input error) unless
+    --yes was passed."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise refused(f"{question} needs confirmation; pass --yes for non-interactive runs")
+    typer.confirm(question, abort=True)
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
 

@@ -14,7 +14,8 @@ from rich.table import Table
 from tap.aws_clients import AwsClients
 from tap.cli.common import EXIT_FAILED, ConfigOption, err, handles_errors, out, print_json, settings_values
 from tap.offline.engine import render
-from tap.phases import PHASE_NAMES, parse_phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import PHASE_NAMES, parse_phase
 from tap.preflight.context import Address, PreflightContext
 from tap.preflight.registry import CHECKS
 from tap.preflight.result import Check, Status

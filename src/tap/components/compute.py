@@ -18,7 +18,7 @@ import pulumi_aws as aws
 from tap.components import timeouts
 from tap.components.app_runtime import user_data
 from tap.components.context import StackContext
-from tap.phases import Capacity
+from tap.phase_plan import Capacity
 
 # Group metrics the cutover dashboard and the controller's capacity gate read.
 GROUP_METRICS = [

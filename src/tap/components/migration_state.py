@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from tap.components.context import StackContext
-from tap.phases import PhasePlan
+from tap.phase_plan import PhasePlan
 
 
 def phase_document(plan: PhasePlan) -> str:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tap.phases import Weights
+from tap.phase_plan import Weights
 from tap.weighted_records import weight_changes
 
 ROUTE53_STEP = "RollbackWeights"

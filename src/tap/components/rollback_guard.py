@@ -29,7 +29,7 @@ from tap.components.context import StackContext
 from tap.components.dns import DEV_SET_ID, GREEN_SET_ID
 from tap.components.rollback_automation import api_record_set, automation_content, normalized_record_name
 from tap.iam_documents import allow, document, service_trust
-from tap.phases import PhasePlan, Weights, plan_for
+from tap.phase_plan import PhasePlan, Weights, plan_for
 
 
 def record_set_output(record: aws.route53.Record) -> pulumi.Output[dict[str, Any]]:

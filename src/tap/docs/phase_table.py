@@ -1,4 +1,4 @@
-"""The README's phase table, generated from `tap.phases.plan_for` with the default fleet sizes.
+"""The README's phase table, generated from `tap.phase_plan.plan_for` with the default fleet sizes.
 
 The phase machine is the only place that knows what a phase means; this table is a reading of
 it, so it cannot claim a weight or capacity the program does not use.
@@ -7,7 +7,8 @@ it, so it cannot claim a weight or capacity the program does not use.
 from __future__ import annotations
 
 from tap.markdown_table import table
-from tap.phases import PHASES, PhasePlan, plan_for
+from tap.phase_plan import PhasePlan, plan_for
+from tap.phases import PHASES
 from tap.settings import Settings
 
 

@@ -1,5 +1,5 @@
 """The seeder's registry: one small builder per Pulumi resource type (the way FAKES in
-offline/fakes.py holds one fake per type), plus the few steps that no resource stands for
+offline/fakes/ holds one fake per type), plus the few steps that no resource stands for
 (dev's own network, the writer record after `tap db cutover`).
 
 A builder creates one planned resource through boto3 and records, in `ctx.sub`, the ids moto

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from tap.aws_clients import AwsClients
 from tap.components.migration_state import phase_document
 from tap.migration.clock import ManualClock
-from tap.phases import Phase, plan_for
+from tap.phase_plan import plan_for
+from tap.phases import Phase
 from tap.settings import Settings
 
 if TYPE_CHECKING:

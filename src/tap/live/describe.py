@@ -58,7 +58,7 @@ def describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
 
 def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
     ec2 = clients.client("ec2")
-    vpc_id = outputs.require("vpc_id")
+    vpc_id = outputs.text("vpc_id")
     vpcs = ec2.describe_vpcs(VpcIds=[vpc_id]).get("Vpcs", [])
     if not vpcs:
         raise LiveReadError(f"VPC {vpc_id} (output vpc_id) does not exist in {clients.region}")

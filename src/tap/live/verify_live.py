@@ -60,7 +60,7 @@ def verify_outputs(clients: AwsClients, outputs: FlatOutputs) -> LiveVerificatio
         rules=tuple(r.name for r in RESOURCE_RULES) + tuple(s.name for s in LIVE_STACK_RULES),
     )
     return LiveVerification(
-        source=f"live stack, {outputs.require('vpc_id')} in {clients.region}",
+        source=f"live stack, {outputs.text('vpc_id')} in {clients.region}",
         report=report,
         cells=verify_model(from_described(described), required_endpoints(outputs)),
         baseline=account_baseline(clients),

@@ -21,8 +21,8 @@ from tap.migration.errors import (
 from tap.migration.gates import GateResult, Verdict, dns_readback_gate, worst
 from tap.migration.records import Outcome, RunReport
 from tap.migration.resume import ResumeAction, resume_action
+from tap.migration.state_items import HistoryEntry
 from tap.migration.stops import StopOps
-from tap.migration.store import HistoryEntry
 from tap.phases import Phase, TransitionKind, classify_transition, parse_phase
 
 

@@ -21,7 +21,7 @@ from tap.migration.clock import Clock
 from tap.migration.deployment import Deployment
 from tap.migration.dns import upsert_weights, wait_insync
 from tap.migration.errors import ApplyFailed
-from tap.phases import PhasePlan
+from tap.phase_plan import PhasePlan
 
 PHASE_CONFIG_KEY = "tap:migrationPhase"
 

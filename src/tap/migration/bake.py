@@ -11,7 +11,7 @@ from tap.migration.errors import Paused, RolledBack
 from tap.migration.gates import GateResult, Verdict, alarms_gate, analysis_gate
 from tap.migration.records import BakeTick, Outcome, RunReport
 from tap.migration.rollback_command import RollbackCommands
-from tap.migration.store import ControlFlag
+from tap.migration.state_items import ControlFlag
 from tap.phases import Phase
 
 

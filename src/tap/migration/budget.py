@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from tap.jsonable import fields_json
 from tap.migration.errors import MigrationInputError
-from tap.phases import Phase, PhasePlan, TransitionKind, classify_transition, path_to, plan_for
+from tap.phase_plan import PhasePlan, plan_for
+from tap.phases import Phase, TransitionKind, classify_transition, path_to
 from tap.settings import Settings
 
 # Route53 applies a change to all of its authoritative servers within about 60 seconds

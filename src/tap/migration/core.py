@@ -43,9 +43,11 @@ from tap.migration.gates import (
 )
 from tap.migration.lease import LeaseHeartbeat
 from tap.migration.records import ANNOUNCED, BakeTick, Outcome, RunReport, gates_json
-from tap.migration.store import HistoryEntry, StateStore
+from tap.migration.state_items import HistoryEntry
+from tap.migration.store import StateStore
 from tap.migration.switch_judgement import SwitchProbe
-from tap.phases import Phase, PhasePlan, parse_phase, plan_for
+from tap.phase_plan import PhasePlan, plan_for
+from tap.phases import Phase, parse_phase
 from tap.settings import Settings
 
 DEFAULT_POLL_SECONDS = CONTROLLER_TICK_SECONDS

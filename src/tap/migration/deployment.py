@@ -1,18 +1,19 @@
-"""The deployed ids the controller works on, read from the stack's outputs.
+"""The deployed ids the controller and `tap db` work on, read from the stack's outputs.
 
 Flat outputs (cfn-outputs/flat-outputs.json) and `pulumi stack output --json` are both decoded
-by tap.outputs.codec, by each output's declared type.
+by tap.outputs.codec, by each output's declared type; each kind of read (required, optional,
+names, port) is tap.outputs.deployed's, shared with tap.live. What is added here is the
+controller's vocabulary: which outputs a step cannot run without, and their normalised forms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from tap.errors import TapError
 from tap.migration.errors import MigrationInputError
-from tap.outputs.codec import OutputsFormatError, read_file, unflatten
+from tap.outputs.deployed import DeployedOutputs
 
 DEFAULT_OUTPUTS = Path("cfn-outputs/flat-outputs.json")
 
@@ -32,28 +33,10 @@ REQUIRED = (
 )
 
 
-def _opt_str(values: Mapping[str, Any], key: str) -> str | None:
-    v = values.get(key)
-    return v if isinstance(v, str) and v else None
-
-
-@dataclass(frozen=True)
-class Deployment:
+class Deployment(DeployedOutputs):
     """What the gates read and the appliers write, by the names the stack exports them under."""
 
-    values: Mapping[str, Any]
-
-    @classmethod
-    def from_flat(cls, flat: Mapping[str, Any]) -> Deployment:
-        return cls(unflatten(flat))
-
-    @classmethod
-    def from_file(cls, path: Path) -> Deployment:
-        """Refuses the offline plan's outputs (tap.provenance) and files that are not an object."""
-        try:
-            return cls(read_file(path))
-        except OutputsFormatError as exc:
-            raise MigrationInputError(str(exc)) from None
+    error: ClassVar[type[TapError]] = MigrationInputError
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -69,83 +52,74 @@ class Deployment:
             )
         return self
 
-    def _str(self, key: str) -> str:
-        value = self.values.get(key)
-        if not isinstance(value, str) or not value:
-            raise MigrationInputError(f"output {key!r} must be a non-empty string, got {value!r}")
-        return value
-
     @property
     def state_table(self) -> str:
-        return self._str("migration_state_table_name")
+        return self.text("migration_state_table_name")
 
     @property
     def phase_parameter(self) -> str:
-        return self._str("migration_phase_parameter_name")
+        return self.text("migration_phase_parameter_name")
 
     @property
     def hosted_zone_id(self) -> str:
         # Route53 APIs accept "Z123" but some outputs carry "/hostedzone/Z123".
-        return self._str("hosted_zone_id").rsplit("/", 1)[-1]
+        return self.text("hosted_zone_id").rsplit("/", 1)[-1]
 
     @property
     def app_fqdn(self) -> str:
-        return self._str("app_fqdn").rstrip(".") + "."
+        return self.text("app_fqdn").rstrip(".") + "."
 
     @property
     def dev_record_id(self) -> str:
-        return self._str("dev_record_set_identifier")
+        return self.text("dev_record_set_identifier")
 
     @property
     def green_record_id(self) -> str:
-        return self._str("green_record_set_identifier")
+        return self.text("green_record_set_identifier")
 
     @property
     def alb_arn_suffix(self) -> str:
-        return self._str("alb_arn_suffix")
+        return self.text("alb_arn_suffix")
 
     @property
     def green_target_group_arn(self) -> str:
-        return self._str("target_group_green_arn")
+        return self.text("target_group_green_arn")
 
     @property
     def green_target_group_suffix(self) -> str:
-        return self._str("target_group_green_arn_suffix")
+        return self.text("target_group_green_arn_suffix")
 
     @property
     def green_asg_name(self) -> str:
-        return self._str("green_asg_name")
+        return self.text("green_asg_name")
 
     @property
     def alarm_names(self) -> tuple[str, ...]:
-        names = self.values.get("alarm_names") or []
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise MigrationInputError(f"output 'alarm_names' must be a list of names, got {names!r}")
-        return tuple(names)
+        return self.strings("alarm_names")
 
     @property
     def alarm_topic_arn(self) -> str | None:
-        return _opt_str(self.values, "alarm_topic_arn")
+        return self.optional("alarm_topic_arn")
 
     @property
     def db_endpoint_parameter(self) -> str | None:
-        return _opt_str(self.values, "db_endpoint_parameter_name")
+        return self.optional("db_endpoint_parameter_name")
 
     @property
     def db_instance_address(self) -> str | None:
-        return _opt_str(self.values, "db_instance_address")
+        return self.optional("db_instance_address")
 
     @property
     def dev_db_instance_identifier(self) -> str | None:
-        return _opt_str(self.values, "dev_db_instance_identifier")
+        return self.optional("dev_db_instance_identifier")
 
     @property
     def health_check_ids(self) -> tuple[str, ...]:
         return tuple(
             v
             for v in (
-                _opt_str(self.values, "green_health_check_id"),
-                _opt_str(self.values, "dev_health_check_id"),
+                self.optional("green_health_check_id"),
+                self.optional("dev_health_check_id"),
             )
             if v
         )
@@ -168,52 +142,43 @@ class Deployment:
     def outputs_phase(self) -> str | None:
         """The phase the outputs were written at (`migration_phase`): what a rollback falls back
         on when the SSM phase parameter cannot be read."""
-        return _opt_str(self.values, "migration_phase")
+        return self.optional("migration_phase")
 
     # -- data tier (read by `tap db`; exported by the data-tier components) ---------------------
     @property
     def dev_db_address(self) -> str | None:
-        return _opt_str(self.values, "dev_db_address")
+        return self.optional("dev_db_address")
 
     @property
     def dev_db_port(self) -> int | None:
-        return _opt_int(self.values, "dev_db_port")
+        return self.port("dev_db_port")
 
     @property
     def db_instance_port(self) -> int | None:
-        return _opt_int(self.values, "db_instance_port")
+        return self.port("db_instance_port")
 
     @property
     def db_instance_identifier(self) -> str | None:
-        return _opt_str(self.values, "db_instance_identifier")
+        return self.optional("db_instance_identifier")
 
     @property
     def db_master_user_secret_arn(self) -> str | None:
-        return _opt_str(self.values, "db_master_user_secret_arn")
+        return self.optional("db_master_user_secret_arn")
 
     @property
     def writer_zone_id(self) -> str | None:
-        value = _opt_str(self.values, "writer_zone_id")
+        value = self.optional("writer_zone_id")
         return value.rsplit("/", 1)[-1] if value else None
 
     @property
     def writer_record_fqdn(self) -> str | None:
-        return _opt_str(self.values, "writer_record_fqdn")
+        return self.optional("writer_record_fqdn")
 
     @property
     def replication_secret_arn(self) -> str | None:
-        return _opt_str(self.values, "replication_secret_arn")
+        return self.optional("replication_secret_arn")
 
     @property
     def seed_replica_identifier(self) -> str | None:
-        return _opt_str(self.values, "seed_replica_identifier")
+        return self.optional("seed_replica_identifier")
 
-
-def _opt_int(values: Mapping[str, Any], key: str) -> int | None:
-    v = values.get(key)
-    if isinstance(v, bool) or v is None or v == "":
-        return None
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        raise MigrationInputError(f"output {key!r} must be a port number, got {v!r}") from None

@@ -12,7 +12,7 @@ from tap.migration.aws_faults import AwsFailure, retryable
 from tap.migration.clock import Clock
 from tap.migration.deployment import Deployment
 from tap.migration.errors import ApplyFailed
-from tap.phases import Weights
+from tap.phase_plan import Weights
 from tap.weighted_records import RecordSetMissing, weight_changes
 
 INSYNC_POLL_SECONDS = 5

@@ -10,7 +10,8 @@ from enum import StrEnum
 
 from tap.migration.budget import expected_blue
 from tap.migration.dns import ObservedWeights
-from tap.phases import Phase, PhasePlan
+from tap.phase_plan import PhasePlan
+from tap.phases import Phase
 
 
 class ResumeAction(StrEnum):

@@ -21,7 +21,8 @@ from tap.migration.errors import ApplyFailed
 from tap.migration.gates import GateResult, Verdict, dns_readback_gate
 from tap.migration.records import Outcome, RollbackRecord, RunReport
 from tap.migration.rollback_inputs import RollbackInputs, WeightsMoved
-from tap.phases import Phase, PhasePlan
+from tap.phase_plan import PhasePlan
+from tap.phases import Phase
 
 BACKOFF_FIRST_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 16.0

@@ -19,7 +19,7 @@ from tap.migration.errors import ApplyFailed, LockHeld
 from tap.migration.records import Outcome, RunReport
 from tap.migration.rollback import RollbackOps
 from tap.migration.rollback_inputs import KnownPhase
-from tap.migration.store import ControlFlag
+from tap.migration.state_items import ControlFlag
 from tap.phases import Phase
 
 

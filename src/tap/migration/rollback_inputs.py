@@ -12,7 +12,8 @@ from tap.migration.budget import expected_blue
 from tap.migration.core import ControllerCore
 from tap.migration.dns import ObservedWeights, read_weights
 from tap.migration.errors import MigrationInputError
-from tap.phases import Phase, PhasePlan, TransitionKind, classify_transition, parse_phase
+from tap.phase_plan import PhasePlan
+from tap.phases import Phase, TransitionKind, classify_transition, parse_phase
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from tap.migration.dns import read_weights
 from tap.migration.errors import LockHeld, MigrationError
 from tap.migration.gates import Verdict, alarms_gate
 from tap.migration.records import IGNORED_FOR_RESUME, OPEN, Outcome, RunReport
-from tap.migration.store import HistoryEntry
+from tap.migration.state_items import HistoryEntry
 from tap.phases import Phase, parse_phase
 
 

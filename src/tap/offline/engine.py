@@ -20,7 +20,8 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.proto import source_pb2
 
 from tap.errors import TapError
-from tap.offline.fakes import FAKE_ACCOUNT_ID, FAKE_AMI_ID, FakeContext, outputs_for
+from tap.offline.fakes.context import FAKE_ACCOUNT_ID, FAKE_AMI_ID, FakeContext
+from tap.offline.fakes.outputs import outputs_for
 from tap.offline.plan import Plan, PlannedResource
 from tap.settings import NAMESPACE
 

@@ -1,5 +1,6 @@
 """The stack outputs: the typed, described contract (contract.py), its flat form both ways
-(codec.py), and reading it from a `TapStack` (collect.py, the only part that imports Pulumi)."""
+(codec.py), the typed reads of a deployed stack's outputs (deployed.py), and reading them from
+a `TapStack` (collect.py, the only part that imports Pulumi)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ import json
 
 from tap import aws_types as t
 from tap.errors import PhaseError
-from tap.phases import Capacity, FleetSizes, PhasePlan, parse_phase, plan_for
+from tap.phase_plan import Capacity, FleetSizes, PhasePlan, plan_for
+from tap.phases import parse_phase
 from tap.policies.rules import Stack
 from tap.props import UNKNOWN
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from tap.aws_clients import AwsClients
 from tap.errors import TapError
 from tap.offline.plan import Plan
-from tap.phases import PhasePlan
+from tap.phase_plan import PhasePlan
 from tap.settings import Settings
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from tap.errors import TapError
 from tap.jsonable import fields_json
-from tap.phases import PhasePlan
+from tap.phase_plan import PhasePlan
 
 if TYPE_CHECKING:
     from tap.preflight.context import PreflightContext

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic.dataclasses import dataclass
 
 from tap.errors import Problem
-from tap.phases import Capacity, FleetSizes, Phase, PhasePlan, plan_for
+from tap.phase_plan import Capacity, FleetSizes, PhasePlan, plan_for
+from tap.phases import Phase
 from tap.settings.fields import GROUP_CONFIG, setting
 from tap.settings.kinds import PhaseName, Text
 

@@ -20,7 +20,8 @@ from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
 from tap.errors import Problem
-from tap.phases import Capacity, FleetSizes, Phase, PhasePlan, plan_for
+from tap.phase_plan import Capacity, FleetSizes, PhasePlan, plan_for
+from tap.phases import Phase
 from tap.settings import (
     compliance,
     compute,

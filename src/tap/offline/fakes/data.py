@@ -1,0 +1,166 @@
+"""Fakes of RDS instances, groups and snapshots, DynamoDB, SSM parameters, AWS Backup, S3
+buckets and their parts, and random ids."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from tap.offline.fakes.context import Fake, FakeContext, digest, registers_in, uuid
+
+FAKES: dict[str, Fake] = {}
+fake = registers_in(FAKES)
+
+
+@fake("aws:dynamodb/table:Table")
+def _table(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return name, {"name": name, "arn": c.arn("dynamodb", f"table/{name}"), "streamArn": ""}
+
+
+@fake("aws:ssm/parameter:Parameter")
+def _parameter(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    path = name if name.startswith("/") else "/" + name
+    return name, {
+        "name": name,
+        "arn": c.arn("ssm", f"parameter{path}"),
+        "version": 1,
+        "tier": c.inputs.get("tier", "Standard"),
+    }
+
+
+def _rds_address(c: FakeContext, identifier: str) -> str:
+    # The cluster-unique part of an RDS hostname is per account and region, not per instance.
+    return f"{identifier}.{digest(c.account, c.region, length=12)}.{c.region}.rds.amazonaws.com"
+
+
+@fake("aws:rds/instance:Instance")
+def _rds_instance(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    identifier = c.physical_name("identifier", 63)
+    address = _rds_address(c, identifier)
+    port = int(c.inputs.get("port") or 3306)
+    out: dict[str, Any] = {
+        "identifier": identifier,
+        "arn": c.arn("rds", f"db:{identifier}"),
+        "resourceId": "db-" + c.h(26).upper(),
+        "address": address,
+        "endpoint": f"{address}:{port}",
+        "port": port,
+        "hostedZoneId": "Z2R2ITUGPM61AM",
+        "status": "available",
+    }
+    if c.inputs.get("manageMasterUserPassword"):
+        # AWS names the managed secret rds!db-<uuid> and appends six random characters.
+        out["masterUserSecrets"] = [
+            {
+                "secretArn": c.arn("secretsmanager", f"secret:rds!db-{uuid(c, 'secret')}-{c.h(6, 'sfx')}"),
+                "kmsKeyId": c.inputs.get("masterUserSecretKmsKeyId", ""),
+                "secretStatus": "active",
+            }
+        ]
+    return identifier, out
+
+
+@fake(
+    "aws:rds/subnetGroup:SubnetGroup",
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/optionGroup:OptionGroup",
+)
+def _rds_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    kind = {"subnetGroup": "subgrp", "parameterGroup": "pg", "optionGroup": "og"}[
+        c.typ.split("/")[1].split(":")[0]
+    ]
+    return name, {"name": name, "arn": c.arn("rds", f"{kind}:{name}")}
+
+
+@fake("aws:backup/vault:Vault")
+def _backup_vault(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name()
+    return name, {"name": name, "arn": c.arn("backup", f"backup-vault:{name}"), "recoveryPoints": 0}
+
+
+@fake("aws:backup/plan:Plan")
+def _backup_plan(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    pid = uuid(c)
+    return pid, {"arn": c.arn("backup", f"backup-plan:{pid}"), "version": c.h(32, "version")}
+
+
+@fake("aws:backup/selection:Selection")
+def _backup_selection(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    return uuid(c), {}
+
+
+@fake("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:s3/bucketLogging:BucketLogging")
+def _by_parent_name(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    """Resources whose id is the name of what they configure."""
+    return str(c.inputs.get("backupVaultName") or c.inputs.get("bucket") or c.name), {}
+
+
+@fake("aws:rds/snapshot:Snapshot")
+def _rds_snapshot(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    sid = c.physical_name("dbSnapshotIdentifier")
+    return sid, {
+        "dbSnapshotIdentifier": sid,
+        "dbSnapshotArn": c.arn("rds", f"snapshot:{sid}"),
+        "encrypted": False,
+        "engine": "mysql",
+        "status": "available",
+        "snapshotType": "manual",
+    }
+
+
+@fake("aws:rds/snapshotCopy:SnapshotCopy")
+def _rds_snapshot_copy(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    sid = c.physical_name("targetDbSnapshotIdentifier")
+    return sid, {
+        "targetDbSnapshotIdentifier": sid,
+        "dbSnapshotArn": c.arn("rds", f"snapshot:{sid}"),
+        "encrypted": bool(c.inputs.get("kmsKeyId")),
+        "engine": "mysql",
+        "status": "available",
+        "snapshotType": "manual",
+    }
+
+
+@fake("aws:s3/bucket:Bucket")
+def _bucket(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    name = c.physical_name("bucket", 63)
+    return name, {
+        "bucket": name,
+        "arn": f"arn:aws:s3:::{name}",
+        "bucketDomainName": f"{name}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{name}.s3.{c.region}.amazonaws.com",
+        "hostedZoneId": "Z3AQBSTGFYJSTF",
+    }
+
+
+def _bucket_part(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    """Bucket sub-resources (versioning, policy, ...) are identified by their bucket."""
+    return str(c.inputs.get("bucket", c.name)), {}
+
+
+for _t in (
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+):
+    FAKES[_t] = _bucket_part
+
+
+@fake("random:index/randomId:RandomId")
+def _random_id(c: FakeContext) -> tuple[str, dict[str, Any]]:
+    n = int(c.inputs.get("byteLength", 4))
+    raw = bytes.fromhex(c.h(2 * n, "random"))
+    b64url = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return b64url, {
+        "hex": raw.hex(),
+        "dec": str(int.from_bytes(raw, "big")),
+        "b64Std": base64.b64encode(raw).decode(),
+        "b64Url": b64url,
+    }
