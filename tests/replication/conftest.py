@@ -5,6 +5,12 @@ replicates from dev, dev is the writer".
 The replication tests keep their own moto server, in its own process (moto's state is global
 to a process, and other packages' tests reset the shared in-process server between tests,
 which would wipe the private zone and secrets these tests create once per session).
+
+The MariaDB tests carry `xdist_group("mariadb")` so that one worker starts one pair, but with
+pytest 9.2 and xdist 3.8 `--dist loadgroup` groups nothing (pytest-xdist#1386: xdist still
+writes the old `_nodeid`): every worker that draws one of them starts its own pair and moto
+process. They stay independent (own datadirs, ports and state table per test), only the setup
+is paid more than once.
 """
 
 from __future__ import annotations
