@@ -4,14 +4,15 @@ session (a render is the expensive part; every test only reads the plan)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from tap.offline.config_file import load_values
-from tap.offline.engine import render
 from tap.offline.plan import Plan
 from tap.phases import PHASES, Phase
+from tests.renders import render_once
 
 # Fixtures `moto_endpoint` and `moto_clients` for every test package.
 pytest_plugins = ["tests.moto_fixtures"]
@@ -33,16 +34,15 @@ def example_values() -> dict[str, object]:
     return load_values(EXAMPLE)
 
 
-_PLANS: dict[tuple[Phase, tuple[tuple[str, object], ...]], Plan] = {}
+@cache
+def _example() -> tuple[tuple[str, object], ...]:
+    return tuple(load_values(EXAMPLE).items())  # read once: plan_of is called hundreds of times
 
 
 def plan_of(phase: Phase, **overrides: object) -> Plan:
-    """The example settings (with `overrides`) rendered at `phase`, once per session."""
-    key = (phase, tuple(sorted(overrides.items())))
-    if key not in _PLANS:
-        values = {**load_values(EXAMPLE), **overrides, "migrationPhase": phase.value}
-        _PLANS[key] = render(values)
-    return _PLANS[key]
+    """The example settings (with `overrides`) rendered at `phase`, once per session (shared
+    with the `tap` commands tests run in process: tests/renders.py)."""
+    return render_once({**dict(_example()), **overrides, "migrationPhase": phase.value})
 
 
 @pytest.fixture(scope="session")
