@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tap.errors import TapError
 from tap.phases import Weights
+
+if TYPE_CHECKING:
+    from types_boto3_route53.type_defs import ChangeTypeDef, ResourceRecordSetTypeDef
 
 
 class RecordSetMissing(TapError):
@@ -18,18 +21,20 @@ class RecordSetMissing(TapError):
 
 def weight_changes(
     sets: Mapping[str, Mapping[str, Any]], blue_id: str, green_id: str, weights: Weights, where: str
-) -> list[dict[str, Any]]:
+) -> list[ChangeTypeDef]:
     """The UPSERTs that give both sets `weights`, copying every other field as it is: an UPSERT
     replaces the whole set, and a dropped AliasTarget or HealthCheckId would silently change
     routing. Pure: the controller and the in-AWS rollback guard's document use the same batch."""
-    changes = []
+    changes: list[ChangeTypeDef] = []
     for ident, weight in ((blue_id, weights.blue), (green_id, weights.green)):
         if ident not in sets:
             raise RecordSetMissing(
                 f"weighted record set {ident!r} not found in {where}; the Route53 applier only moves "
                 "weights of existing records (use --applier pulumi)"
             )
-        rrset = copy.deepcopy(dict(sets[ident]))
+        # A set as ListResourceRecordSets answers it, or as the stack exported it in that shape
+        # (tap.migration.deployment checks the outputs' sets are objects keyed by identifier).
+        rrset = cast("ResourceRecordSetTypeDef", copy.deepcopy(dict(sets[ident])))
         rrset["Weight"] = weight
         changes.append({"Action": "UPSERT", "ResourceRecordSet": rrset})
     return changes

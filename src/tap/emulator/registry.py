@@ -32,9 +32,6 @@ class SeedContext:
     def region(self) -> str:
         return self.plan.settings.core.region
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        return self.clients.client(service, region)
-
     def of(self, typ: str) -> list[PlannedResource]:
         """The resources of `typ` the stack creates (not the ones it only reads, like dev's)."""
         return [r for r in self.plan.of_type(typ) if not r.read]
@@ -61,11 +58,6 @@ def step(name: str) -> Callable[[Step], Step]:
         return fn
 
     return register
-
-
-def num(value: Any) -> int:
-    """A number input of the plan (the mock engine hands them over as floats) as an int."""
-    return int(float(value))
 
 
 def as_json(doc: Any) -> str:

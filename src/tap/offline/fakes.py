@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tap import aws_types as t
+
 FAKE_ACCOUNT_ID = "123456789012"
 # The AMI the fake SSM parameter resolves to.
 FAKE_AMI_ID = "ami-0a1b2c3d4e5f67890"
@@ -52,8 +54,8 @@ FAKES: dict[str, Fake] = {}
 
 def fake(*types: str) -> Callable[[Fake], Fake]:
     def register(fn: Fake) -> Fake:
-        for t in types:
-            FAKES[t] = fn
+        for typ in types:
+            FAKES[typ] = fn
         return fn
 
     return register
@@ -71,20 +73,20 @@ def ec2_style(prefix: str, arn_kind: str | None = None) -> Fake:
 
 
 for _t, _p, _k in [
-    ("aws:ec2/subnet:Subnet", "subnet", "subnet"),
-    ("aws:ec2/internetGateway:InternetGateway", "igw", "internet-gateway"),
-    ("aws:ec2/routeTable:RouteTable", "rtb", "route-table"),
-    ("aws:ec2/routeTableAssociation:RouteTableAssociation", "rtbassoc", None),
-    ("aws:ec2/securityGroup:SecurityGroup", "sg", "security-group"),
-    ("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "sg", "security-group"),
-    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sgr", "security-group-rule"),
-    ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "sgr", "security-group-rule"),
-    ("aws:ec2/flowLog:FlowLog", "fl", "vpc-flow-log"),
+    (t.SUBNET, "subnet", "subnet"),
+    (t.INTERNET_GATEWAY, "igw", "internet-gateway"),
+    (t.ROUTE_TABLE, "rtb", "route-table"),
+    (t.ROUTE_TABLE_ASSOCIATION, "rtbassoc", None),
+    (t.SECURITY_GROUP, "sg", "security-group"),
+    (t.DEFAULT_SECURITY_GROUP, "sg", "security-group"),
+    (t.INGRESS_RULE, "sgr", "security-group-rule"),
+    (t.EGRESS_RULE, "sgr", "security-group-rule"),
+    (t.FLOW_LOG, "fl", "vpc-flow-log"),
 ]:
     FAKES[_t] = ec2_style(_p, _k)
 
 
-@fake("aws:ec2/vpc:Vpc")
+@fake(t.VPC)
 def _vpc(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"vpc-0{c.h(16)}"
     return rid, {
@@ -95,7 +97,7 @@ def _vpc(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:ec2/eip:Eip")
+@fake(t.EIP)
 def _eip(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"eipalloc-0{c.h(16)}"
     n = int(c.h(4), 16)
@@ -107,7 +109,7 @@ def _eip(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:ec2/natGateway:NatGateway")
+@fake(t.NAT_GATEWAY)
 def _nat(c: FakeContext) -> tuple[str, dict[str, Any]]:
     n = int(c.h(4), 16)
     return f"nat-0{c.h(16)}", {
@@ -116,7 +118,7 @@ def _nat(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:ec2/route:Route")
+@fake(t.ROUTE)
 def _route(c: FakeContext) -> tuple[str, dict[str, Any]]:
     # The provider's id is the table plus a hash of the destination: one per (table, range).
     dest = str(c.inputs.get("destinationCidrBlock") or c.inputs.get("destinationIpv6CidrBlock") or "")
@@ -125,21 +127,21 @@ def _route(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")
+@fake(t.VPC_PEERING)
 def _peering(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"pcx-0{c.h(16)}"
     # Same account and region with auto_accept: active when create returns.
     return rid, {"acceptStatus": "active", "peerOwnerId": c.account, "peerRegion": c.region}
 
 
-@fake("aws:secretsmanager/secret:Secret")
+@fake(t.SECRET)
 def _secret(c: FakeContext) -> tuple[str, dict[str, Any]]:
     # Secrets Manager appends six random characters to the name in the ARN.
     arn = c.arn("secretsmanager", f"secret:{c.inputs.get('name', c.name)}-{c.h(6)}")
     return arn, {"arn": arn}
 
 
-@fake("aws:ec2/vpcEndpoint:VpcEndpoint")
+@fake(t.VPC_ENDPOINT)
 def _vpce(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"vpce-0{c.h(16)}"
     return rid, {
@@ -149,13 +151,13 @@ def _vpce(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:cloudwatch/logGroup:LogGroup")
+@fake(t.LOG_GROUP)
 def _log_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {"name": name, "arn": c.arn("logs", f"log-group:{name}")}
 
 
-@fake("aws:iam/role:Role")
+@fake(t.IAM_ROLE)
 def _role(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name(max_len=64)
     return name, {
@@ -165,20 +167,20 @@ def _role(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:iam/rolePolicy:RolePolicy")
+@fake(t.IAM_ROLE_POLICY)
 def _role_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return f"{c.inputs.get('role', 'role')}:{name}", {"name": name}
 
 
-@fake("aws:iam/policy:Policy")
+@fake(t.IAM_POLICY)
 def _policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     arn = f"arn:aws:iam::{c.account}:policy/{name}"
     return arn, {"name": name, "arn": arn, "policyId": "ANPA" + c.h(17).upper()}
 
 
-@fake("aws:iam/instanceProfile:InstanceProfile")
+@fake(t.IAM_INSTANCE_PROFILE)
 def _profile(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {
@@ -188,7 +190,7 @@ def _profile(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+@fake(t.IAM_ROLE_POLICY_ATTACHMENT)
 def _attachment(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return f"{c.inputs.get('role', 'role')}-{c.h(20)}", {}
 
@@ -198,26 +200,26 @@ def _uuid(c: FakeContext, salt: str = "") -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
 
 
-@fake("aws:kms/key:Key")
+@fake(t.KMS_KEY)
 def _kms_key(c: FakeContext) -> tuple[str, dict[str, Any]]:
     kid = _uuid(c)
     return kid, {"keyId": kid, "arn": c.arn("kms", f"key/{kid}")}
 
 
-@fake("aws:kms/alias:Alias")
+@fake(t.KMS_ALIAS)
 def _kms_alias(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     key = c.inputs.get("targetKeyId", "")
     return name, {"arn": c.arn("kms", name), "targetKeyArn": c.arn("kms", f"key/{key}")}
 
 
-@fake("aws:dynamodb/table:Table")
+@fake(t.DYNAMODB_TABLE)
 def _table(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {"name": name, "arn": c.arn("dynamodb", f"table/{name}"), "streamArn": ""}
 
 
-@fake("aws:ssm/parameter:Parameter")
+@fake(t.SSM_PARAMETER)
 def _parameter(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     path = name if name.startswith("/") else "/" + name
@@ -234,7 +236,7 @@ def _rds_address(c: FakeContext, identifier: str) -> str:
     return f"{identifier}.{digest(c.account, c.region, length=12)}.{c.region}.rds.amazonaws.com"
 
 
-@fake("aws:rds/instance:Instance")
+@fake(t.RDS_INSTANCE)
 def _rds_instance(c: FakeContext) -> tuple[str, dict[str, Any]]:
     identifier = c.physical_name("identifier", 63)
     address = _rds_address(c, identifier)
@@ -262,9 +264,9 @@ def _rds_instance(c: FakeContext) -> tuple[str, dict[str, Any]]:
 
 
 @fake(
-    "aws:rds/subnetGroup:SubnetGroup",
-    "aws:rds/parameterGroup:ParameterGroup",
-    "aws:rds/optionGroup:OptionGroup",
+    t.RDS_SUBNET_GROUP,
+    t.RDS_PARAMETER_GROUP,
+    t.RDS_OPTION_GROUP,
 )
 def _rds_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
@@ -274,30 +276,30 @@ def _rds_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return name, {"name": name, "arn": c.arn("rds", f"{kind}:{name}")}
 
 
-@fake("aws:backup/vault:Vault")
+@fake(t.BACKUP_VAULT)
 def _backup_vault(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {"name": name, "arn": c.arn("backup", f"backup-vault:{name}"), "recoveryPoints": 0}
 
 
-@fake("aws:backup/plan:Plan")
+@fake(t.BACKUP_PLAN)
 def _backup_plan(c: FakeContext) -> tuple[str, dict[str, Any]]:
     pid = _uuid(c)
     return pid, {"arn": c.arn("backup", f"backup-plan:{pid}"), "version": c.h(32, "version")}
 
 
-@fake("aws:backup/selection:Selection")
+@fake(t.BACKUP_SELECTION)
 def _backup_selection(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return _uuid(c), {}
 
 
-@fake("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:s3/bucketLogging:BucketLogging")
+@fake(t.BACKUP_VAULT_LOCK, t.S3_LOGGING)
 def _by_parent_name(c: FakeContext) -> tuple[str, dict[str, Any]]:
     """Resources whose id is the name of what they configure."""
     return str(c.inputs.get("backupVaultName") or c.inputs.get("bucket") or c.name), {}
 
 
-@fake("aws:rds/snapshot:Snapshot")
+@fake(t.RDS_SNAPSHOT)
 def _rds_snapshot(c: FakeContext) -> tuple[str, dict[str, Any]]:
     sid = c.physical_name("dbSnapshotIdentifier")
     return sid, {
@@ -310,7 +312,7 @@ def _rds_snapshot(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:rds/snapshotCopy:SnapshotCopy")
+@fake(t.RDS_SNAPSHOT_COPY)
 def _rds_snapshot_copy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     sid = c.physical_name("targetDbSnapshotIdentifier")
     return sid, {
@@ -323,7 +325,7 @@ def _rds_snapshot_copy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:s3/bucket:Bucket")
+@fake(t.S3_BUCKET)
 def _bucket(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name("bucket", 63)
     return name, {
@@ -341,13 +343,13 @@ def _bucket_part(c: FakeContext) -> tuple[str, dict[str, Any]]:
 
 
 for _t in (
-    "aws:s3/bucketVersioning:BucketVersioning",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "aws:s3/bucketPolicy:BucketPolicy",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    t.S3_VERSIONING,
+    t.S3_SSE,
+    t.S3_PUBLIC_ACCESS_BLOCK,
+    t.S3_POLICY,
+    t.S3_LIFECYCLE,
+    t.S3_OWNERSHIP,
+    t.S3_REPLICATION,
 ):
     FAKES[_t] = _bucket_part
 
@@ -376,13 +378,13 @@ ALB_ZONE_IDS = {
 }
 
 
-@fake("aws:ec2/launchTemplate:LaunchTemplate")
+@fake(t.LAUNCH_TEMPLATE)
 def _launch_template(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"lt-0{c.h(16)}"
     return rid, {"arn": c.arn("ec2", f"launch-template/{rid}"), "latestVersion": 1, "defaultVersion": 1}
 
 
-@fake("aws:autoscaling/group:Group")
+@fake(t.ASG)
 def _asg(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {
@@ -391,7 +393,7 @@ def _asg(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:autoscaling/policy:Policy")
+@fake(t.AUTOSCALING_POLICY)
 def _scaling_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     group = c.inputs.get("autoscalingGroupName", "")
@@ -403,7 +405,7 @@ def _scaling_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:lb/loadBalancer:LoadBalancer")
+@fake(t.LOAD_BALANCER)
 def _alb(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name(max_len=32)
     suffix = f"app/{name}/{c.h(16)}"
@@ -420,7 +422,7 @@ def _alb(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:lb/targetGroup:TargetGroup")
+@fake(t.TARGET_GROUP)
 def _target_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name(max_len=32)
     suffix = f"targetgroup/{name}/{c.h(16)}"
@@ -428,14 +430,14 @@ def _target_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return arn, {"arn": arn, "arnSuffix": suffix, "name": name}
 
 
-@fake("aws:lb/listener:Listener")
+@fake(t.LISTENER)
 def _listener(c: FakeContext) -> tuple[str, dict[str, Any]]:
     alb = str(c.inputs.get("loadBalancerArn", ""))
     arn = alb.replace(":loadbalancer/", ":listener/") + f"/{c.h(16)}"
     return arn, {"arn": arn}
 
 
-@fake("aws:acm/certificate:Certificate")
+@fake(t.ACM_CERTIFICATE)
 def _certificate(c: FakeContext) -> tuple[str, dict[str, Any]]:
     arn = c.arn("acm", f"certificate/{_uuid(c)}")
     domain = str(c.inputs.get("domainName", ""))
@@ -453,13 +455,13 @@ def _certificate(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:acm/certificateValidation:CertificateValidation")
+@fake(t.ACM_VALIDATION)
 def _certificate_validation(c: FakeContext) -> tuple[str, dict[str, Any]]:
     arn = str(c.inputs.get("certificateArn", ""))
     return arn, {"certificateArn": arn}
 
 
-@fake("aws:route53/zone:Zone")
+@fake(t.ROUTE53_ZONE)
 def _zone(c: FakeContext) -> tuple[str, dict[str, Any]]:
     zid = "Z0" + c.h(19).upper()
     n = int(c.h(4), 16)
@@ -470,7 +472,7 @@ def _zone(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return zid, {"zoneId": zid, "arn": f"arn:aws:route53:::hostedzone/{zid}", "nameServers": servers}
 
 
-@fake("aws:route53/record:Record")
+@fake(t.ROUTE53_RECORD)
 def _record(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = str(c.inputs.get("name", "")).rstrip(".")
     parts = [str(c.inputs.get("zoneId", "")), name, str(c.inputs.get("type", ""))]
@@ -479,56 +481,56 @@ def _record(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return "_".join(parts), {"fqdn": name}
 
 
-@fake("aws:route53/healthCheck:HealthCheck")
+@fake(t.ROUTE53_HEALTH_CHECK)
 def _health_check(c: FakeContext) -> tuple[str, dict[str, Any]]:
     hid = _uuid(c)
     return hid, {"arn": f"arn:aws:route53:::healthcheck/{hid}"}
 
 
-@fake("aws:route53/keySigningKey:KeySigningKey", "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec")
+@fake(t.ROUTE53_KEY_SIGNING_KEY, t.ROUTE53_DNSSEC)
 def _dnssec(c: FakeContext) -> tuple[str, dict[str, Any]]:
     zone = str(c.inputs.get("hostedZoneId", ""))
     name = c.inputs.get("name")
     return f"{zone},{name}" if name else zone, {}
 
 
-@fake("aws:route53/queryLog:QueryLog")
+@fake(t.ROUTE53_QUERY_LOG)
 def _query_log(c: FakeContext) -> tuple[str, dict[str, Any]]:
     qid = _uuid(c)
     return qid, {"arn": f"arn:aws:route53:::queryloggingconfig/{qid}"}
 
 
-@fake("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
+@fake(t.LOG_RESOURCE_POLICY)
 def _log_resource_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return str(c.inputs.get("policyName", c.name)), {}
 
 
-@fake("aws:sns/topic:Topic")
+@fake(t.SNS_TOPIC)
 def _topic(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name(max_len=256)
     arn = c.arn("sns", name)
     return arn, {"arn": arn, "name": name}
 
 
-@fake("aws:sns/topicSubscription:TopicSubscription")
+@fake(t.SNS_TOPIC_SUBSCRIPTION)
 def _subscription(c: FakeContext) -> tuple[str, dict[str, Any]]:
     arn = f"{c.inputs.get('topic', '')}:{_uuid(c)}"
     return arn, {"arn": arn, "pendingConfirmation": c.inputs.get("protocol") == "email"}
 
 
-@fake("aws:cloudwatch/metricAlarm:MetricAlarm")
+@fake(t.METRIC_ALARM)
 def _alarm(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {"name": name, "arn": c.arn("cloudwatch", f"alarm:{name}")}
 
 
-@fake("aws:cloudwatch/dashboard:Dashboard")
+@fake(t.DASHBOARD)
 def _dashboard(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name("dashboardName")
     return name, {"dashboardArn": f"arn:aws:cloudwatch::{c.account}:dashboard/{name}"}
 
 
-@fake("aws:wafv2/webAcl:WebAcl")
+@fake(t.WEB_ACL)
 def _web_acl(c: FakeContext) -> tuple[str, dict[str, Any]]:
     wid = _uuid(c)
     name = c.physical_name()
@@ -539,7 +541,7 @@ def _web_acl(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:wafv2/webAclAssociation:WebAclAssociation")
+@fake(t.WEB_ACL_ASSOCIATION)
 def _web_acl_association(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return f"{c.inputs.get('webAclArn', '')},{c.inputs.get('resourceArn', '')}", {}
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tap import aws_types as t
 from tap.naming import Namer
 from tap.offline.plan import PlannedResource
 from tap.preflight.context import PreflightContext
 from tap.preflight.dev_database import DevMissing, missing, require_dev
 from tap.preflight.result import WHILE_DEV_HOLDS_DATA, Check, CheckResult, CheckUnavailable, failed, passed
 
-PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 # Where a difference makes replicated rows differ or the applier stop (issue 10, Build 3).
 REPLICATION_PARAMETERS = (
     "sql_mode",
@@ -102,7 +102,7 @@ def judge_binlog(instance: str, group: str, apply_status: str, value: str | None
 
 
 def prod_group(ctx: PreflightContext) -> PlannedResource:
-    groups = ctx.plan.of_type(PARAMETER_GROUP)
+    groups = ctx.plan.of_type(t.RDS_PARAMETER_GROUP)
     name = Namer(ctx.settings.core.environment_suffix)("mysql-params")
     named = [g for g in groups if g.get("name") == name]
     if len(named) == 1:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap.aws_clients import AwsClients
 from tap.migration.clock import Clock
@@ -19,6 +19,9 @@ from tap.replication.errors import ReplicationInputError
 from tap.replication.journal import Direction, Journal
 from tap.replication.secrets import ReplicationSecret, admin_credentials
 from tap.replication.writer import WriterRecord
+
+if TYPE_CHECKING:
+    from types_boto3_rds.client import RDSClient
 
 DEFAULT_PORT = 3306
 
@@ -33,7 +36,7 @@ class DbContext:
     store: StateStore
     clock: Clock
     admin: dict[str, Credentials] = field(default_factory=dict)  # for connections through the writer name
-    rds: Any = None  # boto3 RDS client, for failover events (None: identity checks only)
+    rds: RDSClient | None = None  # boto3 RDS client, for failover events (None: identity checks only)
     instance_ids: dict[str, str] = field(default_factory=dict)
     progress: Any = None  # callable(str) -> None: one line per step, for the CLI
 
