@@ -12,6 +12,7 @@ from tap.markdown_table import table
 from tap.migration.budget import full_plan
 from tap.offline.plan import Plan
 from tap.settings import Settings
+from tap.values import integer
 
 
 def steps(settings: Settings) -> str:
@@ -56,7 +57,7 @@ def _record_set(r: Any, weight: int) -> dict[str, Any]:
             "EvaluateTargetHealth": bool(a.get("evaluateTargetHealth")),
         }
     else:
-        rrset["TTL"] = int(float(r.get("ttl") or 60))
+        rrset["TTL"] = integer(r.get("ttl") or 60)
         rrset["ResourceRecords"] = [{"Value": v} for v in r.get("records") or []]
     if r.get("healthCheckId"):
         rrset["HealthCheckId"] = r.get("healthCheckId")

@@ -91,7 +91,8 @@ def load_balancer(ctx: SeedContext, r: PlannedResource) -> None:
 
 @builds(t.LISTENER)
 def listener(ctx: SeedContext, r: PlannedResource) -> None:
-    s, actions = ctx.sub, list[ActionTypeDef]()
+    s = ctx.sub
+    actions: list[ActionTypeDef] = []
     for a in r.get("defaultActions") or []:
         groups: list[TargetGroupTupleTypeDef] = [
             {"TargetGroupArn": s.value(g["arn"]), "Weight": integer(g.get("weight", 1))}
