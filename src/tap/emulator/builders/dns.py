@@ -9,6 +9,7 @@ from tap import aws_types as t
 from tap.emulator.registry import SeedContext, builds, step
 from tap.offline.plan import PlannedResource
 from tap.values import integer
+from tap.weighted_records import planned_record_set
 
 if TYPE_CHECKING:
     from types_boto3_route53.literals import VPCRegionType
@@ -57,35 +58,15 @@ def health_check(ctx: SeedContext, r: PlannedResource) -> None:
     ctx.sub.add(r.id, got["HealthCheck"]["Id"])
 
 
-def record_set(ctx: SeedContext, r: PlannedResource) -> ResourceRecordSetTypeDef:
-    """The record as Route53 takes it, with the emulator's ids."""
-    s = ctx.sub
-    rrset: ResourceRecordSetTypeDef = {"Name": r.get("name"), "Type": r.get("type")}
-    if r.get("setIdentifier"):
-        rrset["SetIdentifier"] = r.get("setIdentifier")
-    for policy in r.get("weightedRoutingPolicies") or []:
-        rrset["Weight"] = integer(policy.get("weight"))
-    if r.get("healthCheckId"):
-        rrset["HealthCheckId"] = s.value(r.get("healthCheckId"))
-    aliases = r.get("aliases") or []
-    if aliases:
-        a = aliases[0]
-        rrset["AliasTarget"] = {
-            "DNSName": s.value(a.get("name")),
-            "HostedZoneId": s.value(a.get("zoneId")),
-            "EvaluateTargetHealth": bool(a.get("evaluateTargetHealth")),
-        }
-    else:
-        rrset["TTL"] = integer(r.get("ttl", 60))
-        rrset["ResourceRecords"] = [{"Value": v} for v in r.get("records") or []]
-    return rrset
-
-
 @builds(t.ROUTE53_RECORD)
 def record(ctx: SeedContext, r: PlannedResource) -> None:
     ctx.clients.client("route53").change_resource_record_sets(
         HostedZoneId=ctx.sub.value(r.get("zoneId")),
-        ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": record_set(ctx, r)}]},
+        ChangeBatch={
+            "Changes": [
+                {"Action": "UPSERT", "ResourceRecordSet": planned_record_set(r.inputs, swap=ctx.sub.value)}
+            ]
+        },
     )
 
 
