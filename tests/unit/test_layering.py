@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "ami",
                 "markdown_table",
                 "weighted_records",
+                "registrar",
             }
         ),
     ),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tap import aws_types as t
+from tap.registrar import registrar
 
 FAKE_ACCOUNT_ID = "123456789012"
 # The AMI the fake SSM parameter resolves to.
@@ -52,13 +53,8 @@ Fake = Callable[[FakeContext], tuple[str, dict[str, Any]]]
 FAKES: dict[str, Fake] = {}
 
 
-def fake(*types: str) -> Callable[[Fake], Fake]:
-    def register(fn: Fake) -> Fake:
-        for typ in types:
-            FAKES[typ] = fn
-        return fn
-
-    return register
+fake = registrar(FAKES)
+"""`@fake(type, ...)`: the fake of those resource types."""
 
 
 def ec2_style(prefix: str, arn_kind: str | None = None) -> Fake:

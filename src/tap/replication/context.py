@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,7 +38,7 @@ class DbContext:
     admin: dict[str, Credentials] = field(default_factory=dict)  # for connections through the writer name
     rds: RDSClient | None = None  # boto3 RDS client, for failover events (None: identity checks only)
     instance_ids: dict[str, str] = field(default_factory=dict)
-    progress: Any = None  # callable(str) -> None: one line per step, for the CLI
+    progress: Callable[[str], None] | None = None  # one line per step, for the CLI
 
     @property
     def journal(self) -> Journal:
@@ -141,7 +141,7 @@ def build_context(
     owner: str,
     dialect: DialectName,
     dev_admin_secret_arn: str,
-    progress: Any = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DbContext:
     """Connects to both servers as their admin users (credentials read from Secrets Manager)."""
     writer = writer_record(dep, clients, clock)
