@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tap.errors import TapError
+
+if TYPE_CHECKING:
+    from types_boto3_ssm.client import SSMClient
 
 AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")
 
@@ -29,7 +32,7 @@ class ResolvedAmi:
         return f"pulumi config set tap:amiId {self.ami_id}"
 
 
-def resolve_ami(ssm: Any, parameter: str) -> ResolvedAmi:
+def resolve_ami(ssm: SSMClient, parameter: str) -> ResolvedAmi:
     """The AMI id a public parameter names now (read-only: ssm:GetParameter)."""
     try:
         found = ssm.get_parameter(Name=parameter)["Parameter"]

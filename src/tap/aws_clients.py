@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Literal, overload
+from typing import TYPE_CHECKING, Final, Literal, overload
 
 import boto3
 import botocore.loaders
 import botocore.session
+from botocore.client import BaseClient
 from botocore.config import Config
 
 from tap.errors import BadEnvironment
@@ -46,6 +47,29 @@ if TYPE_CHECKING:  # the types-boto3 stubs (dev extra): the per-service client t
     from types_boto3_service_quotas.client import ServiceQuotasClient
     from types_boto3_sns.client import SNSClient
     from types_boto3_ssm.client import SSMClient
+
+Service = Literal[
+    "acm",
+    "autoscaling",
+    "cloudtrail",
+    "cloudwatch",
+    "config",
+    "dynamodb",
+    "ec2",
+    "elbv2",
+    "guardduty",
+    "iam",
+    "kms",
+    "rds",
+    "route53",
+    "s3",
+    "secretsmanager",
+    "securityhub",
+    "service-quotas",
+    "sns",
+    "ssm",
+]
+"""The services tap calls (one types-boto3 stub package each, see pyproject)."""
 
 ATTEMPTS_ENV = "AWS_MAX_ATTEMPTS"
 DEFAULT_MAX_ATTEMPTS = 8
@@ -105,8 +129,8 @@ class AwsClients:
     controller's rollback path keeps its own retry loop up to a deadline on top of this."""
     connect_timeout: float = CONNECT_TIMEOUT
     read_timeout: float = READ_TIMEOUT
-    _session: Any = field(default=None, init=False, repr=False)
-    _cache: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
+    _session: boto3.session.Session | None = field(default=None, init=False, repr=False)
+    _cache: dict[tuple[Service, str], BaseClient] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.max_attempts is None:
@@ -180,9 +204,7 @@ class AwsClients:
     def client(self, service: Literal["sns"], region: str | None = None) -> SNSClient: ...
     @overload
     def client(self, service: Literal["ssm"], region: str | None = None) -> SSMClient: ...
-    @overload
-    def client(self, service: str, region: str | None = None) -> Any: ...
-    def client(self, service: str, region: str | None = None) -> Any:
+    def client(self, service: Service, region: str | None = None) -> BaseClient:
         reg = region or self.region
         key = (service, reg)
         if key not in self._cache:

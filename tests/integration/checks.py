@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tap.aws_clients import AwsClients
+from tap.aws_clients import AwsClients, Service
 from tap.settings import Settings
 from tests.integration.flat_outputs import FlatOutputs
 
@@ -33,7 +33,7 @@ class Deployment:
     outputs: FlatOutputs
     settings: Settings
 
-    def client(self, service: str, region: str | None = None) -> Any:
+    def client(self, service: Service, region: str | None = None) -> Any:
         return self.clients.client(service, region)
 
 

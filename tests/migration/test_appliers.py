@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
@@ -19,6 +19,9 @@ from tap.migration.wiring import ApplierName, build_controller
 from tap.phase_plan import plan_for
 from tap.phases import Phase
 from tests.migration.conftest import SWITCHED, make_controller
+
+if TYPE_CHECKING:
+    from types_boto3_route53.client import Route53Client
 
 
 class RecordingStack:
@@ -117,13 +120,15 @@ def test_r15_2_a_throttled_route53_call_is_retried(stand_in: StandIn, settings: 
         return AWSResponse(request.url, 400, HTTPHeaders.from_dict({"Content-Type": "text/xml"}), raw)
 
     event = "before-send.route-53.ChangeResourceRecordSets"
-    r53.meta.events.register(event, throttle_once)
+    # A before-send handler may answer in place of the endpoint (botocore takes the first
+    # response); the stubs type every handler as returning None.
+    r53.meta.events.register(event, throttle_once)  # type: ignore[arg-type]
     try:
         Route53Applier(r53, Deployment.from_flat(stand_in.outputs), stand_in.clock).apply(
             plan_for(Phase.TRAFFIC_SHIFT_10, settings.fleet_sizes), lambda _l: None
         )
     finally:
-        r53.meta.events.unregister(event, throttle_once)
+        r53.meta.events.unregister(event, throttle_once)  # type: ignore[arg-type]
     assert len(attempts) == 2  # throttled once, retried once by the client's retry policy
     assert stand_in.weights() == {"blue": 90, "green": 10}
 
@@ -205,7 +210,9 @@ def test_r15_2_a_rollback_whose_change_stays_pending_is_recorded_not_reported_do
 ) -> None:
     stand_in.feed_metrics(60)
     ctl = make_controller(stand_in, owner="baker")
-    ctl.emergency.route53 = PendingRoute53(ctl.emergency.route53)
+    ctl.emergency.route53 = cast(
+        "Route53Client", PendingRoute53(ctl.emergency.route53)
+    )  # passes other calls through
     stand_in.clock.at(125.0, lambda: stand_in.set_alarm("green_5xx", "ALARM"))
 
     with pytest.raises(ApplyFailed) as exc:
@@ -237,7 +244,9 @@ def test_r15_1_a_forward_change_that_stays_pending_is_failed_and_says_what_green
     stand_in.feed_metrics(60)
     ctl = make_controller(stand_in, applier=ApplierName.ROUTE53)
     assert isinstance(ctl.applier, Route53Applier)
-    ctl.applier.route53 = PendingRoute53(ctl.applier.route53)
+    ctl.applier.route53 = cast(
+        "Route53Client", PendingRoute53(ctl.applier.route53)
+    )  # passes other calls through
     with pytest.raises(ApplyFailed) as exc:
         ctl.advance()
     message = str(exc.value)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tap.aws_clients import AwsClients
+from tap.aws_clients import AwsClients, Service
 from tap.cli.app import app
 from tap.emulator.stand_in import StandIn
 from tap.phases import Phase
@@ -23,7 +23,7 @@ from tests.fault_proxy import FaultProxy
 
 pytestmark = pytest.mark.moto
 runner = CliRunner()
-SERVICES = ("ssm", "route53", "dynamodb", "cloudwatch", "sns", "elbv2", "autoscaling")
+SERVICES: tuple[Service, ...] = ("ssm", "route53", "dynamodb", "cloudwatch", "sns", "elbv2", "autoscaling")
 
 COMMANDS = (
     ("status",),

@@ -8,7 +8,7 @@ rollback window, a rollback without the state table, and operator control betwee
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import pytest
 from botocore.exceptions import ClientError
@@ -29,6 +29,7 @@ from tests.migration.conftest import SWITCHED, SimulatedStack, deployed_plan, ma
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_route53.client import Route53Client
 
 pytestmark = pytest.mark.moto
 
@@ -52,7 +53,8 @@ class OverwrittenRoute53:
 def test_r15_2_weights_that_do_not_read_back_are_not_recorded_as_rolled_back(stand_in: StandIn) -> None:
     stand_in.feed_metrics(60)
     ctl = make_controller(stand_in)
-    ctl.emergency.route53 = OverwrittenRoute53(ctl.emergency.route53, stand_in)
+    # a stand-in that passes every other call through to the real client
+    ctl.emergency.route53 = cast("Route53Client", OverwrittenRoute53(ctl.emergency.route53, stand_in))
     stand_in.clock.at(125.0, lambda: stand_in.set_alarm("green_5xx", "ALARM"))
     with pytest.raises(ApplyFailed, match="NOT confirmed: gave up at the rollback deadline"):
         ctl.advance()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tap.aws_clients import AwsClients
+from tap.aws_clients import AwsClients, Service
 from tap.emulator.deployer import deploy
 from tap.offline.plan import Plan
 from tap.phases import Phase
@@ -30,7 +30,7 @@ class Live:
     def items(self, key: str) -> list[str]:
         return [str(v) for v in json.loads(self.outputs[key])]
 
-    def client(self, service: str, region: str | None = None) -> Any:
+    def client(self, service: Service, region: str | None = None) -> Any:
         return self.clients.client(service, region)
 
 

@@ -16,7 +16,7 @@ from tap.replication.cutover import cutover
 from tap.replication.errors import SwitchRefused, SwitchReverted
 from tap.replication.status import status
 from tests.replication.conftest import World
-from tests.replication.helpers import keys, locked, replica_row, sql
+from tests.replication.helpers import keys, locked, replica_row, sql, wait_until
 from tests.replication.load import WriteLoad
 from tests.replication.servers import LocalServer
 
@@ -32,6 +32,8 @@ def _set_filter(server: LocalServer, value: str) -> None:
         f"SET GLOBAL replicate_ignore_db='{value}'",
         *(["START SLAVE"] if replicating else []),
     )
+    if replicating:  # the IO thread logs in again over TLS before the gates may read it
+        wait_until(lambda: replica_row(server).get("Slave_IO_Running") == "Yes", 15, "replication to resume")
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "markdown_table",
                 "weighted_records",
                 "fence_filter",
+                "registrar",
             }
         ),
     ),

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tap import aws_types as t
 from tap.components import timeouts
 from tap.components.context import StackContext
 from tap.components.database_audit import audit_option_group, export_retention_days
@@ -277,6 +278,6 @@ class Database(pulumi.ComponentResource):
                 parent=self,
                 protect=True,
                 depends_on=after,
-                custom_timeouts=timeouts.for_type(timeouts.RDS_INSTANCE),
+                custom_timeouts=timeouts.for_type(t.RDS_INSTANCE),
             ),
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tap import aws_types as t
 from tap.components import timeouts
 from tap.components.app_runtime import APP_PORT, HEALTH_PATH
 from tap.components.context import StackContext
@@ -189,9 +190,7 @@ class LoadBalancer(pulumi.ComponentResource):
             ctx.name("certificate-validation"),
             certificate_arn=self.certificate.arn,
             validation_record_fqdns=[record.fqdn],
-            opts=pulumi.ResourceOptions(
-                parent=self, custom_timeouts=timeouts.for_type(timeouts.ACM_VALIDATION)
-            ),
+            opts=pulumi.ResourceOptions(parent=self, custom_timeouts=timeouts.for_type(t.ACM_VALIDATION)),
         )
         # The listener takes the ARN from the validation, so it waits for an issued certificate.
         return self.certificate_validation.certificate_arn

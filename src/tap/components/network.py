@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from tap import aws_types as t
 from tap.components import timeouts
 from tap.components.context import StackContext
 from tap.iam_documents import allow, document, service_trust
@@ -122,7 +123,7 @@ class Network(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[self.internet_gateway],
-                custom_timeouts=timeouts.for_type(timeouts.NAT_GATEWAY),
+                custom_timeouts=timeouts.for_type(t.NAT_GATEWAY),
             ),
         )
         return eip, nat

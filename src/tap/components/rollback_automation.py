@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap.phase_plan import Weights
 from tap.weighted_records import weight_changes
+
+if TYPE_CHECKING:
+    from types_boto3_route53.type_defs import ChangeTypeDef
 
 ROUTE53_STEP = "RollbackWeights"
 ANNOUNCE_STEP = "Announce"
@@ -80,7 +83,7 @@ def automation_content(
     }
 
 
-def _rollback_step(zone_id: str, changes: list[dict[str, Any]], target_phase: str) -> dict[str, Any]:
+def _rollback_step(zone_id: str, changes: list[ChangeTypeDef], target_phase: str) -> dict[str, Any]:
     return {
         "name": ROUTE53_STEP,
         "action": "aws:executeAwsApi",

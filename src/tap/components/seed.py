@@ -29,6 +29,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from tap import aws_types as t
 from tap.components import timeouts
 from tap.components.context import StackContext
 from tap.phases import first_phase_with_snapshot_chain
@@ -111,7 +112,7 @@ def seed_snapshot(
             protect=True,
             retain_on_delete=True,
             depends_on=[replica] if replica is not None else [],
-            custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT),
+            custom_timeouts=timeouts.for_type(t.RDS_SNAPSHOT),
         ),
     )
 
@@ -131,6 +132,6 @@ def encrypted_copy(
             parent=parent,
             protect=True,
             retain_on_delete=True,
-            custom_timeouts=timeouts.for_type(timeouts.RDS_SNAPSHOT_COPY),
+            custom_timeouts=timeouts.for_type(t.RDS_SNAPSHOT_COPY),
         ),
     )

@@ -19,6 +19,8 @@ from typing import Final
 
 import pulumi
 
+from tap import aws_types as t
+
 
 @dataclass(frozen=True)
 class Timeout:
@@ -113,19 +115,13 @@ ASG_CAPACITY_WAIT: Final = Timeout(
     "health check (grace 300 s) before they count.",
 )
 
-RDS_SNAPSHOT: Final = "aws:rds/snapshot:Snapshot"
-RDS_SNAPSHOT_COPY: Final = "aws:rds/snapshotCopy:SnapshotCopy"
-RDS_INSTANCE: Final = "aws:rds/instance:Instance"
-ACM_VALIDATION: Final = "aws:acm/certificateValidation:CertificateValidation"
-NAT_GATEWAY: Final = "aws:ec2/natGateway:NatGateway"
-
 # type token -> {operation: the timeout it must carry at least}
 REQUIRED_TIMEOUTS: Final[dict[str, dict[str, Timeout]]] = {
-    RDS_SNAPSHOT: {"create": SNAPSHOT_CREATE},
-    RDS_SNAPSHOT_COPY: {"create": SNAPSHOT_COPY_CREATE},
-    RDS_INSTANCE: {"create": INSTANCE_CREATE, "update": INSTANCE_UPDATE, "delete": INSTANCE_DELETE},
-    ACM_VALIDATION: {"create": CERTIFICATE_VALIDATION_CREATE},
-    NAT_GATEWAY: {"create": NAT_GATEWAY_CREATE, "delete": NAT_GATEWAY_DELETE},
+    t.RDS_SNAPSHOT: {"create": SNAPSHOT_CREATE},
+    t.RDS_SNAPSHOT_COPY: {"create": SNAPSHOT_COPY_CREATE},
+    t.RDS_INSTANCE: {"create": INSTANCE_CREATE, "update": INSTANCE_UPDATE, "delete": INSTANCE_DELETE},
+    t.ACM_VALIDATION: {"create": CERTIFICATE_VALIDATION_CREATE},
+    t.NAT_GATEWAY: {"create": NAT_GATEWAY_CREATE, "delete": NAT_GATEWAY_DELETE},
 }
 
 

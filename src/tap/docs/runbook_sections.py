@@ -12,6 +12,7 @@ from tap.markdown_table import table
 from tap.migration.budget import full_plan
 from tap.offline.plan import Plan
 from tap.settings import Settings
+from tap.weighted_records import planned_record_set
 
 
 def steps(settings: Settings) -> str:
@@ -40,29 +41,6 @@ def budget(settings: Settings) -> str:
     )
 
 
-def _record_set(r: Any, weight: int) -> dict[str, Any]:
-    rrset: dict[str, Any] = {
-        "Name": r.get("name"),
-        "Type": r.get("type"),
-        "SetIdentifier": r.get("setIdentifier"),
-        "Weight": weight,
-    }
-    aliases = r.get("aliases") or []
-    if aliases:
-        a = aliases[0]
-        rrset["AliasTarget"] = {
-            "HostedZoneId": a.get("zoneId"),
-            "DNSName": a.get("name"),
-            "EvaluateTargetHealth": bool(a.get("evaluateTargetHealth")),
-        }
-    else:
-        rrset["TTL"] = int(float(r.get("ttl") or 60))
-        rrset["ResourceRecords"] = [{"Value": v} for v in r.get("records") or []]
-    if r.get("healthCheckId"):
-        rrset["HealthCheckId"] = r.get("healthCheckId")
-    return rrset
-
-
 def emergency_batch(plan: Plan) -> dict[str, Any]:
     """UPSERTs that put every request back on dev: dev 100, green 0, every other attribute as
     the program declares it (an UPSERT replaces the whole record set)."""
@@ -74,7 +52,7 @@ def emergency_batch(plan: Plan) -> dict[str, Any]:
     changes = [
         {
             "Action": "UPSERT",
-            "ResourceRecordSet": _record_set(r, 100 if r.get("setIdentifier") == dev_id else 0),
+            "ResourceRecordSet": planned_record_set(r.inputs, 100 if r.get("setIdentifier") == dev_id else 0),
         }
         for r in weighted
     ]

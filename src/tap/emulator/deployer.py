@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from tap import aws_types as t
 from tap.aws_clients import AwsClients
 from tap.emulator import builders  # noqa: F401 - importing it registers the builders
-from tap.emulator.builders.dns import HEALTH_CHECK, WRITER_SWITCHED
-from tap.emulator.builders.identity import INSTANCE_PROFILE, KMS_ALIAS
-from tap.emulator.builders.network import DEFAULT_EGRESS, DEV_NETWORK, VPC_ENDPOINT
+from tap.emulator.builders.dns import WRITER_SWITCHED
+from tap.emulator.builders.network import DEFAULT_EGRESS, DEV_NETWORK
 from tap.emulator.registry import BUILDERS, STEPS, SeedContext
 from tap.emulator.substitutions import Substitutions
 from tap.offline.plan import Plan
@@ -31,21 +30,21 @@ CONCERNS: dict[str, tuple[str, ...]] = {
     "routing": (
         DEV_NETWORK,
         t.INTERNET_GATEWAY,
-        "aws:ec2/eip:Eip",
+        t.EIP,
         t.NAT_GATEWAY,
         t.ROUTE_TABLE,
         t.VPC_PEERING,
         t.ROUTE,
         t.ROUTE_TABLE_ASSOCIATION,
-        VPC_ENDPOINT,
+        t.VPC_ENDPOINT,
     ),
     "groups": (t.SECURITY_GROUP,),
     # The rules exactly as declared: AWS's defaults removed, the stack's added.
     "group-rules": (t.DEFAULT_SECURITY_GROUP, DEFAULT_EGRESS, t.INGRESS_RULE, t.EGRESS_RULE),
-    "keys": (t.KMS_KEY, KMS_ALIAS),
+    "keys": (t.KMS_KEY, t.KMS_ALIAS),
     "database": (t.RDS_SUBNET_GROUP, t.RDS_PARAMETER_GROUP, t.RDS_INSTANCE),
     # After the database: the rds-db:connect ARN in the role policy names the instance's id.
-    "identity": (t.IAM_ROLE, t.IAM_ROLE_POLICY, INSTANCE_PROFILE),
+    "identity": (t.IAM_ROLE, t.IAM_ROLE_POLICY, t.IAM_INSTANCE_PROFILE),
     "storage": (
         t.S3_BUCKET,
         t.S3_VERSIONING,
@@ -59,7 +58,7 @@ CONCERNS: dict[str, tuple[str, ...]] = {
     "traffic": (t.ACM_CERTIFICATE, t.TARGET_GROUP, t.LOAD_BALANCER, t.LISTENER),
     "fleets": (t.LAUNCH_TEMPLATE, t.ASG),
     "alerts": (t.SNS_TOPIC,),
-    "dns": (t.ROUTE53_ZONE, HEALTH_CHECK, t.ROUTE53_RECORD, WRITER_SWITCHED),
+    "dns": (t.ROUTE53_ZONE, t.ROUTE53_HEALTH_CHECK, t.ROUTE53_RECORD, WRITER_SWITCHED),
     "alarms": (t.METRIC_ALARM,),
     "state": (t.SSM_PARAMETER, t.DYNAMODB_TABLE),
     "secrets": (t.SECRET,),

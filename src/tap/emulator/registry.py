@@ -16,6 +16,7 @@ from typing import Any
 from tap.aws_clients import AwsClients
 from tap.emulator.substitutions import Substitutions
 from tap.offline.plan import Plan, PlannedResource
+from tap.registrar import registrar
 
 # One of the images moto ships: the plan's AMI (resolved from SSM) is not in its catalogue, and
 # listing the catalogue costs about a second.
@@ -32,9 +33,6 @@ class SeedContext:
     def region(self) -> str:
         return self.plan.settings.core.region
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        return self.clients.client(service, region)
-
     def of(self, typ: str) -> list[PlannedResource]:
         """The resources of `typ` the stack creates (not the ones it only reads, like dev's)."""
         return [r for r in self.plan.of_type(typ) if not r.read]
@@ -46,26 +44,10 @@ BUILDERS: dict[str, Builder] = {}
 STEPS: dict[str, Step] = {}
 
 
-def builds(*types: str) -> Callable[[Builder], Builder]:
-    def register(fn: Builder) -> Builder:
-        for t in types:
-            BUILDERS[t] = fn
-        return fn
-
-    return register
-
-
-def step(name: str) -> Callable[[Step], Step]:
-    def register(fn: Step) -> Step:
-        STEPS[name] = fn
-        return fn
-
-    return register
-
-
-def num(value: Any) -> int:
-    """A number input of the plan (the mock engine hands them over as floats) as an int."""
-    return int(float(value))
+builds = registrar(BUILDERS)
+"""`@builds(type, ...)`: the builder of those resource types."""
+step = registrar(STEPS)
+"""`@step(name)`: a step no resource stands for, run where CONCERNS names it."""
 
 
 def as_json(doc: Any) -> str:

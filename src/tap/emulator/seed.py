@@ -32,7 +32,7 @@ def build_stand_in(clients: AwsClients, plan: Plan, clock: ManualClock) -> Stand
     sets = env.route53.list_resource_record_sets(HostedZoneId=seeded.outputs["hosted_zone_id"])
     # The dev record as created, so an update from a phase without it can recreate it; a plan
     # whose phase has no dev record leaves this empty.
-    env.dev_rrset = next((s for s in sets["ResourceRecordSets"] if s.get("SetIdentifier") == dev_id), {})
+    env.dev_rrset = next((s for s in sets["ResourceRecordSets"] if s.get("SetIdentifier") == dev_id), None)
     return env
 
 

@@ -5,7 +5,6 @@ what "pulumi up" does to the things the controller watches (`deploy_phase`), tra
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +19,8 @@ from tap.settings import Settings
 
 if TYPE_CHECKING:
     from types_boto3_cloudwatch.type_defs import DimensionTypeDef, MetricDatumTypeDef
+    from types_boto3_route53.client import Route53Client
+    from types_boto3_route53.type_defs import ChangeTypeDef, ResourceRecordSetOutputTypeDef
 
 
 @dataclass
@@ -29,11 +30,11 @@ class StandIn:
     settings: Settings
     clock: ManualClock
     pulumi_calls: list[tuple[str, Any]] = field(default_factory=list)
-    dev_rrset: Mapping[str, Any] = field(default_factory=dict)
+    dev_rrset: ResourceRecordSetOutputTypeDef | None = None
     """The dev record as created, so an update to an earlier phase can recreate it."""
 
     @property
-    def route53(self) -> Any:
+    def route53(self) -> Route53Client:
         return self.clients.client("route53")
 
     @property
@@ -95,14 +96,14 @@ class StandIn:
                 "ResourceRecordSets"
             ]
         }
-        changes = []
+        changes: list[ChangeTypeDef] = []
         dev_id = self.dev_id
-        if dev_id not in sets and plan.dev_record and self.dev_rrset:
+        if dev_id not in sets and plan.dev_record and self.dev_rrset is not None:
             sets[dev_id] = self.dev_rrset
         for ident, weight in ((dev_id, plan.weights.blue), (self.green_id, plan.weights.green)):
             if ident not in sets:
                 continue
-            rrset = dict(sets[ident])
+            rrset = sets[ident].copy()
             if ident == dev_id and not plan.dev_record:
                 changes.append({"Action": "DELETE", "ResourceRecordSet": rrset})
                 continue

@@ -10,12 +10,12 @@ nothing, so it fails the rules that require a value, which is what it does to th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from types_boto3_rds.client import RDSClient
+    from types_boto3_rds.type_defs import DBInstanceTypeDef, ParameterOutputTypeDef
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,10 @@ class ParameterGroup:
     apply_status: str
     """RDS's ParameterApplyStatus for the instance: `pending-reboot` means a static value is
     set in the group but not yet in force."""
-    parameters: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+    parameters: tuple[ParameterOutputTypeDef, ...] = field(default_factory=tuple)
 
 
-def describe_parameter_groups(rds: RDSClient, db_instance: Mapping[str, Any]) -> list[ParameterGroup]:
+def describe_parameter_groups(rds: RDSClient, db_instance: DBInstanceTypeDef) -> list[ParameterGroup]:
     """The instance's parameter groups (RDS reports one for MySQL), each with the parameters set."""
     found = []
     for group in db_instance.get("DBParameterGroups") or []:

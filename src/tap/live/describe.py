@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import chain
+from typing import TYPE_CHECKING
 
 from tap.aws_clients import AwsClients
 from tap.live.db_parameters import ParameterGroup, describe_parameter_groups
@@ -13,23 +13,37 @@ from tap.live.errors import LiveReadError
 from tap.live.outputs import FlatOutputs
 from tap.live.services import ServiceState, read_services
 
+if TYPE_CHECKING:
+    from types_boto3_autoscaling.type_defs import AutoScalingGroupTypeDef
+    from types_boto3_ec2.type_defs import (
+        FilterTypeDef,
+        NatGatewayTypeDef,
+        ResponseLaunchTemplateDataTypeDef,
+        RouteTableTypeDef,
+        SecurityGroupTypeDef,
+        SubnetTypeDef,
+        VpcTypeDef,
+    )
+    from types_boto3_elbv2.type_defs import ListenerTypeDef, LoadBalancerTypeDef
+    from types_boto3_rds.type_defs import DBInstanceTypeDef
+
 
 @dataclass
 class Described:
     """Raw describe_* results, keyed the way the AWS APIs return them."""
 
-    vpc: Mapping[str, Any]
-    subnets: list[dict[str, Any]] = field(default_factory=list)
-    route_tables: list[dict[str, Any]] = field(default_factory=list)
-    nat_gateways: list[dict[str, Any]] = field(default_factory=list)
-    security_groups: list[dict[str, Any]] = field(default_factory=list)
-    load_balancer: Mapping[str, Any] | None = None
+    vpc: VpcTypeDef
+    subnets: list[SubnetTypeDef] = field(default_factory=list)
+    route_tables: list[RouteTableTypeDef] = field(default_factory=list)
+    nat_gateways: list[NatGatewayTypeDef] = field(default_factory=list)
+    security_groups: list[SecurityGroupTypeDef] = field(default_factory=list)
+    load_balancer: LoadBalancerTypeDef | None = None
     lb_attributes: dict[str, str] = field(default_factory=dict)
-    listeners: Sequence[Mapping[str, Any]] = field(default_factory=list)
-    auto_scaling_groups: Sequence[Mapping[str, Any]] = field(default_factory=list)
-    launch_templates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    listeners: list[ListenerTypeDef] = field(default_factory=list)
+    auto_scaling_groups: list[AutoScalingGroupTypeDef] = field(default_factory=list)
+    launch_templates: dict[str, ResponseLaunchTemplateDataTypeDef] = field(default_factory=dict)
     """launch template id -> the LaunchTemplateData of the version the group uses."""
-    db_instance: Mapping[str, Any] | None = None
+    db_instance: DBInstanceTypeDef | None = None
     db_parameter_groups: list[ParameterGroup] = field(default_factory=list)
     """The instance's parameter groups as RDS has them, with the parameters set on each."""
     services: ServiceState = field(default_factory=ServiceState)
@@ -38,15 +52,8 @@ class Described:
     """Dev's route tables, groups and the peering (issue 10), while the stack links dev."""
 
 
-def _vpc_filter(vpc_id: str) -> list[dict[str, Any]]:
+def _vpc_filter(vpc_id: str) -> list[FilterTypeDef]:
     return [{"Name": "vpc-id", "Values": [vpc_id]}]
-
-
-def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for page in client.get_paginator(operation).paginate(**kwargs):
-        items.extend(page.get(key, []))
-    return items
 
 
 def describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
@@ -63,14 +70,20 @@ def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
     if not vpcs:
         raise LiveReadError(f"VPC {vpc_id} (output vpc_id) does not exist in {clients.region}")
     d = Described(vpc=vpcs[0])
-    d.subnets = _pages(ec2, "describe_subnets", "Subnets", Filters=_vpc_filter(vpc_id))
-    d.route_tables = _pages(ec2, "describe_route_tables", "RouteTables", Filters=_vpc_filter(vpc_id))
+    in_vpc = _vpc_filter(vpc_id)
+    # Each paginator is typed by its operation; chain joins the pages' lists.
+    subnets = ec2.get_paginator("describe_subnets").paginate(Filters=in_vpc)
+    d.subnets = list(chain.from_iterable(p["Subnets"] for p in subnets))
+    tables = ec2.get_paginator("describe_route_tables").paginate(Filters=in_vpc)
+    d.route_tables = list(chain.from_iterable(p["RouteTables"] for p in tables))
+    nats = ec2.get_paginator("describe_nat_gateways").paginate(Filters=in_vpc)
     d.nat_gateways = [
         n
-        for n in _pages(ec2, "describe_nat_gateways", "NatGateways", Filter=_vpc_filter(vpc_id))
+        for n in chain.from_iterable(p["NatGateways"] for p in nats)
         if n.get("State") in ("available", "pending")
     ]
-    d.security_groups = _pages(ec2, "describe_security_groups", "SecurityGroups", Filters=_vpc_filter(vpc_id))
+    groups = ec2.get_paginator("describe_security_groups").paginate(Filters=in_vpc)
+    d.security_groups = list(chain.from_iterable(p["SecurityGroups"] for p in groups))
 
     alb_arn = outputs.optional("alb_arn")
     if alb_arn:
@@ -102,7 +115,7 @@ def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
                 "LaunchTemplateVersions", []
             )
             if versions:
-                d.launch_templates[lt_id] = dict(versions[0].get("LaunchTemplateData", {}))
+                d.launch_templates[lt_id] = versions[0].get("LaunchTemplateData", {})
 
     db_id = outputs.optional("db_instance_identifier")
     if db_id:

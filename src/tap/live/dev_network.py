@@ -10,9 +10,13 @@ the fleet and database use): each listed route table stands for subnets spanning
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tap.live.outputs import FlatOutputs
+
+if TYPE_CHECKING:
+    from types_boto3_ec2.client import EC2Client
+    from types_boto3_ec2.type_defs import RouteTableTypeDef, SecurityGroupTypeDef
 
 
 @dataclass
@@ -20,12 +24,12 @@ class DevDescribed:
     vpc_cidr: str
     app_group: str
     db_group: str
-    route_tables: list[dict[str, Any]] = field(default_factory=list)
-    security_groups: list[dict[str, Any]] = field(default_factory=list)
+    route_tables: list[RouteTableTypeDef] = field(default_factory=list)
+    security_groups: list[SecurityGroupTypeDef] = field(default_factory=list)
     active_peerings: set[str] = field(default_factory=set)
 
 
-def describe_dev(ec2: Any, outputs: FlatOutputs) -> DevDescribed | None:
+def describe_dev(ec2: EC2Client, outputs: FlatOutputs) -> DevDescribed | None:
     """None when the outputs name no dev link (before it exists, or after `complete`)."""
     pcx = outputs.optional("vpc_peering_connection_id")
     cidr = outputs.optional("dev_vpc_cidr_block")

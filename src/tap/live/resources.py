@@ -27,11 +27,11 @@ def security_group_rules(d: Described) -> list[ResourceArgs]:
         if g.get("GroupName") == DEFAULT_GROUP_NAME:
             continue  # judged as a whole by default-security-group-empty
         gid = g["GroupId"]
-        for direction, key, typ in (
-            ("ingress", "IpPermissions", t.INGRESS_RULE),
-            ("egress", "IpPermissionsEgress", t.EGRESS_RULE),
+        for direction, permissions, typ in (
+            ("ingress", g.get("IpPermissions", []), t.INGRESS_RULE),
+            ("egress", g.get("IpPermissionsEgress", []), t.EGRESS_RULE),
         ):
-            for i, p in enumerate(g.get(key, [])):
+            for i, p in enumerate(permissions):
                 base = {
                     "securityGroupId": gid,
                     "ipProtocol": p.get("IpProtocol"),

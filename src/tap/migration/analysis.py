@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tap.migration.deployment import Deployment
 from tap.migration.verdicts import GateResult, Verdict
 from tap.settings import MonitoringSettings
+
+if TYPE_CHECKING:
+    from types_boto3_cloudwatch.client import CloudWatchClient
+    from types_boto3_cloudwatch.type_defs import DimensionTypeDef, MetricDataQueryTypeDef
 
 ALB_NAMESPACE = "AWS/ApplicationELB"
 METRIC_PERIOD_SECONDS = 60
@@ -42,13 +46,13 @@ class AnalysisSpec:
         )
 
 
-def metric_queries(dep: Deployment, spec: AnalysisSpec) -> list[dict[str, Any]]:
-    dims = [
+def metric_queries(dep: Deployment, spec: AnalysisSpec) -> list[MetricDataQueryTypeDef]:
+    dims: list[DimensionTypeDef] = [
         {"Name": "TargetGroup", "Value": dep.green_target_group_suffix},
         {"Name": "LoadBalancer", "Value": dep.alb_arn_suffix},
     ]
 
-    def q(qid: str, metric: str, stat: str) -> dict[str, Any]:
+    def q(qid: str, metric: str, stat: str) -> MetricDataQueryTypeDef:
         return {
             "Id": qid,
             "MetricStat": {
@@ -68,7 +72,7 @@ def metric_queries(dep: Deployment, spec: AnalysisSpec) -> list[dict[str, Any]]:
 
 
 def metric_values(
-    cloudwatch: Any, queries: list[dict[str, Any]], start: datetime, end: datetime
+    cloudwatch: CloudWatchClient, queries: list[MetricDataQueryTypeDef], start: datetime, end: datetime
 ) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {q["Id"]: [] for q in queries}
     pages = cloudwatch.get_paginator("get_metric_data").paginate(
@@ -80,7 +84,9 @@ def metric_values(
     return out
 
 
-def analysis_gate(cloudwatch: Any, dep: Deployment, spec: AnalysisSpec, now: datetime) -> GateResult:
+def analysis_gate(
+    cloudwatch: CloudWatchClient, dep: Deployment, spec: AnalysisSpec, now: datetime
+) -> GateResult:
     """One measurement: 5xx rate, latency and unhealthy hosts of the green target group."""
     start = now - timedelta(seconds=spec.window_seconds)
     return evaluate_analysis(metric_values(cloudwatch, metric_queries(dep, spec), start, now), spec)

@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tap.migration.budget import INSYNC_WAIT_SECONDS
 from tap.migration.clock import Clock
@@ -22,6 +22,9 @@ from tap.migration.deployment import Deployment
 from tap.migration.dns import upsert_weights, wait_insync
 from tap.migration.errors import ApplyFailed
 from tap.phase_plan import PhasePlan
+
+if TYPE_CHECKING:
+    from types_boto3_route53.client import Route53Client
 
 PHASE_CONFIG_KEY = "tap:migrationPhase"
 
@@ -116,7 +119,7 @@ class Route53Applier:
     name = "route53"
 
     def __init__(
-        self, route53: Any, deployment: Deployment, clock: Clock, reconcile: Applier | None = None
+        self, route53: Route53Client, deployment: Deployment, clock: Clock, reconcile: Applier | None = None
     ) -> None:
         self.route53 = route53
         self.deployment = deployment

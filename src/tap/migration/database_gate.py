@@ -21,13 +21,19 @@ replication to prod (counted on prod). The account locks and the processlist are
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap.migration.analysis import METRIC_PERIOD_SECONDS, metric_values
 from tap.migration.deployment import Deployment
 from tap.migration.errors import MigrationError, MigrationInputError
 from tap.migration.switch_judgement import SwitchProbe, judge_switch
 from tap.migration.verdicts import GateResult, Verdict
+
+if TYPE_CHECKING:
+    from types_boto3_cloudwatch.client import CloudWatchClient
+    from types_boto3_cloudwatch.type_defs import MetricDataQueryTypeDef
+    from types_boto3_route53.client import Route53Client
+    from types_boto3_ssm.client import SSMClient
 
 NAME = "database"
 RDS_NAMESPACE = "AWS/RDS"
@@ -39,7 +45,7 @@ NO_ACCESS = (
 )
 
 
-def writer_target(route53: Any, zone_id: str, fqdn: str) -> str | None:
+def writer_target(route53: Route53Client, zone_id: str, fqdn: str) -> str | None:
     """What the writer record names now (the address every fleet's writes go to)."""
     name = fqdn.rstrip(".") + "."
     page = route53.list_resource_record_sets(
@@ -51,7 +57,7 @@ def writer_target(route53: Any, zone_id: str, fqdn: str) -> str | None:
     return None
 
 
-def _routing(ssm: Any, route53: Any, dep: Deployment) -> GateResult | dict[str, Any]:
+def _routing(ssm: SSMClient, route53: Route53Client, dep: Deployment) -> GateResult | dict[str, Any]:
     """Steps 1 and 2: a FAIL, or the values read."""
     named = {
         "db_endpoint_parameter_name": dep.db_endpoint_parameter,
@@ -84,11 +90,11 @@ def _routing(ssm: Any, route53: Any, dep: Deployment) -> GateResult | dict[str, 
     return values
 
 
-def dev_connections(cloudwatch: Any, dev_id: str | None, now: datetime) -> list[float] | None:
+def dev_connections(cloudwatch: CloudWatchClient, dev_id: str | None, now: datetime) -> list[float] | None:
     """dev's DatabaseConnections (Maximum per minute) over the window; None without an id."""
     if not dev_id:
         return None
-    query = {
+    query: MetricDataQueryTypeDef = {
         "Id": "conns",
         "MetricStat": {
             "Metric": {
@@ -105,9 +111,9 @@ def dev_connections(cloudwatch: Any, dev_id: str | None, now: datetime) -> list[
 
 
 def database_gate(
-    ssm: Any,
-    cloudwatch: Any,
-    route53: Any,
+    ssm: SSMClient,
+    cloudwatch: CloudWatchClient,
+    route53: Route53Client,
     dep: Deployment,
     now: datetime,
     probe: SwitchProbe | None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap.jsonable import fields_json
 from tap.migration.aws_faults import AwsFailure, retryable
@@ -14,6 +14,13 @@ from tap.migration.deployment import Deployment
 from tap.migration.errors import ApplyFailed
 from tap.phase_plan import Weights
 from tap.weighted_records import RecordSetMissing, weight_changes
+
+if TYPE_CHECKING:
+    from types_boto3_route53.client import Route53Client
+    from types_boto3_route53.type_defs import (
+        ListResourceRecordSetsRequestTypeDef,
+        ResourceRecordSetOutputTypeDef,
+    )
 
 INSYNC_POLL_SECONDS = 5
 
@@ -32,11 +39,15 @@ class ObservedWeights:
         return fields_json(self)
 
 
-def _record_sets(route53: Any, dep: Deployment) -> dict[str, dict[str, Any]]:
+def _record_sets(route53: Route53Client, dep: Deployment) -> dict[str, ResourceRecordSetOutputTypeDef]:
     """The weighted sets at app_fqdn keyed by SetIdentifier (both A and AAAA would share ids;
     the stack creates one type, so the first seen wins)."""
-    found: dict[str, dict[str, Any]] = {}
-    kwargs: dict[str, Any] = {"HostedZoneId": dep.hosted_zone_id, "StartRecordName": dep.app_fqdn}
+    found: dict[str, ResourceRecordSetOutputTypeDef] = {}
+    # No paginator here: botocore's takes the start name only as an opaque resume token.
+    kwargs: ListResourceRecordSetsRequestTypeDef = {
+        "HostedZoneId": dep.hosted_zone_id,
+        "StartRecordName": dep.app_fqdn,
+    }
     while True:
         page = route53.list_resource_record_sets(**kwargs)
         for rrset in page["ResourceRecordSets"]:
@@ -57,7 +68,7 @@ def _record_sets(route53: Any, dep: Deployment) -> dict[str, dict[str, Any]]:
             kwargs["StartRecordIdentifier"] = page["NextRecordIdentifier"]
 
 
-def read_weights(route53: Any, dep: Deployment) -> ObservedWeights:
+def read_weights(route53: Route53Client, dep: Deployment) -> ObservedWeights:
     sets = _record_sets(route53, dep)
 
     def weight(ident: str) -> int | None:
@@ -68,7 +79,7 @@ def read_weights(route53: Any, dep: Deployment) -> ObservedWeights:
 
 
 def upsert_weights(
-    route53: Any,
+    route53: Route53Client,
     dep: Deployment,
     weights: Weights,
     comment: str,
@@ -91,7 +102,7 @@ def upsert_weights(
     return str(response["ChangeInfo"]["Id"])
 
 
-def wait_insync(route53: Any, change_id: str, clock: Clock, timeout_seconds: float) -> float:
+def wait_insync(route53: Route53Client, change_id: str, clock: Clock, timeout_seconds: float) -> float:
     """Poll GetChange until INSYNC; returns the seconds waited. PENDING past the timeout is an
     error: the weights may not be served yet, and nobody should judge a phase on them. A
     GetChange that fails transiently (5xx, throttling, a reset) is polled again: the change was

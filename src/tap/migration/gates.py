@@ -8,12 +8,19 @@ are re-exported so that callers have one place to import gates from.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap.migration.analysis import AnalysisSpec, analysis_gate, evaluate_analysis, metric_queries
 from tap.migration.deployment import Deployment
 from tap.migration.dns import ObservedWeights
 from tap.migration.verdicts import GateResult, Verdict, worst
+
+if TYPE_CHECKING:
+    from types_boto3_autoscaling.client import AutoScalingClient
+    from types_boto3_cloudwatch.client import CloudWatchClient
+    from types_boto3_elbv2.client import ElasticLoadBalancingv2Client
+    from types_boto3_route53.client import Route53Client
+    from types_boto3_ssm.client import SSMClient
 
 __all__ = [
     "AnalysisSpec",
@@ -32,7 +39,7 @@ __all__ = [
 
 
 # -- alarms (the fast path) --------------------------------------------------------------------
-def alarms_gate(cloudwatch: Any, names: tuple[str, ...]) -> GateResult:
+def alarms_gate(cloudwatch: CloudWatchClient, names: tuple[str, ...]) -> GateResult:
     if not names:
         return GateResult(
             "alarms", Verdict.INCONCLUSIVE, "no alarms listed in the outputs: nothing watches green"
@@ -56,7 +63,9 @@ def alarms_gate(cloudwatch: Any, names: tuple[str, ...]) -> GateResult:
 
 
 # -- capacity ----------------------------------------------------------------------------------
-def capacity_gate(elbv2: Any, autoscaling: Any, dep: Deployment) -> GateResult:
+def capacity_gate(
+    elbv2: ElasticLoadBalancingv2Client, autoscaling: AutoScalingClient, dep: Deployment
+) -> GateResult:
     """Green must be able to take the traffic before it gets it: healthy targets >= desired."""
     groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[dep.green_asg_name])
     if not groups["AutoScalingGroups"]:
@@ -85,7 +94,7 @@ def capacity_gate(elbv2: Any, autoscaling: Any, dep: Deployment) -> GateResult:
 
 
 # -- Route53 health checks -----------------------------------------------------------------------
-def health_checks_gate(route53: Any, ids: tuple[str, ...]) -> GateResult:
+def health_checks_gate(route53: Route53Client, ids: tuple[str, ...]) -> GateResult:
     if not ids:
         return GateResult("health-checks", Verdict.INCONCLUSIVE, "no health check ids in the outputs")
     bad, values = [], {}
@@ -117,7 +126,7 @@ def dns_readback_gate(observed: ObservedWeights, blue: int | None, green: int) -
     )
 
 
-def read_deployed_phase(ssm: Any, parameter: str) -> dict[str, Any]:
+def read_deployed_phase(ssm: SSMClient, parameter: str) -> dict[str, Any]:
     """The phase document `pulumi up` wrote: {"phase", "weights", "nextPhase", ...}."""
     doc = json.loads(ssm.get_parameter(Name=parameter)["Parameter"]["Value"])
     if not isinstance(doc, dict) or "phase" not in doc:

@@ -4,11 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tap.network.dev import add_dev
 from tap.network.members import LIVE_TEMPLATE, template_groups
 from tap.network.model import ALB, APP, DB, NetworkModel, Placement, Route, Rule, route_target
+
+if TYPE_CHECKING:
+    from types_boto3_autoscaling.type_defs import AutoScalingGroupTypeDef
+    from types_boto3_ec2.type_defs import (
+        NatGatewayTypeDef,
+        ResponseLaunchTemplateDataTypeDef,
+        RouteTableTypeDef,
+        SecurityGroupTypeDef,
+        SubnetTypeDef,
+        VpcTypeDef,
+    )
+    from types_boto3_elbv2.type_defs import LoadBalancerTypeDef
+    from types_boto3_rds.type_defs import DBInstanceTypeDef
 
 Raw = Mapping[str, Any]
 
@@ -31,23 +44,23 @@ class DescribedDev(Protocol):
     vpc_cidr: str
     app_group: str
     db_group: str
-    route_tables: list[dict[str, Any]]
-    security_groups: list[dict[str, Any]]
+    route_tables: list[RouteTableTypeDef]
+    security_groups: list[SecurityGroupTypeDef]
     active_peerings: set[str]
 
 
 class DescribedNetwork(Protocol):
     """The describe_* results the model reads (`tap.live.describe.Described` has them)."""
 
-    vpc: Mapping[str, Any]
-    subnets: list[dict[str, Any]]
-    route_tables: list[dict[str, Any]]
-    nat_gateways: list[dict[str, Any]]
-    security_groups: list[dict[str, Any]]
-    load_balancer: Mapping[str, Any] | None
-    auto_scaling_groups: Sequence[Mapping[str, Any]]
-    launch_templates: dict[str, dict[str, Any]]
-    db_instance: Mapping[str, Any] | None
+    vpc: VpcTypeDef
+    subnets: list[SubnetTypeDef]
+    route_tables: list[RouteTableTypeDef]
+    nat_gateways: list[NatGatewayTypeDef]
+    security_groups: list[SecurityGroupTypeDef]
+    load_balancer: LoadBalancerTypeDef | None
+    auto_scaling_groups: list[AutoScalingGroupTypeDef]
+    launch_templates: dict[str, ResponseLaunchTemplateDataTypeDef]
+    db_instance: DBInstanceTypeDef | None
 
     @property
     def dev(self) -> DescribedDev | None: ...

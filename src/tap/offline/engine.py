@@ -19,6 +19,7 @@ import pulumi.runtime.resource as sdk_resource
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.proto import source_pb2
 
+from tap import aws_types as t
 from tap.errors import TapError
 from tap.offline.fakes.context import FAKE_ACCOUNT_ID, FAKE_AMI_ID, FakeContext
 from tap.offline.fakes.outputs import outputs_for
@@ -87,14 +88,14 @@ class FakeCloud(pulumi.runtime.Mocks):
     def call(self, args: pulumi_mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         token, a = args.token, args.args
         region = self.provider_region.get(self._provider_name(args.provider), self.default_region)
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        if token == t.GET_CALLER_IDENTITY:
             return {
                 "accountId": FAKE_ACCOUNT_ID,
                 "id": FAKE_ACCOUNT_ID,
                 "arn": f"arn:aws:iam::{FAKE_ACCOUNT_ID}:user/platform-engineer",
                 "userId": "AIDAEXAMPLEUSERID0001",
             }
-        if token == "aws:ssm/getParameter:getParameter":
+        if token == t.GET_PARAMETER:
             name = a.get("name", "")
             return {
                 "name": name,
@@ -105,7 +106,7 @@ class FakeCloud(pulumi.runtime.Mocks):
                 "id": name,
                 "arn": f"arn:aws:ssm:{region}::parameter{name}",
             }
-        if token == "aws:route53/getZone:getZone":
+        if token == t.GET_ZONE:
             zid = a.get("zoneId", "")
             return {
                 "zoneId": zid,
@@ -118,14 +119,14 @@ class FakeCloud(pulumi.runtime.Mocks):
                     for n, tld in ((101, "com"), (702, "net"), (1303, "org"), (1904, "co.uk"))
                 ],
             }
-        if token == "aws:index/getRegion:getRegion":
+        if token == t.GET_REGION:
             return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
         raise TapError(f"the offline engine has no fake for provider function {token}")
 
 
 def read_existing(typ: str, name: str, rid: str, region: str) -> tuple[str, dict[str, Any]]:
     """State of resources the program reads but never owns (the dev database)."""
-    if typ == "aws:rds/instance:Instance":
+    if typ == t.RDS_INSTANCE:
         return rid, {
             "identifier": rid,
             "arn": f"arn:aws:rds:{region}:{FAKE_ACCOUNT_ID}:db:{rid}",

@@ -24,9 +24,9 @@ AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
 # Every resource that attaches a policy by ARN (`policyArn`).
 ATTACHMENT_TYPES = (
     t.IAM_ROLE_POLICY_ATTACHMENT,
-    "aws:iam/policyAttachment:PolicyAttachment",
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    t.IAM_POLICY_ATTACHMENT,
+    t.IAM_USER_POLICY_ATTACHMENT,
+    t.IAM_GROUP_POLICY_ATTACHMENT,
 )
 
 

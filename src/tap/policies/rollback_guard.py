@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tap import aws_types as t
 from tap.policies.iam import POLICY_TYPES, allow_statements, permission_documents
 from tap.policies.phase import stack_phase_plan
 from tap.policies.rules import Report, Resource, Stack, resource_rule, stack_rule
 from tap.props import UNKNOWN, as_list
 
-SSM_DOCUMENT = "aws:ssm/document:Document"
-EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 RECORD_NAME_KEY = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
 
 
@@ -79,7 +78,7 @@ def automation_start_scoped(r: Resource, report: Report) -> None:
 
 
 def _guard_documents(stack: Stack) -> list[Resource]:
-    return [d for d in stack.of_type(SSM_DOCUMENT) if d.get("documentType") == "Automation"]
+    return [d for d in stack.of_type(t.SSM_DOCUMENT) if d.get("documentType") == "Automation"]
 
 
 @stack_rule(
@@ -90,10 +89,10 @@ def _guard_documents(stack: Stack) -> list[Resource]:
 )
 def guard_armed_per_phase(stack: Stack, report: Report) -> None:
     plan = stack_phase_plan(stack)
-    if plan is None or any(d.get("documentType") is UNKNOWN for d in stack.of_type(SSM_DOCUMENT)):
+    if plan is None or any(d.get("documentType") is UNKNOWN for d in stack.of_type(t.SSM_DOCUMENT)):
         return
     docs = _guard_documents(stack)
-    rules = stack.of_type(EVENT_RULE)
+    rules = stack.of_type(t.EVENT_RULE)
     if plan.rollback_guard_armed and (not docs or not rules):
         report(
             f"phase {plan.phase.value!r} arms the rollback guard, but the stack has no guard document/rule"

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from tap import aws_types as t
 from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER, ignored_schemas, keeps_fences_local
 from tap.naming import Namer
 from tap.offline.plan import PlannedResource
@@ -20,7 +21,6 @@ from tap.preflight.context import PreflightContext
 from tap.preflight.dev_database import DevMissing, missing, require_dev
 from tap.preflight.result import WHILE_DEV_HOLDS_DATA, Check, CheckResult, CheckUnavailable, failed, passed
 
-PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 # Where a difference makes replicated rows differ or the applier stop (issue 10, Build 3).
 REPLICATION_PARAMETERS = (
     "sql_mode",
@@ -104,7 +104,7 @@ def judge_binlog(instance: str, group: str, apply_status: str, value: str | None
 
 
 def prod_group(ctx: PreflightContext) -> PlannedResource:
-    groups = ctx.plan.of_type(PARAMETER_GROUP)
+    groups = ctx.plan.of_type(t.RDS_PARAMETER_GROUP)
     name = Namer(ctx.settings.core.environment_suffix)("mysql-params")
     named = [g for g in groups if g.get("name") == name]
     if len(named) == 1:

@@ -17,30 +17,28 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from tap import aws_types as t
 from tap.naming import default_tags
 from tap.preflight.context import PreflightContext
 from tap.preflight.result import Check, CheckResult, failed, passed
 
-EIP, NAT, SUBNET = "aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway", "aws:ec2/subnet:Subnet"
-VPC, LB = "aws:ec2/vpc:Vpc", "aws:lb/loadBalancer:LoadBalancer"
-
 
 def _ours(ctx: PreflightContext, tags: Sequence[Mapping[str, Any]] | None) -> bool:
     mine = default_tags(ctx.settings.core)
-    held = {t["Key"]: t["Value"] for t in tags or []}
+    held = {tag["Key"]: tag["Value"] for tag in tags or []}
     return all(held.get(k) == mine[k] for k in ("EnvironmentSuffix", "ManagedBy", "Project"))
 
 
 def eips(ctx: PreflightContext) -> tuple[int, int]:
-    planned = len(ctx.plan.of_type(EIP))
+    planned = len(ctx.plan.of_type(t.EIP))
     used = ctx.clients.client("ec2").describe_addresses()["Addresses"]
     return planned, sum(1 for a in used if not _ours(ctx, a.get("Tags")))
 
 
 def nat_per_az(ctx: PreflightContext) -> tuple[int, int]:
     """The busiest zone: what this plan puts there, and what others already run there."""
-    subnet_az = {s.id: s.get("availabilityZone") for s in ctx.plan.of_type(SUBNET)}
-    planned = Counter(subnet_az.get(n.get("subnetId"), "?") for n in ctx.plan.of_type(NAT))
+    subnet_az = {s.id: s.get("availabilityZone") for s in ctx.plan.of_type(t.SUBNET)}
+    planned = Counter(subnet_az.get(n.get("subnetId"), "?") for n in ctx.plan.of_type(t.NAT_GATEWAY))
     ec2 = ctx.clients.client("ec2")
     live = [
         n
@@ -60,7 +58,11 @@ def nat_per_az(ctx: PreflightContext) -> tuple[int, int]:
 
 
 def albs(ctx: PreflightContext) -> tuple[int, int]:
-    mine = [lb for lb in ctx.plan.of_type(LB) if lb.get("loadBalancerType", "application") == "application"]
+    mine = [
+        lb
+        for lb in ctx.plan.of_type(t.LOAD_BALANCER)
+        if lb.get("loadBalancerType", "application") == "application"
+    ]
     names = {lb.get("name") for lb in mine}
     pages = ctx.clients.client("elbv2").get_paginator("describe_load_balancers").paginate()
     used = [lb for p in pages for lb in p["LoadBalancers"] if lb.get("Type") == "application"]
@@ -69,7 +71,7 @@ def albs(ctx: PreflightContext) -> tuple[int, int]:
 
 def vpcs(ctx: PreflightContext) -> tuple[int, int]:
     used = ctx.clients.client("ec2").describe_vpcs()["Vpcs"]
-    return len(ctx.plan.of_type(VPC)), sum(1 for v in used if not _ours(ctx, v.get("Tags")))
+    return len(ctx.plan.of_type(t.VPC)), sum(1 for v in used if not _ours(ctx, v.get("Tags")))
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap.aws_clients import AwsClients
 from tap.migration.clock import Clock
@@ -19,6 +19,9 @@ from tap.replication.errors import ReplicationInputError
 from tap.replication.journal import Direction, Journal
 from tap.replication.secrets import ReplicationSecret, admin_credentials
 from tap.replication.writer import WriterRecord
+
+if TYPE_CHECKING:
+    from types_boto3_rds.client import RDSClient
 
 DEFAULT_PORT = 3306
 
@@ -33,9 +36,9 @@ class DbContext:
     store: StateStore
     clock: Clock
     admin: dict[str, Credentials] = field(default_factory=dict)  # for connections through the writer name
-    rds: Any = None  # boto3 RDS client, for failover events (None: identity checks only)
+    rds: RDSClient | None = None  # boto3 RDS client, for failover events (None: identity checks only)
     instance_ids: dict[str, str] = field(default_factory=dict)
-    progress: Any = None  # callable(str) -> None: one line per step, for the CLI
+    progress: Callable[[str], None] | None = None  # one line per step, for the CLI
 
     @property
     def journal(self) -> Journal:
@@ -138,7 +141,7 @@ def build_context(
     owner: str,
     dialect: DialectName,
     dev_admin_secret_arn: str,
-    progress: Any = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DbContext:
     """Connects to both servers as their admin users (credentials read from Secrets Manager)."""
     writer = writer_record(dep, clients, clock)

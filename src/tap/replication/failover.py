@@ -8,11 +8,14 @@ different host can bring another `server_id`), and, on AWS, RDS events in the `f
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tap.replication.observe import Identity
+
+if TYPE_CHECKING:
+    from types_boto3_rds.client import RDSClient
 
 CATEGORIES = ["failover", "failure", "availability"]
 
@@ -30,7 +33,7 @@ def identity_change(name: str, before: list[int] | None, now: Identity) -> str:
     return ""
 
 
-def rds_events(rds: Any, identifiers: dict[str, str], since: datetime) -> str:
+def rds_events(rds: RDSClient, identifiers: dict[str, str], since: datetime) -> str:
     """The first failover-like RDS event of the named instances since `since`, or ""."""
     for name, ident in identifiers.items():
         try:

@@ -5,12 +5,15 @@ the prod key; `tap db sync` generates and puts the value)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tap.replication.adapter import Credentials
 from tap.replication.errors import ReplicationError, ReplicationInputError
+
+if TYPE_CHECKING:
+    from types_boto3_secretsmanager.client import SecretsManagerClient
 
 # No characters that need quoting anywhere the password travels (the RDS procedure's argument
 # checks reject some quote patterns; see the AWS rds_set_external_master notes).
@@ -24,7 +27,7 @@ def _code(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def admin_credentials(secretsmanager: Any, arn: str, label: str) -> Credentials:
+def admin_credentials(secretsmanager: SecretsManagerClient, arn: str, label: str) -> Credentials:
     """The RDS-managed master secret: JSON with `username` and `password`."""
     try:
         text = secretsmanager.get_secret_value(SecretId=arn)["SecretString"]
@@ -40,7 +43,7 @@ def admin_credentials(secretsmanager: Any, arn: str, label: str) -> Credentials:
 
 
 class ReplicationSecret:
-    def __init__(self, secretsmanager: Any, arn: str, user: str) -> None:
+    def __init__(self, secretsmanager: SecretsManagerClient, arn: str, user: str) -> None:
         self.sm = secretsmanager
         self.arn = arn
         self.user = user

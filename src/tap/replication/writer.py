@@ -6,12 +6,15 @@ a Route53 UPSERT that keeps the record's own TTL (<= 5 s), and waits for INSYNC.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tap.migration.clock import Clock
 from tap.replication.errors import ReplicationError
+
+if TYPE_CHECKING:
+    from types_boto3_route53.client import Route53Client
 
 INSYNC_TIMEOUT_SECONDS = 60
 INSYNC_POLL_SECONDS = 0.25
@@ -22,7 +25,7 @@ def _fqdn(name: str) -> str:
 
 
 class WriterRecord:
-    def __init__(self, route53: Any, zone_id: str, fqdn: str, clock: Clock) -> None:
+    def __init__(self, route53: Route53Client, zone_id: str, fqdn: str, clock: Clock) -> None:
         self.route53 = route53
         self.zone_id = zone_id.rsplit("/", 1)[-1]
         self.fqdn = _fqdn(fqdn)

@@ -6,16 +6,20 @@ tests), and the seed replica is not created (it needs dev's instance, which moto
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap import aws_types as t
-from tap.emulator.registry import SeedContext, builds, num
+from tap.emulator.registry import SeedContext, builds
 from tap.offline.plan import PlannedResource
+from tap.values import integer
+
+if TYPE_CHECKING:
+    from types_boto3_rds.type_defs import ParameterTypeDef
 
 
 @builds(t.RDS_SUBNET_GROUP)
 def subnet_group(ctx: SeedContext, r: PlannedResource) -> None:
-    ctx.client("rds").create_db_subnet_group(
+    ctx.clients.client("rds").create_db_subnet_group(
         DBSubnetGroupName=r.get("name"),
         DBSubnetGroupDescription=r.get("description") or "",
         SubnetIds=ctx.sub.value(r.get("subnetIds")),
@@ -29,17 +33,17 @@ PARAMETERS_PER_CALL = 20
 @builds(t.RDS_PARAMETER_GROUP)
 def parameter_group(ctx: SeedContext, r: PlannedResource) -> None:
     """The group and the parameters the plan sets on it, as the provider applies them."""
-    rds, name = ctx.client("rds"), r.get("name")
+    rds, name = ctx.clients.client("rds"), r.get("name")
     rds.create_db_parameter_group(
         DBParameterGroupName=name,
         DBParameterGroupFamily=r.get("family") or "mysql8.0",
         Description=r.get("description") or "",
     )
-    params = [
+    params: list[ParameterTypeDef] = [
         {
             "ParameterName": p["name"],
             "ParameterValue": str(p["value"]),
-            "ApplyMethod": p.get("applyMethod") or "immediate",
+            "ApplyMethod": "pending-reboot" if p.get("applyMethod") == "pending-reboot" else "immediate",
         }
         for p in r.get("parameters") or []
     ]
@@ -57,7 +61,7 @@ def _instance_args(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:
         "Engine": r.get("engine") or "mysql",
         "EngineVersion": str(r.get("engineVersion") or "8.0"),
         "AutoMinorVersionUpgrade": bool(r.get("autoMinorVersionUpgrade")),
-        "AllocatedStorage": num(r.get("allocatedStorage") or 100),
+        "AllocatedStorage": integer(r.get("allocatedStorage") or 100),
         "StorageType": r.get("storageType") or "gp3",
         "MasterUsername": "tapadmin",
         "ManageMasterUserPassword": bool(r.get("manageMasterUserPassword")),
@@ -66,7 +70,7 @@ def _instance_args(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:
         "StorageEncrypted": bool(r.get("storageEncrypted")),
         "VpcSecurityGroupIds": s.value(r.get("vpcSecurityGroupIds")),
         "DBSubnetGroupName": r.get("dbSubnetGroupName"),
-        "BackupRetentionPeriod": num(r.get("backupRetentionPeriod") or 7),
+        "BackupRetentionPeriod": integer(r.get("backupRetentionPeriod") or 7),
         "DeletionProtection": bool(r.get("deletionProtection")),
         "EnableIAMDatabaseAuthentication": bool(r.get("iamDatabaseAuthenticationEnabled")),
         "EnablePerformanceInsights": bool(r.get("performanceInsightsEnabled")),
@@ -86,7 +90,7 @@ def _instance_args(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:
 def instance(ctx: SeedContext, r: PlannedResource) -> None:
     if r.get("replicateSourceDb"):
         return  # the seed replica needs dev's instance, which moto does not have
-    rds = ctx.client("rds")
+    rds = ctx.clients.client("rds")
     got = rds.create_db_instance(**_instance_args(ctx, r))["DBInstance"]
     address = (got.get("Endpoint") or {}).get("Address") or rds.describe_db_instances(
         DBInstanceIdentifier=r.get("identifier")

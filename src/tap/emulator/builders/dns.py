@@ -3,81 +3,70 @@ writer record as `tap db cutover` leaves it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tap import aws_types as t
-from tap.emulator.registry import SeedContext, builds, num, step
+from tap.emulator.registry import SeedContext, builds, step
 from tap.offline.plan import PlannedResource
+from tap.values import integer
+from tap.weighted_records import planned_record_set
 
-HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+if TYPE_CHECKING:
+    from types_boto3_route53.literals import VPCRegionType
+    from types_boto3_route53.type_defs import (
+        CreateHostedZoneRequestTypeDef,
+        HealthCheckConfigTypeDef,
+        ResourceRecordSetTypeDef,
+        VPCTypeDef,
+    )
+
 WRITER_SWITCHED = "writer-switched"
+
+
+def _vpc(ctx: SeedContext, v: dict[str, Any]) -> VPCTypeDef:
+    # the region as the plan names it, or the stack's (settings checked it is an AWS region)
+    return {
+        "VPCRegion": cast("VPCRegionType", v.get("vpcRegion") or ctx.region),
+        "VPCId": ctx.sub.value(v["vpcId"]),
+    }
 
 
 @builds(t.ROUTE53_ZONE)
 def zone(ctx: SeedContext, r: PlannedResource) -> None:
-    r53, vpcs = ctx.client("route53"), r.get("vpcs") or []
-    private: dict[str, Any] = {}
+    r53, vpcs = ctx.clients.client("route53"), r.get("vpcs") or []
+    request: CreateHostedZoneRequestTypeDef = {"Name": r.get("name"), "CallerReference": r.name}
     if vpcs:
-        first = vpcs[0]
-        private = {
-            "VPC": {
-                "VPCRegion": first.get("vpcRegion") or ctx.region,
-                "VPCId": ctx.sub.value(first["vpcId"]),
-            },
-            "HostedZoneConfig": {"Comment": r.get("comment") or "", "PrivateZone": True},
-        }
-    zid = r53.create_hosted_zone(Name=r.get("name"), CallerReference=r.name, **private)["HostedZone"]["Id"]
+        request["VPC"] = _vpc(ctx, vpcs[0])
+        request["HostedZoneConfig"] = {"Comment": r.get("comment") or "", "PrivateZone": True}
+    zid = r53.create_hosted_zone(**request)["HostedZone"]["Id"]
     for v in vpcs[1:]:
-        r53.associate_vpc_with_hosted_zone(
-            HostedZoneId=zid,
-            VPC={"VPCRegion": v.get("vpcRegion") or ctx.region, "VPCId": ctx.sub.value(v["vpcId"])},
-        )
+        r53.associate_vpc_with_hosted_zone(HostedZoneId=zid, VPC=_vpc(ctx, v))
     ctx.sub.add(r.id, zid.split("/")[-1])
 
 
-@builds(HEALTH_CHECK)
+@builds(t.ROUTE53_HEALTH_CHECK)
 def health_check(ctx: SeedContext, r: PlannedResource) -> None:
-    config = {
+    config: HealthCheckConfigTypeDef = {
         "Type": r.get("type"),
         "FullyQualifiedDomainName": ctx.sub.value(r.get("fqdn")),
-        "Port": num(r.get("port", 443)),
+        "Port": integer(r.get("port", 443)),
         "ResourcePath": r.get("resourcePath", "/"),
-        "RequestInterval": num(r.get("requestInterval", 30)),
-        "FailureThreshold": num(r.get("failureThreshold", 3)),
+        "RequestInterval": integer(r.get("requestInterval", 30)),
+        "FailureThreshold": integer(r.get("failureThreshold", 3)),
     }
-    got = ctx.client("route53").create_health_check(CallerReference=r.name, HealthCheckConfig=config)
+    got = ctx.clients.client("route53").create_health_check(CallerReference=r.name, HealthCheckConfig=config)
     ctx.sub.add(r.id, got["HealthCheck"]["Id"])
-
-
-def record_set(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:
-    """The record as Route53 takes it, with the emulator's ids."""
-    s = ctx.sub
-    rrset: dict[str, Any] = {"Name": r.get("name"), "Type": r.get("type")}
-    if r.get("setIdentifier"):
-        rrset["SetIdentifier"] = r.get("setIdentifier")
-    for policy in r.get("weightedRoutingPolicies") or []:
-        rrset["Weight"] = num(policy.get("weight"))
-    if r.get("healthCheckId"):
-        rrset["HealthCheckId"] = s.value(r.get("healthCheckId"))
-    aliases = r.get("aliases") or []
-    if aliases:
-        a = aliases[0]
-        rrset["AliasTarget"] = {
-            "DNSName": s.value(a.get("name")),
-            "HostedZoneId": s.value(a.get("zoneId")),
-            "EvaluateTargetHealth": bool(a.get("evaluateTargetHealth")),
-        }
-    else:
-        rrset["TTL"] = num(r.get("ttl", 60))
-        rrset["ResourceRecords"] = [{"Value": v} for v in r.get("records") or []]
-    return rrset
 
 
 @builds(t.ROUTE53_RECORD)
 def record(ctx: SeedContext, r: PlannedResource) -> None:
-    ctx.client("route53").change_resource_record_sets(
+    ctx.clients.client("route53").change_resource_record_sets(
         HostedZoneId=ctx.sub.value(r.get("zoneId")),
-        ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": record_set(ctx, r)}]},
+        ChangeBatch={
+            "Changes": [
+                {"Action": "UPSERT", "ResourceRecordSet": planned_record_set(r.inputs, swap=ctx.sub.value)}
+            ]
+        },
     )
 
 
@@ -93,13 +82,13 @@ def writer_switched(ctx: SeedContext) -> None:
         return
     zone_id = writer_zone.outputs["zoneId"]
     rec = next(r for r in ctx.of(t.ROUTE53_RECORD) if r.get("zoneId") == zone_id)
-    rrset = {
+    rrset: ResourceRecordSetTypeDef = {
         "Name": rec.get("name"),
         "Type": "CNAME",
-        "TTL": num(rec.get("ttl")),
+        "TTL": integer(rec.get("ttl")),
         "ResourceRecords": [{"Value": ctx.sub.text(prod.outputs["address"])}],
     }
-    ctx.client("route53").change_resource_record_sets(
+    ctx.clients.client("route53").change_resource_record_sets(
         HostedZoneId=ctx.sub.value(zone_id),
         ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": rrset}]},
     )

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tap import aws_types as t
-from tap.emulator.registry import SeedContext, builds, num, step
+from tap.emulator.registry import SeedContext, builds, step
 from tap.offline.plan import PlannedResource
+from tap.values import integer
+
+if TYPE_CHECKING:
+    from types_boto3_ec2.type_defs import FilterTypeDef, IpPermissionTypeDef, SecurityGroupTypeDef
 
 DEV_NETWORK = "dev-network"
-VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 DEFAULT_EGRESS = "default-egress-removed"
 
 
-def _default_group(ctx: SeedContext, vpc_id: str) -> dict[str, Any]:
-    filters = [{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
-    return dict(ctx.client("ec2").describe_security_groups(Filters=filters)["SecurityGroups"][0])
+def _default_group(ctx: SeedContext, vpc_id: str) -> SecurityGroupTypeDef:
+    filters: list[FilterTypeDef] = [
+        {"Name": "vpc-id", "Values": [vpc_id]},
+        {"Name": "group-name", "Values": ["default"]},
+    ]
+    return ctx.clients.client("ec2").describe_security_groups(Filters=filters)["SecurityGroups"][0]
 
 
 @step(DEV_NETWORK)
 def dev_network(ctx: SeedContext) -> None:
     """What dev already has in a real account: its VPC, route tables and two groups (the stack
     only references them), created here so the peering, routes and rules land."""
-    dev, ec2 = ctx.plan.settings.dev_network, ctx.client("ec2")
+    dev, ec2 = ctx.plan.settings.dev_network, ctx.clients.client("ec2")
     if not dev.dev_vpc_id:
         return
     vid = ec2.create_vpc(CidrBlock=dev.dev_vpc_cidr)["Vpc"]["VpcId"]
@@ -35,13 +41,13 @@ def dev_network(ctx: SeedContext) -> None:
 
 @builds(t.VPC)
 def vpc(ctx: SeedContext, r: PlannedResource) -> None:
-    vid = ctx.client("ec2").create_vpc(CidrBlock=r.get("cidrBlock"))["Vpc"]["VpcId"]
+    vid = ctx.clients.client("ec2").create_vpc(CidrBlock=r.get("cidrBlock"))["Vpc"]["VpcId"]
     ctx.sub.add(r.id, vid)
 
 
 @builds(t.SUBNET)
 def subnet(ctx: SeedContext, r: PlannedResource) -> None:
-    got = ctx.client("ec2").create_subnet(
+    got = ctx.clients.client("ec2").create_subnet(
         VpcId=ctx.sub.value(r.get("vpcId")),
         CidrBlock=r.get("cidrBlock"),
         AvailabilityZone=r.get("availabilityZone"),
@@ -51,22 +57,22 @@ def subnet(ctx: SeedContext, r: PlannedResource) -> None:
 
 @builds(t.INTERNET_GATEWAY)
 def internet_gateway(ctx: SeedContext, r: PlannedResource) -> None:
-    ec2 = ctx.client("ec2")
+    ec2 = ctx.clients.client("ec2")
     gid = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
     ec2.attach_internet_gateway(InternetGatewayId=gid, VpcId=ctx.sub.value(r.get("vpcId")))
     ctx.sub.add(r.id, gid)
 
 
-@builds("aws:ec2/eip:Eip")
+@builds(t.EIP)
 def elastic_ip(ctx: SeedContext, r: PlannedResource) -> None:
-    got = ctx.client("ec2").allocate_address(Domain="vpc")
+    got = ctx.clients.client("ec2").allocate_address(Domain="vpc")
     ctx.sub.add(r.id, got["AllocationId"])
     ctx.sub.add(r.outputs.get("publicIp"), got["PublicIp"])
 
 
 @builds(t.NAT_GATEWAY)
 def nat_gateway(ctx: SeedContext, r: PlannedResource) -> None:
-    got = ctx.client("ec2").create_nat_gateway(
+    got = ctx.clients.client("ec2").create_nat_gateway(
         SubnetId=ctx.sub.value(r.get("subnetId")), AllocationId=ctx.sub.value(r.get("allocationId"))
     )
     ctx.sub.add(r.id, got["NatGateway"]["NatGatewayId"])
@@ -74,13 +80,13 @@ def nat_gateway(ctx: SeedContext, r: PlannedResource) -> None:
 
 @builds(t.ROUTE_TABLE)
 def route_table(ctx: SeedContext, r: PlannedResource) -> None:
-    got = ctx.client("ec2").create_route_table(VpcId=ctx.sub.value(r.get("vpcId")))
+    got = ctx.clients.client("ec2").create_route_table(VpcId=ctx.sub.value(r.get("vpcId")))
     ctx.sub.add(r.id, got["RouteTable"]["RouteTableId"])
 
 
 @builds(t.VPC_PEERING)
 def peering(ctx: SeedContext, r: PlannedResource) -> None:
-    ec2 = ctx.client("ec2")
+    ec2 = ctx.clients.client("ec2")
     got = ec2.create_vpc_peering_connection(
         VpcId=ctx.sub.value(r.get("vpcId")), PeerVpcId=ctx.sub.value(r.get("peerVpcId"))
     )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
@@ -98,7 +104,7 @@ _ROUTE_TARGETS = (
 @builds(t.ROUTE)
 def route(ctx: SeedContext, r: PlannedResource) -> None:
     target = {api: ctx.sub.value(r.get(key)) for key, api in _ROUTE_TARGETS if r.get(key)}
-    ctx.client("ec2").create_route(
+    ctx.clients.client("ec2").create_route(
         RouteTableId=ctx.sub.value(r.get("routeTableId")),
         DestinationCidrBlock=r.get("destinationCidrBlock"),
         **target,
@@ -107,14 +113,14 @@ def route(ctx: SeedContext, r: PlannedResource) -> None:
 
 @builds(t.ROUTE_TABLE_ASSOCIATION)
 def route_table_association(ctx: SeedContext, r: PlannedResource) -> None:
-    ctx.client("ec2").associate_route_table(
+    ctx.clients.client("ec2").associate_route_table(
         RouteTableId=ctx.sub.value(r.get("routeTableId")), SubnetId=ctx.sub.value(r.get("subnetId"))
     )
 
 
-@builds(VPC_ENDPOINT)
+@builds(t.VPC_ENDPOINT)
 def vpc_endpoint(ctx: SeedContext, r: PlannedResource) -> None:
-    got = ctx.client("ec2").create_vpc_endpoint(
+    got = ctx.clients.client("ec2").create_vpc_endpoint(
         VpcId=ctx.sub.value(r.get("vpcId")),
         ServiceName=r.get("serviceName"),
         VpcEndpointType=r.get("vpcEndpointType") or "Gateway",
@@ -125,7 +131,7 @@ def vpc_endpoint(ctx: SeedContext, r: PlannedResource) -> None:
 
 @builds(t.SECURITY_GROUP)
 def security_group(ctx: SeedContext, r: PlannedResource) -> None:
-    ec2 = ctx.client("ec2")
+    ec2 = ctx.clients.client("ec2")
     gid = ec2.create_security_group(
         GroupName=r.get("name"), Description=r.get("description"), VpcId=ctx.sub.value(r.get("vpcId"))
     )["GroupId"]
@@ -136,9 +142,9 @@ def security_group(ctx: SeedContext, r: PlannedResource) -> None:
 def default_egress_removed(ctx: SeedContext) -> None:
     """AWS gives every new group an allow-all egress rule; Pulumi removes it, so a group's
     egress is only the rules the stack declares."""
-    allow_all = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    allow_all: list[IpPermissionTypeDef] = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
     for group in ctx.of(t.SECURITY_GROUP):
-        ctx.client("ec2").revoke_security_group_egress(
+        ctx.clients.client("ec2").revoke_security_group_egress(
             GroupId=ctx.sub.value(group.id), IpPermissions=allow_all
         )
 
@@ -146,7 +152,7 @@ def default_egress_removed(ctx: SeedContext) -> None:
 @builds(t.DEFAULT_SECURITY_GROUP)
 def default_security_group(ctx: SeedContext, r: PlannedResource) -> None:
     """The stack adopts the VPC's default group and leaves it with the rules it declares (none)."""
-    ec2, group = ctx.client("ec2"), _default_group(ctx, ctx.sub.value(r.get("vpcId")))
+    ec2, group = ctx.clients.client("ec2"), _default_group(ctx, ctx.sub.value(r.get("vpcId")))
     ctx.sub.add(r.id, group["GroupId"])
     if group["IpPermissions"] and not r.get("ingress"):
         ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=group["IpPermissions"])
@@ -154,10 +160,10 @@ def default_security_group(ctx: SeedContext, r: PlannedResource) -> None:
         ec2.revoke_security_group_egress(GroupId=group["GroupId"], IpPermissions=group["IpPermissionsEgress"])
 
 
-def _permission(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:
-    perm: dict[str, Any] = {"IpProtocol": r.get("ipProtocol")}
+def _permission(ctx: SeedContext, r: PlannedResource) -> IpPermissionTypeDef:
+    perm: IpPermissionTypeDef = {"IpProtocol": r.get("ipProtocol")}
     if r.get("fromPort") is not None:
-        perm.update(FromPort=num(r.get("fromPort")), ToPort=num(r.get("toPort")))
+        perm["FromPort"], perm["ToPort"] = integer(r.get("fromPort")), integer(r.get("toPort"))
     desc = r.get("description") or ""
     if r.get("referencedSecurityGroupId"):
         perm["UserIdGroupPairs"] = [
@@ -174,13 +180,13 @@ def _permission(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:
 
 @builds(t.INGRESS_RULE)
 def ingress_rule(ctx: SeedContext, r: PlannedResource) -> None:
-    ctx.client("ec2").authorize_security_group_ingress(
+    ctx.clients.client("ec2").authorize_security_group_ingress(
         GroupId=ctx.sub.value(r.get("securityGroupId")), IpPermissions=[_permission(ctx, r)]
     )
 
 
 @builds(t.EGRESS_RULE)
 def egress_rule(ctx: SeedContext, r: PlannedResource) -> None:
-    ctx.client("ec2").authorize_security_group_egress(
+    ctx.clients.client("ec2").authorize_security_group_egress(
         GroupId=ctx.sub.value(r.get("securityGroupId")), IpPermissions=[_permission(ctx, r)]
     )

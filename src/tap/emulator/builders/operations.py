@@ -3,18 +3,22 @@ the secret containers and the migration state table."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap import aws_types as t
 from tap.aws_clients import AwsClients
-from tap.emulator.registry import SeedContext, builds, num
+from tap.emulator.registry import SeedContext, builds
 from tap.emulator.substitutions import Substitutions
 from tap.offline.plan import PlannedResource
+from tap.values import integer
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.type_defs import KeySchemaElementTypeDef
 
 
 @builds(t.SNS_TOPIC)
 def topic(ctx: SeedContext, r: PlannedResource) -> None:
-    ctx.sub.add(r.id, ctx.client("sns").create_topic(Name=r.get("name"))["TopicArn"])
+    ctx.sub.add(r.id, ctx.clients.client("sns").create_topic(Name=r.get("name"))["TopicArn"])
 
 
 def _dimensions(dims: dict[str, Any] | None, s: Substitutions) -> list[dict[str, str]]:
@@ -35,7 +39,7 @@ def _metric_query(q: dict[str, Any], s: Substitutions) -> dict[str, Any]:
                 "MetricName": m.get("metricName"),
                 "Dimensions": _dimensions(m.get("dimensions"), s),
             },
-            "Period": num(m.get("period", 60)),
+            "Period": integer(m.get("period", 60)),
             "Stat": m.get("stat", "Average"),
         }
     return out
@@ -45,7 +49,7 @@ def _single_metric(r: PlannedResource, s: Substitutions) -> dict[str, Any]:
     args: dict[str, Any] = {
         "MetricName": r.get("metricName"),
         "Namespace": r.get("namespace"),
-        "Period": num(r.get("period")),
+        "Period": integer(r.get("period")),
         "Dimensions": _dimensions(r.get("dimensions"), s),
     }
     if r.get("statistic"):
@@ -64,24 +68,24 @@ def alarm(ctx: SeedContext, r: PlannedResource) -> None:
         "ActionsEnabled": r.get("actionsEnabled") is not False,
         "AlarmActions": [s.text(x) for x in r.get("alarmActions") or []],
         "OKActions": [s.text(x) for x in r.get("okActions") or []],
-        "EvaluationPeriods": num(r.get("evaluationPeriods")),
+        "EvaluationPeriods": integer(r.get("evaluationPeriods")),
         "Threshold": float(r.get("threshold")),
         "ComparisonOperator": r.get("comparisonOperator"),
         "TreatMissingData": r.get("treatMissingData") or "missing",
     }
     if r.get("datapointsToAlarm"):
-        args["DatapointsToAlarm"] = num(r.get("datapointsToAlarm"))
+        args["DatapointsToAlarm"] = integer(r.get("datapointsToAlarm"))
     if r.get("metricQueries"):
         args["Metrics"] = [_metric_query(q, s) for q in r.get("metricQueries")]
     else:
         args.update(_single_metric(r, s))
-    ctx.client("cloudwatch").put_metric_alarm(**args)
+    ctx.clients.client("cloudwatch").put_metric_alarm(**args)
 
 
 @builds(t.SSM_PARAMETER)
 def parameter(ctx: SeedContext, r: PlannedResource) -> None:
     value = r.get("insecureValue") or r.get("value") or ""
-    ctx.client("ssm").put_parameter(
+    ctx.clients.client("ssm").put_parameter(
         Name=r.get("name"), Value=ctx.sub.text(str(value)), Type=r.get("type") or "String", Overwrite=True
     )
 
@@ -89,7 +93,7 @@ def parameter(ctx: SeedContext, r: PlannedResource) -> None:
 @builds(t.SECRET)
 def secret(ctx: SeedContext, r: PlannedResource) -> None:
     """The container only, as the stack declares it: `tap db` sets the value."""
-    got = ctx.client("secretsmanager").create_secret(
+    got = ctx.clients.client("secretsmanager").create_secret(
         Name=r.get("name"), KmsKeyId=ctx.sub.value(r.get("kmsKeyId")), Description=r.get("description") or ""
     )
     ctx.sub.add(r.outputs.get("arn"), got["ARN"])
@@ -112,10 +116,12 @@ def create_state_table(clients: AwsClients, name: str) -> str:
 
 @builds(t.DYNAMODB_TABLE)
 def state_table(ctx: SeedContext, r: PlannedResource) -> None:
-    keys = [(r.get("hashKey"), "HASH"), *([(r.get("rangeKey"), "RANGE")] if r.get("rangeKey") else [])]
-    ctx.client("dynamodb").create_table(
+    keys: list[KeySchemaElementTypeDef] = [{"AttributeName": r.get("hashKey"), "KeyType": "HASH"}]
+    if r.get("rangeKey"):
+        keys.append({"AttributeName": r.get("rangeKey"), "KeyType": "RANGE"})
+    ctx.clients.client("dynamodb").create_table(
         TableName=r.get("name"),
-        KeySchema=[{"AttributeName": name, "KeyType": kind} for name, kind in keys],
+        KeySchema=keys,
         AttributeDefinitions=[
             {"AttributeName": a["name"], "AttributeType": a["type"]} for a in r.get("attributes")
         ],

@@ -3,11 +3,22 @@ public access block, ownership, policy, lifecycle, replication), each in its buc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap import aws_types as t
-from tap.emulator.registry import SeedContext, as_json, builds, num
+from tap.emulator.registry import SeedContext, as_json, builds
 from tap.offline.plan import PlannedResource
+from tap.values import integer
+
+if TYPE_CHECKING:
+    from types_boto3_s3.client import S3Client
+    from types_boto3_s3.type_defs import (
+        LifecycleRuleTypeDef,
+        PublicAccessBlockConfigurationTypeDef,
+        ReplicationRuleTypeDef,
+        ServerSideEncryptionByDefaultTypeDef,
+        ServerSideEncryptionRuleTypeDef,
+    )
 
 
 def _bucket_region(ctx: SeedContext, bucket: str) -> str:
@@ -17,8 +28,8 @@ def _bucket_region(ctx: SeedContext, bucket: str) -> str:
     return ctx.region
 
 
-def _s3(ctx: SeedContext, r: PlannedResource) -> Any:
-    return ctx.client("s3", _bucket_region(ctx, r.get("bucket")))
+def _s3(ctx: SeedContext, r: PlannedResource) -> S3Client:
+    return ctx.clients.client("s3", _bucket_region(ctx, r.get("bucket")))
 
 
 @builds(t.S3_BUCKET)
@@ -27,7 +38,7 @@ def bucket(ctx: SeedContext, r: PlannedResource) -> None:
     kwargs: dict[str, Any] = {"Bucket": r.outputs.get("bucket") or r.id}
     if region != "us-east-1":  # us-east-1 rejects an explicit LocationConstraint
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
-    ctx.client("s3", region).create_bucket(**kwargs)
+    ctx.clients.client("s3", region).create_bucket(**kwargs)
 
 
 @builds(t.S3_VERSIONING)
@@ -38,10 +49,10 @@ def versioning(ctx: SeedContext, r: PlannedResource) -> None:
 
 @builds(t.S3_SSE)
 def encryption(ctx: SeedContext, r: PlannedResource) -> None:
-    rules = []
+    rules: list[ServerSideEncryptionRuleTypeDef] = []
     for rule in r.get("rules") or []:
         default = rule["applyServerSideEncryptionByDefault"]
-        applied = {"SSEAlgorithm": default["sseAlgorithm"]}
+        applied: ServerSideEncryptionByDefaultTypeDef = {"SSEAlgorithm": default["sseAlgorithm"]}
         if default.get("kmsMasterKeyId"):
             applied["KMSMasterKeyID"] = ctx.sub.text(default["kmsMasterKeyId"])
         rules.append({"ApplyServerSideEncryptionByDefault": applied})
@@ -52,8 +63,12 @@ def encryption(ctx: SeedContext, r: PlannedResource) -> None:
 
 @builds(t.S3_PUBLIC_ACCESS_BLOCK)
 def public_access_block(ctx: SeedContext, r: PlannedResource) -> None:
-    keys = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-    config = {k: bool(r.get(k[0].lower() + k[1:])) for k in keys}
+    config: PublicAccessBlockConfigurationTypeDef = {
+        "BlockPublicAcls": bool(r.get("blockPublicAcls")),
+        "IgnorePublicAcls": bool(r.get("ignorePublicAcls")),
+        "BlockPublicPolicy": bool(r.get("blockPublicPolicy")),
+        "RestrictPublicBuckets": bool(r.get("restrictPublicBuckets")),
+    }
     _s3(ctx, r).put_public_access_block(Bucket=r.get("bucket"), PublicAccessBlockConfiguration=config)
 
 
@@ -70,23 +85,25 @@ def bucket_policy(ctx: SeedContext, r: PlannedResource) -> None:
     _s3(ctx, r).put_bucket_policy(Bucket=r.get("bucket"), Policy=ctx.sub.text(as_json(r.get("policy"))))
 
 
-def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "ID": rule.get("id"),
-        "Status": rule.get("status"),
+def _lifecycle_rule(rule: dict[str, Any]) -> LifecycleRuleTypeDef:
+    # id and status are required inputs of the Pulumi rule, as ID and Status are of S3's
+    out: LifecycleRuleTypeDef = {
+        "ID": rule["id"],
+        "Status": rule["status"],
         "Filter": {"Prefix": (rule.get("filter") or {}).get("prefix", "")},
     }
     if rule.get("noncurrentVersionExpiration"):
         days = rule["noncurrentVersionExpiration"].get("noncurrentDays")
-        out["NoncurrentVersionExpiration"] = {"NoncurrentDays": num(days)}
+        out["NoncurrentVersionExpiration"] = {"NoncurrentDays": integer(days)}
     if rule.get("abortIncompleteMultipartUpload"):
         days = rule["abortIncompleteMultipartUpload"].get("daysAfterInitiation")
-        out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": num(days)}
+        out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": integer(days)}
     if rule.get("expiration"):
-        out["Expiration"] = {"Days": num(rule["expiration"].get("days"))}
+        out["Expiration"] = {"Days": integer(rule["expiration"].get("days"))}
     if rule.get("transitions"):
         out["Transitions"] = [
-            {"Days": num(x.get("days")), "StorageClass": x.get("storageClass")} for x in rule["transitions"]
+            {"Days": integer(x.get("days")), "StorageClass": x.get("storageClass")}
+            for x in rule["transitions"]
         ]
     return out
 
@@ -99,26 +116,28 @@ def lifecycle(ctx: SeedContext, r: PlannedResource) -> None:
     )
 
 
-def _replication_rule(rule: dict[str, Any]) -> dict[str, Any]:
-    dest = rule.get("destination") or {}
-    rtc = dest.get("replicationTime") or {}
-    metrics = dest.get("metrics") or {}
+def _replication_rule(rule: dict[str, Any]) -> ReplicationRuleTypeDef:
+    dest = rule["destination"]
+    rtc = dest["replicationTime"]
+    metrics = dest["metrics"]
     return {
-        "ID": rule.get("id"),
-        "Priority": num(rule.get("priority", 1)),
-        "Status": rule.get("status"),
+        "ID": rule["id"],
+        "Priority": integer(rule.get("priority", 1)),
+        "Status": rule["status"],
         "Filter": {"Prefix": (rule.get("filter") or {}).get("prefix", "")},
-        "DeleteMarkerReplication": {"Status": (rule.get("deleteMarkerReplication") or {}).get("status")},
+        "DeleteMarkerReplication": {"Status": rule["deleteMarkerReplication"]["status"]},
         "Destination": {
-            "Bucket": dest.get("bucket"),
+            "Bucket": dest["bucket"],
             "StorageClass": dest.get("storageClass", "STANDARD"),
             "ReplicationTime": {
-                "Status": rtc.get("status"),
-                "Time": {"Minutes": num((rtc.get("time") or {}).get("minutes", 15))},
+                "Status": rtc["status"],
+                "Time": {"Minutes": integer((rtc.get("time") or {}).get("minutes", 15))},
             },
             "Metrics": {
-                "Status": metrics.get("status"),
-                "EventThreshold": {"Minutes": num((metrics.get("eventThreshold") or {}).get("minutes", 15))},
+                "Status": metrics["status"],
+                "EventThreshold": {
+                    "Minutes": integer((metrics.get("eventThreshold") or {}).get("minutes", 15))
+                },
             },
         },
     }

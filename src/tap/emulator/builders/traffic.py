@@ -3,11 +3,20 @@ HTTPS listener with weighted forwarding, and the two fleets (launch templates, g
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tap import aws_types as t
-from tap.emulator.registry import MOTO_AMI, SeedContext, builds, num
+from tap.emulator.registry import MOTO_AMI, SeedContext, builds
 from tap.offline.plan import PlannedResource
+from tap.values import flag, integer
+
+if TYPE_CHECKING:
+    from types_boto3_ec2.type_defs import RequestLaunchTemplateDataTypeDef
+    from types_boto3_elbv2.type_defs import (
+        ActionTypeDef,
+        LoadBalancerAttributeTypeDef,
+        TargetGroupTupleTypeDef,
+    )
 
 
 def arn_suffix(arn: str, marker: str) -> str:
@@ -17,25 +26,27 @@ def arn_suffix(arn: str, marker: str) -> str:
 
 @builds(t.ACM_CERTIFICATE)
 def certificate(ctx: SeedContext, r: PlannedResource) -> None:
-    got = ctx.client("acm").request_certificate(DomainName=r.get("domainName"), ValidationMethod="DNS")
+    got = ctx.clients.client("acm").request_certificate(
+        DomainName=r.get("domainName"), ValidationMethod="DNS"
+    )
     ctx.sub.add(r.id, got["CertificateArn"])
 
 
 @builds(t.TARGET_GROUP)
 def target_group(ctx: SeedContext, r: PlannedResource) -> None:
     hc = r.get("healthCheck") or {}
-    got = ctx.client("elbv2").create_target_group(
+    got = ctx.clients.client("elbv2").create_target_group(
         Name=r.get("name"),
         Protocol=r.get("protocol"),
-        Port=num(r.get("port")),
+        Port=integer(r.get("port")),
         VpcId=ctx.sub.value(r.get("vpcId")),
         TargetType=r.get("targetType") or "instance",
         HealthCheckProtocol=hc.get("protocol", "HTTP"),
         HealthCheckPath=hc.get("path", "/"),
-        HealthCheckIntervalSeconds=num(hc.get("interval", 30)),
-        HealthCheckTimeoutSeconds=num(hc.get("timeout", 5)),
-        HealthyThresholdCount=num(hc.get("healthyThreshold", 2)),
-        UnhealthyThresholdCount=num(hc.get("unhealthyThreshold", 2)),
+        HealthCheckIntervalSeconds=integer(hc.get("interval", 30)),
+        HealthCheckTimeoutSeconds=integer(hc.get("timeout", 5)),
+        HealthyThresholdCount=integer(hc.get("healthyThreshold", 2)),
+        UnhealthyThresholdCount=integer(hc.get("unhealthyThreshold", 2)),
         Matcher={"HttpCode": hc.get("matcher", "200")},
     )["TargetGroups"][0]
     arn = got["TargetGroupArn"]
@@ -43,7 +54,7 @@ def target_group(ctx: SeedContext, r: PlannedResource) -> None:
     ctx.sub.add(arn_suffix(r.id, "targetgroup"), "targetgroup/" + arn_suffix(arn, "targetgroup"))
 
 
-def _lb_attributes(r: PlannedResource) -> list[dict[str, str]]:
+def _lb_attributes(r: PlannedResource) -> list[LoadBalancerAttributeTypeDef]:
     logs = r.get("accessLogs") or {}
     attrs = {
         "routing.http.drop_invalid_header_fields.enabled": r.get("dropInvalidHeaderFields"),
@@ -60,7 +71,7 @@ def _lb_attributes(r: PlannedResource) -> list[dict[str, str]]:
 
 @builds(t.LOAD_BALANCER)
 def load_balancer(ctx: SeedContext, r: PlannedResource) -> None:
-    elb, s = ctx.client("elbv2"), ctx.sub
+    elb, s = ctx.clients.client("elbv2"), ctx.sub
     got = elb.create_load_balancer(
         Name=r.get("name"),
         Subnets=s.value(r.get("subnets")),
@@ -80,17 +91,18 @@ def load_balancer(ctx: SeedContext, r: PlannedResource) -> None:
 
 @builds(t.LISTENER)
 def listener(ctx: SeedContext, r: PlannedResource) -> None:
-    s, actions = ctx.sub, []
+    s = ctx.sub
+    actions: list[ActionTypeDef] = []
     for a in r.get("defaultActions") or []:
-        groups = [
-            {"TargetGroupArn": s.value(g["arn"]), "Weight": num(g.get("weight", 1))}
+        groups: list[TargetGroupTupleTypeDef] = [
+            {"TargetGroupArn": s.value(g["arn"]), "Weight": integer(g.get("weight", 1))}
             for g in (a.get("forward") or {}).get("targetGroups", [])
         ]
         actions.append({"Type": "forward", "ForwardConfig": {"TargetGroups": groups}})
-    got = ctx.client("elbv2").create_listener(
+    got = ctx.clients.client("elbv2").create_listener(
         LoadBalancerArn=s.value(r.get("loadBalancerArn")),
         Protocol=r.get("protocol"),
-        Port=num(r.get("port")),
+        Port=integer(r.get("port")),
         SslPolicy=r.get("sslPolicy"),
         Certificates=[{"CertificateArn": s.value(r.get("certificateArn"))}],
         DefaultActions=actions,
@@ -98,34 +110,34 @@ def listener(ctx: SeedContext, r: PlannedResource) -> None:
     s.add(r.id, got["ListenerArn"])
 
 
-def _launch_data(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:
+def _launch_data(ctx: SeedContext, r: PlannedResource) -> RequestLaunchTemplateDataTypeDef:
     meta = r.get("metadataOptions") or {}
-    data: dict[str, Any] = {
+    data: RequestLaunchTemplateDataTypeDef = {
         "ImageId": MOTO_AMI,
         "InstanceType": r.get("instanceType"),
         "IamInstanceProfile": {"Arn": ctx.sub.value((r.get("iamInstanceProfile") or {}).get("arn"))},
         "MetadataOptions": {
             "HttpTokens": meta.get("httpTokens", "optional"),
-            "HttpPutResponseHopLimit": num(meta.get("httpPutResponseHopLimit", 1)),
+            "HttpPutResponseHopLimit": integer(meta.get("httpPutResponseHopLimit", 1)),
             "HttpEndpoint": meta.get("httpEndpoint", "enabled"),
         },
         "BlockDeviceMappings": [
             {
                 "DeviceName": m.get("deviceName"),
                 "Ebs": {
-                    "Encrypted": str((m.get("ebs") or {}).get("encrypted")).lower() == "true",
+                    "Encrypted": bool(flag((m.get("ebs") or {}).get("encrypted"))),
                     "KmsKeyId": ctx.sub.text(str((m.get("ebs") or {}).get("kmsKeyId") or "")),
                     "VolumeType": (m.get("ebs") or {}).get("volumeType", "gp3"),
-                    "VolumeSize": num((m.get("ebs") or {}).get("volumeSize", 20)),
+                    "VolumeSize": integer((m.get("ebs") or {}).get("volumeSize", 20)),
                 },
             }
             for m in r.get("blockDeviceMappings") or []
         ],
         "NetworkInterfaces": [
             {
-                "DeviceIndex": num(n.get("deviceIndex", 0)),
+                "DeviceIndex": integer(n.get("deviceIndex", 0)),
                 "Groups": ctx.sub.value(n.get("securityGroups") or []),
-                "AssociatePublicIpAddress": str(n.get("associatePublicIpAddress")).lower() == "true",
+                "AssociatePublicIpAddress": bool(flag(n.get("associatePublicIpAddress"))),
             }
             for n in r.get("networkInterfaces") or []
         ],
@@ -139,7 +151,7 @@ def _launch_data(ctx: SeedContext, r: PlannedResource) -> dict[str, Any]:
 def launch_template(ctx: SeedContext, r: PlannedResource) -> None:
     # moto ships its own AMI catalogue; the plan's AMI id (resolved from SSM) is not in it.
     ctx.sub.add(r.get("imageId"), MOTO_AMI)
-    got = ctx.client("ec2").create_launch_template(
+    got = ctx.clients.client("ec2").create_launch_template(
         LaunchTemplateName=r.outputs.get("name") or r.get("name"), LaunchTemplateData=_launch_data(ctx, r)
     )["LaunchTemplate"]
     ctx.sub.add(r.id, got["LaunchTemplateId"])
@@ -148,17 +160,17 @@ def launch_template(ctx: SeedContext, r: PlannedResource) -> None:
 @builds(t.ASG)
 def auto_scaling_group(ctx: SeedContext, r: PlannedResource) -> None:
     s = ctx.sub
-    ctx.client("autoscaling").create_auto_scaling_group(
+    ctx.clients.client("autoscaling").create_auto_scaling_group(
         AutoScalingGroupName=r.get("name"),
         LaunchTemplate={
             "LaunchTemplateId": s.value((r.get("launchTemplate") or {}).get("id")),
             "Version": "$Latest",
         },
-        MinSize=num(r.get("minSize")),
-        MaxSize=num(r.get("maxSize")),
-        DesiredCapacity=num(r.get("desiredCapacity")),
+        MinSize=integer(r.get("minSize")),
+        MaxSize=integer(r.get("maxSize")),
+        DesiredCapacity=integer(r.get("desiredCapacity")),
         VPCZoneIdentifier=",".join(s.value(r.get("vpcZoneIdentifiers"))),
         TargetGroupARNs=s.value(r.get("targetGroupArns") or []),
         HealthCheckType=r.get("healthCheckType") or "ELB",
-        HealthCheckGracePeriod=num(r.get("healthCheckGracePeriod") or 300),
+        HealthCheckGracePeriod=integer(r.get("healthCheckGracePeriod") or 300),
     )

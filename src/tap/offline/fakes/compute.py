@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.offline.fakes.context import Fake, FakeContext, registers_in, uuid
+from tap import aws_types as t
+from tap.offline.fakes.context import Fake, FakeContext, uuid
+from tap.registrar import registrar
 
 FAKES: dict[str, Fake] = {}
-fake = registers_in(FAKES)
+fake = registrar(FAKES)
 
 
 # Canonical hosted zone ids of ALBs by region (what alias records point at).
@@ -22,13 +24,13 @@ ALB_ZONE_IDS = {
 }
 
 
-@fake("aws:ec2/launchTemplate:LaunchTemplate")
+@fake(t.LAUNCH_TEMPLATE)
 def _launch_template(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"lt-0{c.h(16)}"
     return rid, {"arn": c.arn("ec2", f"launch-template/{rid}"), "latestVersion": 1, "defaultVersion": 1}
 
 
-@fake("aws:autoscaling/group:Group")
+@fake(t.ASG)
 def _asg(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {
@@ -37,7 +39,7 @@ def _asg(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:autoscaling/policy:Policy")
+@fake(t.AUTOSCALING_POLICY)
 def _scaling_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     group = c.inputs.get("autoscalingGroupName", "")
@@ -49,7 +51,7 @@ def _scaling_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:lb/loadBalancer:LoadBalancer")
+@fake(t.LOAD_BALANCER)
 def _alb(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name(max_len=32)
     suffix = f"app/{name}/{c.h(16)}"
@@ -66,7 +68,7 @@ def _alb(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:lb/targetGroup:TargetGroup")
+@fake(t.TARGET_GROUP)
 def _target_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name(max_len=32)
     suffix = f"targetgroup/{name}/{c.h(16)}"
@@ -74,7 +76,7 @@ def _target_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return arn, {"arn": arn, "arnSuffix": suffix, "name": name}
 
 
-@fake("aws:lb/listener:Listener")
+@fake(t.LISTENER)
 def _listener(c: FakeContext) -> tuple[str, dict[str, Any]]:
     alb = str(c.inputs.get("loadBalancerArn", ""))
     arn = alb.replace(":loadbalancer/", ":listener/") + f"/{c.h(16)}"

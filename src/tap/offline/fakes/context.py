@@ -47,17 +47,3 @@ def uuid(c: FakeContext, salt: str = "") -> str:
 
 
 Fake = Callable[[FakeContext], tuple[str, dict[str, Any]]]
-
-
-def registers_in(table: dict[str, Fake]) -> Callable[..., Callable[[Fake], Fake]]:
-    """`fake = registers_in(FAKES)`, then `@fake("aws:...")` adds a function for those types."""
-
-    def fake(*types: str) -> Callable[[Fake], Fake]:
-        def register(fn: Fake) -> Fake:
-            for t in types:
-                table[t] = fn
-            return fn
-
-        return register
-
-    return fake

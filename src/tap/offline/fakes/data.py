@@ -6,19 +6,21 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from tap.offline.fakes.context import Fake, FakeContext, digest, registers_in, uuid
+from tap import aws_types as t
+from tap.offline.fakes.context import Fake, FakeContext, digest, uuid
+from tap.registrar import registrar
 
 FAKES: dict[str, Fake] = {}
-fake = registers_in(FAKES)
+fake = registrar(FAKES)
 
 
-@fake("aws:dynamodb/table:Table")
+@fake(t.DYNAMODB_TABLE)
 def _table(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {"name": name, "arn": c.arn("dynamodb", f"table/{name}"), "streamArn": ""}
 
 
-@fake("aws:ssm/parameter:Parameter")
+@fake(t.SSM_PARAMETER)
 def _parameter(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     path = name if name.startswith("/") else "/" + name
@@ -35,7 +37,7 @@ def _rds_address(c: FakeContext, identifier: str) -> str:
     return f"{identifier}.{digest(c.account, c.region, length=12)}.{c.region}.rds.amazonaws.com"
 
 
-@fake("aws:rds/instance:Instance")
+@fake(t.RDS_INSTANCE)
 def _rds_instance(c: FakeContext) -> tuple[str, dict[str, Any]]:
     identifier = c.physical_name("identifier", 63)
     address = _rds_address(c, identifier)
@@ -63,9 +65,9 @@ def _rds_instance(c: FakeContext) -> tuple[str, dict[str, Any]]:
 
 
 @fake(
-    "aws:rds/subnetGroup:SubnetGroup",
-    "aws:rds/parameterGroup:ParameterGroup",
-    "aws:rds/optionGroup:OptionGroup",
+    t.RDS_SUBNET_GROUP,
+    t.RDS_PARAMETER_GROUP,
+    t.RDS_OPTION_GROUP,
 )
 def _rds_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
@@ -75,30 +77,30 @@ def _rds_group(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return name, {"name": name, "arn": c.arn("rds", f"{kind}:{name}")}
 
 
-@fake("aws:backup/vault:Vault")
+@fake(t.BACKUP_VAULT)
 def _backup_vault(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {"name": name, "arn": c.arn("backup", f"backup-vault:{name}"), "recoveryPoints": 0}
 
 
-@fake("aws:backup/plan:Plan")
+@fake(t.BACKUP_PLAN)
 def _backup_plan(c: FakeContext) -> tuple[str, dict[str, Any]]:
     pid = uuid(c)
     return pid, {"arn": c.arn("backup", f"backup-plan:{pid}"), "version": c.h(32, "version")}
 
 
-@fake("aws:backup/selection:Selection")
+@fake(t.BACKUP_SELECTION)
 def _backup_selection(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return uuid(c), {}
 
 
-@fake("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:s3/bucketLogging:BucketLogging")
+@fake(t.BACKUP_VAULT_LOCK, t.S3_LOGGING)
 def _by_parent_name(c: FakeContext) -> tuple[str, dict[str, Any]]:
     """Resources whose id is the name of what they configure."""
     return str(c.inputs.get("backupVaultName") or c.inputs.get("bucket") or c.name), {}
 
 
-@fake("aws:rds/snapshot:Snapshot")
+@fake(t.RDS_SNAPSHOT)
 def _rds_snapshot(c: FakeContext) -> tuple[str, dict[str, Any]]:
     sid = c.physical_name("dbSnapshotIdentifier")
     return sid, {
@@ -111,7 +113,7 @@ def _rds_snapshot(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:rds/snapshotCopy:SnapshotCopy")
+@fake(t.RDS_SNAPSHOT_COPY)
 def _rds_snapshot_copy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     sid = c.physical_name("targetDbSnapshotIdentifier")
     return sid, {
@@ -124,7 +126,7 @@ def _rds_snapshot_copy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:s3/bucket:Bucket")
+@fake(t.S3_BUCKET)
 def _bucket(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name("bucket", 63)
     return name, {
@@ -142,13 +144,13 @@ def _bucket_part(c: FakeContext) -> tuple[str, dict[str, Any]]:
 
 
 for _t in (
-    "aws:s3/bucketVersioning:BucketVersioning",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "aws:s3/bucketPolicy:BucketPolicy",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    t.S3_VERSIONING,
+    t.S3_SSE,
+    t.S3_PUBLIC_ACCESS_BLOCK,
+    t.S3_POLICY,
+    t.S3_LIFECYCLE,
+    t.S3_OWNERSHIP,
+    t.S3_REPLICATION,
 ):
     FAKES[_t] = _bucket_part
 

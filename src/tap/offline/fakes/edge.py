@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.offline.fakes.context import Fake, FakeContext, registers_in, uuid
+from tap import aws_types as t
+from tap.offline.fakes.context import Fake, FakeContext, uuid
+from tap.registrar import registrar
 
 FAKES: dict[str, Fake] = {}
-fake = registers_in(FAKES)
+fake = registrar(FAKES)
 
 
-@fake("aws:acm/certificate:Certificate")
+@fake(t.ACM_CERTIFICATE)
 def _certificate(c: FakeContext) -> tuple[str, dict[str, Any]]:
     arn = c.arn("acm", f"certificate/{uuid(c)}")
     domain = str(c.inputs.get("domainName", ""))
@@ -28,13 +30,13 @@ def _certificate(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:acm/certificateValidation:CertificateValidation")
+@fake(t.ACM_VALIDATION)
 def _certificate_validation(c: FakeContext) -> tuple[str, dict[str, Any]]:
     arn = str(c.inputs.get("certificateArn", ""))
     return arn, {"certificateArn": arn}
 
 
-@fake("aws:route53/zone:Zone")
+@fake(t.ROUTE53_ZONE)
 def _zone(c: FakeContext) -> tuple[str, dict[str, Any]]:
     zid = "Z0" + c.h(19).upper()
     n = int(c.h(4), 16)
@@ -45,7 +47,7 @@ def _zone(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return zid, {"zoneId": zid, "arn": f"arn:aws:route53:::hostedzone/{zid}", "nameServers": servers}
 
 
-@fake("aws:route53/record:Record")
+@fake(t.ROUTE53_RECORD)
 def _record(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = str(c.inputs.get("name", "")).rstrip(".")
     parts = [str(c.inputs.get("zoneId", "")), name, str(c.inputs.get("type", ""))]
@@ -54,26 +56,26 @@ def _record(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return "_".join(parts), {"fqdn": name}
 
 
-@fake("aws:route53/healthCheck:HealthCheck")
+@fake(t.ROUTE53_HEALTH_CHECK)
 def _health_check(c: FakeContext) -> tuple[str, dict[str, Any]]:
     hid = uuid(c)
     return hid, {"arn": f"arn:aws:route53:::healthcheck/{hid}"}
 
 
-@fake("aws:route53/keySigningKey:KeySigningKey", "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec")
+@fake(t.ROUTE53_KEY_SIGNING_KEY, t.ROUTE53_DNSSEC)
 def _dnssec(c: FakeContext) -> tuple[str, dict[str, Any]]:
     zone = str(c.inputs.get("hostedZoneId", ""))
     name = c.inputs.get("name")
     return f"{zone},{name}" if name else zone, {}
 
 
-@fake("aws:route53/queryLog:QueryLog")
+@fake(t.ROUTE53_QUERY_LOG)
 def _query_log(c: FakeContext) -> tuple[str, dict[str, Any]]:
     qid = uuid(c)
     return qid, {"arn": f"arn:aws:route53:::queryloggingconfig/{qid}"}
 
 
-@fake("aws:wafv2/webAcl:WebAcl")
+@fake(t.WEB_ACL)
 def _web_acl(c: FakeContext) -> tuple[str, dict[str, Any]]:
     wid = uuid(c)
     name = c.physical_name()
@@ -84,6 +86,6 @@ def _web_acl(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:wafv2/webAclAssociation:WebAclAssociation")
+@fake(t.WEB_ACL_ASSOCIATION)
 def _web_acl_association(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return f"{c.inputs.get('webAclArn', '')},{c.inputs.get('resourceArn', '')}", {}

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.offline.fakes.context import Fake, FakeContext, registers_in, uuid
+from tap import aws_types as t
+from tap.offline.fakes.context import Fake, FakeContext, uuid
+from tap.registrar import registrar
 
 FAKES: dict[str, Fake] = {}
-fake = registers_in(FAKES)
+fake = registrar(FAKES)
 
 
-@fake("aws:secretsmanager/secret:Secret")
+@fake(t.SECRET)
 def _secret(c: FakeContext) -> tuple[str, dict[str, Any]]:
     # Secrets Manager appends six random characters to the name in the ARN.
     arn = c.arn("secretsmanager", f"secret:{c.inputs.get('name', c.name)}-{c.h(6)}")
     return arn, {"arn": arn}
 
 
-@fake("aws:iam/role:Role")
+@fake(t.IAM_ROLE)
 def _role(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name(max_len=64)
     return name, {
@@ -27,20 +29,20 @@ def _role(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:iam/rolePolicy:RolePolicy")
+@fake(t.IAM_ROLE_POLICY)
 def _role_policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return f"{c.inputs.get('role', 'role')}:{name}", {"name": name}
 
 
-@fake("aws:iam/policy:Policy")
+@fake(t.IAM_POLICY)
 def _policy(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     arn = f"arn:aws:iam::{c.account}:policy/{name}"
     return arn, {"name": name, "arn": arn, "policyId": "ANPA" + c.h(17).upper()}
 
 
-@fake("aws:iam/instanceProfile:InstanceProfile")
+@fake(t.IAM_INSTANCE_PROFILE)
 def _profile(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     return name, {
@@ -50,18 +52,18 @@ def _profile(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+@fake(t.IAM_ROLE_POLICY_ATTACHMENT)
 def _attachment(c: FakeContext) -> tuple[str, dict[str, Any]]:
     return f"{c.inputs.get('role', 'role')}-{c.h(20)}", {}
 
 
-@fake("aws:kms/key:Key")
+@fake(t.KMS_KEY)
 def _kms_key(c: FakeContext) -> tuple[str, dict[str, Any]]:
     kid = uuid(c)
     return kid, {"keyId": kid, "arn": c.arn("kms", f"key/{kid}")}
 
 
-@fake("aws:kms/alias:Alias")
+@fake(t.KMS_ALIAS)
 def _kms_alias(c: FakeContext) -> tuple[str, dict[str, Any]]:
     name = c.physical_name()
     key = c.inputs.get("targetKeyId", "")

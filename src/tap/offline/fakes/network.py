@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap.offline.fakes.context import Fake, FakeContext, digest, registers_in
+from tap import aws_types as t
+from tap.offline.fakes.context import Fake, FakeContext, digest
+from tap.registrar import registrar
 
 FAKES: dict[str, Fake] = {}
-fake = registers_in(FAKES)
+fake = registrar(FAKES)
 
 
 def ec2_style(prefix: str, arn_kind: str | None = None) -> Fake:
@@ -22,20 +24,20 @@ def ec2_style(prefix: str, arn_kind: str | None = None) -> Fake:
 
 
 for _t, _p, _k in [
-    ("aws:ec2/subnet:Subnet", "subnet", "subnet"),
-    ("aws:ec2/internetGateway:InternetGateway", "igw", "internet-gateway"),
-    ("aws:ec2/routeTable:RouteTable", "rtb", "route-table"),
-    ("aws:ec2/routeTableAssociation:RouteTableAssociation", "rtbassoc", None),
-    ("aws:ec2/securityGroup:SecurityGroup", "sg", "security-group"),
-    ("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "sg", "security-group"),
-    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sgr", "security-group-rule"),
-    ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "sgr", "security-group-rule"),
-    ("aws:ec2/flowLog:FlowLog", "fl", "vpc-flow-log"),
+    (t.SUBNET, "subnet", "subnet"),
+    (t.INTERNET_GATEWAY, "igw", "internet-gateway"),
+    (t.ROUTE_TABLE, "rtb", "route-table"),
+    (t.ROUTE_TABLE_ASSOCIATION, "rtbassoc", None),
+    (t.SECURITY_GROUP, "sg", "security-group"),
+    (t.DEFAULT_SECURITY_GROUP, "sg", "security-group"),
+    (t.INGRESS_RULE, "sgr", "security-group-rule"),
+    (t.EGRESS_RULE, "sgr", "security-group-rule"),
+    (t.FLOW_LOG, "fl", "vpc-flow-log"),
 ]:
     FAKES[_t] = ec2_style(_p, _k)
 
 
-@fake("aws:ec2/vpc:Vpc")
+@fake(t.VPC)
 def _vpc(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"vpc-0{c.h(16)}"
     return rid, {
@@ -46,7 +48,7 @@ def _vpc(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:ec2/eip:Eip")
+@fake(t.EIP)
 def _eip(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"eipalloc-0{c.h(16)}"
     n = int(c.h(4), 16)
@@ -58,7 +60,7 @@ def _eip(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:ec2/natGateway:NatGateway")
+@fake(t.NAT_GATEWAY)
 def _nat(c: FakeContext) -> tuple[str, dict[str, Any]]:
     n = int(c.h(4), 16)
     return f"nat-0{c.h(16)}", {
@@ -67,7 +69,7 @@ def _nat(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:ec2/route:Route")
+@fake(t.ROUTE)
 def _route(c: FakeContext) -> tuple[str, dict[str, Any]]:
     # The provider's id is the table plus a hash of the destination: one per (table, range).
     dest = str(c.inputs.get("destinationCidrBlock") or c.inputs.get("destinationIpv6CidrBlock") or "")
@@ -76,14 +78,14 @@ def _route(c: FakeContext) -> tuple[str, dict[str, Any]]:
     }
 
 
-@fake("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")
+@fake(t.VPC_PEERING)
 def _peering(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"pcx-0{c.h(16)}"
     # Same account and region with auto_accept: active when create returns.
     return rid, {"acceptStatus": "active", "peerOwnerId": c.account, "peerRegion": c.region}
 
 
-@fake("aws:ec2/vpcEndpoint:VpcEndpoint")
+@fake(t.VPC_ENDPOINT)
 def _vpce(c: FakeContext) -> tuple[str, dict[str, Any]]:
     rid = f"vpce-0{c.h(16)}"
     return rid, {
