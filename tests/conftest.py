@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tap.offline.config_file import load_values
 from tap.offline.plan import Plan
@@ -16,6 +17,11 @@ from tests.renders import render_once
 
 # Fixtures `moto_endpoint` and `moto_clients` for every test package.
 pytest_plugins = ["tests.moto_fixtures"]
+
+# No per-example time limit: the suite runs three workers on two cores (and CI is no faster), where
+# a 200 ms deadline failed examples that take 40 ms alone. The examples' counts stay bounded.
+settings.register_profile("tap", deadline=None)
+settings.load_profile("tap")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "Pulumi.example.yaml"
