@@ -1,28 +1,30 @@
 """The worker's moto account, handed to each test either empty or holding a seeded plan, without
-paying a full reset and reseed (~1 s) for every test.
+paying moto's full reset and a full reseed (~1 s) for every test.
 
-`holding(plan, concerns)` seeds the plan once, concern by concern (tap.emulator.deployer), noting
-which backends each concern wrote (tests/moto_server.py records every write the server routes).
-On the next call for the same plan it asks which backends anything wrote since, then:
-- none: the account is as seeded;
-- some: it takes the first concern that wrote one of them, resets the backends that concern and
-  every later one wrote (plus the written ones), and rebuilds those concerns from the ids the
-  earlier concerns got. The controller tests write Route 53, SSM, DynamoDB and CloudWatch: the
-  last four concerns (dns, alarms, state) are rebuilt, VPC, load balancer and fleets are kept;
-- the rebuild would wipe an earlier concern (say EC2 was written), the emulator was reset, or
-  another plan is asked for: a full reset and seed.
+tests/moto_server.py records the backend of every writing request the server routes. From that:
+- `empty()` resets, in place, the backends written since the account was last emptied (moto's
+  own reset re-creates every backend, twice for the ones used next);
+- `holding(plan, concerns)` seeds the plan once, concern by concern (tap.emulator.deployer),
+  noting which backends each concern wrote. On the next call for the same plan it looks at the
+  backends written since:
+  - none of the seeded ones: the account is as seeded (others written are reset);
+  - some: from the first concern that wrote one of them on, it resets what those concerns
+    wrote (plus the written ones) and rebuilds them from the ids the earlier concerns got. The
+    controller tests write SNS, Route 53, CloudWatch, SSM and DynamoDB: alerts, dns, alarms and
+    state are rebuilt; VPC, groups, load balancer and fleets are kept;
+  - the rebuild would wipe an earlier concern (EC2 was written, say), the emulator was reset
+    behind its back, or another plan is asked for: the account is emptied and seeded afresh.
 
-The backends a reset leaves alone received no write since they were seeded: they are exactly
-as seeded. This rests on moto writing a backend only from requests routed to it, which holds
-for what the kept concerns' neighbours do (Route 53, SSM, DynamoDB, CloudWatch, SNS touch no
-other backend); Auto Scaling, which starts EC2 instances, writes EC2 itself, and EC2 is in the
-first concern, so any Auto Scaling write gets a full reseed.
+A backend left alone received no write since it was seeded, so it is as seeded. This rests on
+moto writing a backend only from requests routed to it, which holds for the backends of the
+rebuilt concerns (SNS delivers to SQS, which is never kept; the others touch no other backend).
+Auto Scaling starts EC2 instances, but EC2 is written by the first concern, so any Auto Scaling
+write gets a full reseed.
 """
 
 from __future__ import annotations
 
 import copy
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,21 +73,28 @@ class EmulatorAccount:
         self.writes = writes
         self.clients = AwsClients(region="us-east-1", endpoint_url=endpoint)
         self.base: _Base | None = None
+        self.touched: set[str] = set()
+        """The backends written since the account was last emptied."""
         self.last_restore = ""
         """How the last `holding` got there: "kept", "rebuilt <concerns>" or "seeded"."""
 
     def empty(self) -> AwsClients:
-        """The account with nothing in it (moto's full reset)."""
-        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-        self.writes.take()
+        """The account with nothing in it: every backend written since it was last emptied is
+        reset in place, as moto's own reset does to every backend (the others were only read)."""
+        self._take()
+        reset_backends(self.touched)
+        self.touched = set()
         self.base = None
         return self.clients
 
+    def _take(self) -> tuple[set[str], bool]:
+        wrote, was_reset = self.writes.take()
+        self.touched |= wrote
+        return wrote, was_reset
+
     def holding(self, plan: Plan, concerns: tuple[str, ...] = CONTROLLER) -> Seeded:
         """The account holding exactly `plan`'s `concerns` as the seeder builds them."""
-        wrote, was_reset = self.writes.take()
+        wrote, was_reset = self._take()
         base = self.base
         if base is None or was_reset or base.plan is not plan or base.concerns != ordered(concerns):
             return self._seed(plan, ordered(concerns))
@@ -117,5 +126,5 @@ class EmulatorAccount:
         for i in range(first, len(base.concerns)):
             base.subs[i] = copy.deepcopy(ctx.sub)
             build(ctx, base.concerns[i])
-            base.wrote[i] = self.writes.take()[0]
+            base.wrote[i] = self._take()[0]
         base.seeded = seeded(ctx)

@@ -97,3 +97,30 @@ def test_a_write_to_a_kept_concern_or_a_reset_reseeds_everything(emulator: Emula
     urllib.request.urlopen(request, timeout=10).close()
     _stand_in(emulator)
     assert emulator.last_restore == "seeded"
+
+
+def _account(c: AwsClients) -> dict[str, Any]:
+    """What an empty account holds (moto's defaults) across the services the tests write."""
+    return {
+        "vpcs": len(c.client("ec2").describe_vpcs()["Vpcs"]),
+        "groups": len(c.client("ec2").describe_security_groups()["SecurityGroups"]),
+        "balancers": c.client("elbv2").describe_load_balancers()["LoadBalancers"],
+        "zones": c.client("route53").list_hosted_zones()["HostedZones"],
+        "buckets": c.client("s3").list_buckets()["Buckets"],
+        "tables": c.client("dynamodb").list_tables()["TableNames"],
+        "parameters": c.client("ssm").describe_parameters()["Parameters"],
+        "alarms": c.client("cloudwatch").describe_alarms()["MetricAlarms"],
+        "topics": c.client("sns").list_topics()["Topics"],
+        "queues": c.client("sqs").list_queues().get("QueueUrls", []),
+    }
+
+
+def test_emptying_after_a_seed_and_writes_leaves_what_motos_reset_leaves(emulator: EmulatorAccount) -> None:
+    request = urllib.request.Request(f"{emulator.endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=10).close()
+    by_moto = _account(emulator.clients)
+    env = _stand_in(emulator)
+    _write_what_controller_tests_write(env)
+    env.clients.client("s3").create_bucket(Bucket="left-behind")
+    assert _account(env.clients) != by_moto
+    assert _account(emulator.empty()) == by_moto
