@@ -113,8 +113,8 @@ class EmulatorAccount:
 
     def _seed(self, plan: Plan, concerns: tuple[str, ...]) -> Seeded:
         self.empty()
-        n = len(concerns)
-        base = _Base(plan, concerns, [Substitutions()] * n, [set()] * n, Seeded({}, Substitutions()))
+        nothing = [Substitutions() for _ in concerns], [set[str]() for _ in concerns]
+        base = _Base(plan, concerns, *nothing, Seeded({}, Substitutions()))
         self._build(base, 0)
         self.base = base
         self.last_restore = "seeded"
