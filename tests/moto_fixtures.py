@@ -3,20 +3,22 @@
 Registered for every test by `pytest_plugins` in tests/conftest.py.
 
 Each pytest worker gets its own server on a free port (so parallel workers and concurrent
-suites never collide); tests reset the emulator's state through `moto_clients` when they need
-a clean account.
+suites never collide). A test gets the account empty through `moto_clients`, or holding a
+seeded plan through `emulator.holding` (tests/emulator_account.py), which restores it cheaply
+from what the previous test wrote.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from tap.aws_clients import AwsClients
+from tests.emulator_account import EmulatorAccount
+from tests.moto_server import RecordingMotoServer
 
 
 def _free_port() -> int:
@@ -26,9 +28,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
+def moto_server() -> Iterator[RecordingMotoServer]:
     # Fake credentials: the emulator accepts anything, and nothing may reach real AWS.
     for key, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -38,21 +38,29 @@ def moto_endpoint() -> Iterator[str]:
     }.items():
         os.environ[key] = value
     os.environ.pop("AWS_PROFILE", None)
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = RecordingMotoServer(_free_port())
     server.start()
-    url = f"http://127.0.0.1:{port}"
     try:
-        yield url
+        yield server
     finally:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def moto_endpoint(moto_server: RecordingMotoServer) -> str:
+    host, port = moto_server.get_host_and_port()
+    return f"http://{host}:{port}"
+
+
+@pytest.fixture(scope="session")
+def emulator(moto_server: RecordingMotoServer, moto_endpoint: str) -> EmulatorAccount:
+    """The worker's account, with one client set for the session: creating boto3 clients
+    (loading service models) costs about 0.1 s each, more than most tests' calls."""
+    return EmulatorAccount(moto_endpoint, moto_server.writes)
+
+
 @pytest.fixture
-def moto_clients(moto_endpoint: str) -> AwsClients:
+def moto_clients(emulator: EmulatorAccount) -> AwsClients:
     """Clients pointed at the emulator, with its state reset: every test starts from an
     empty account."""
-    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=10):
-        pass
-    return AwsClients(region="us-east-1", endpoint_url=moto_endpoint)
+    return emulator.empty()

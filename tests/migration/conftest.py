@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tap.aws_clients import AwsClients
-from tap.emulator.seed import build_stand_in
+from tap.emulator.seed import stand_in_of
 from tap.emulator.stand_in import StandIn
 from tap.migration.clock import ManualClock
 from tap.migration.controller import Controller
@@ -23,6 +23,7 @@ from tap.offline.plan import Plan
 from tap.phases import Phase
 from tap.settings import Settings
 from tests.conftest import plan_of
+from tests.emulator_account import EmulatorAccount
 from tests.fault_proxy import FaultProxy, running
 
 # The databases after `tap db cutover` (the controller tests run on moto alone; the gate's
@@ -88,23 +89,18 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
-@pytest.fixture(scope="session")
-def shared_clients(moto_endpoint: str) -> AwsClients:
-    """One client set for the session: creating boto3 clients (loading service models) costs
-    about 0.1 s each, far more than the calls the tests make."""
-    return AwsClients(region="us-east-1", endpoint_url=moto_endpoint)
+@pytest.fixture
+def aws(moto_clients: AwsClients) -> AwsClients:
+    """The session's clients on an account emptied for this test (by `moto_clients`)."""
+    return moto_clients
 
 
 @pytest.fixture
-def aws(moto_clients: AwsClients, shared_clients: AwsClients) -> AwsClients:
-    """The shared clients, on an emulator reset for this test (by `moto_clients`)."""
-    return shared_clients
-
-
-@pytest.fixture
-def stand_in(aws: AwsClients, clock: ManualClock) -> StandIn:
-    """The plan at `blue-green`, seeded: green is up behind the ALB, all traffic on blue."""
-    return build_stand_in(aws, deployed_plan(Phase.BLUE_GREEN), clock)
+def stand_in(emulator: EmulatorAccount, clock: ManualClock) -> StandIn:
+    """The plan at `blue-green`, seeded: green is up behind the ALB, all traffic on blue.
+    Seeded once per worker and restored to that for each test (tests/emulator_account.py)."""
+    plan = deployed_plan(Phase.BLUE_GREEN)
+    return stand_in_of(emulator.clients, emulator.holding(plan), plan, clock)
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +117,7 @@ def proxied_clients(fault_proxy: FaultProxy) -> AwsClients:
 
 
 @pytest.fixture
-def faults(fault_proxy: FaultProxy, aws: AwsClients) -> Iterator[FaultProxy]:
+def faults(fault_proxy: FaultProxy) -> Iterator[FaultProxy]:
     """The proxy with no rules, for this test (and none left for the next)."""
     fault_proxy.clear()
     yield fault_proxy

@@ -44,16 +44,10 @@ def context(
     return ctx
 
 
-@pytest.fixture(scope="session")
-def shared_clients(moto_endpoint: str) -> AwsClients:
-    return AwsClients(region="us-east-1", endpoint_url=moto_endpoint)
-
-
 @pytest.fixture
-def aws(moto_clients: AwsClients, shared_clients: AwsClients) -> AwsClients:
-    """A freshly reset emulator (through `moto_clients`), reached through clients shared by the
-    session: building boto3 clients (parsing their service models) costs more than most tests."""
-    return shared_clients
+def aws(moto_clients: AwsClients) -> AwsClients:
+    """The session's clients (tests/moto_fixtures.py) on an account emptied for this test."""
+    return moto_clients
 
 
 @pytest.fixture

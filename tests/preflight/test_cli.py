@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from tap.aws_clients import AwsClients
 from tap.cli.app import app
 from tap.cli.preflight import EXIT_UNCHECKED
+from tap.emulator.registry import MOTO_AMI
 from tap.preflight.quotas import QUOTAS
 from tap.preflight.registry import CHECKS
 from tests.conftest import EXAMPLE
@@ -51,9 +52,7 @@ def account(
     doc["config"]["tap:devRouteTableIds"] = [net["route_table"]]
     doc["config"]["tap:devAppSecurityGroupId"] = net["app_sg"]
     doc["config"]["tap:devDbSecurityGroupId"] = net["db_sg"]
-    doc["config"]["tap:amiId"] = moto_clients.client("ec2").describe_images(Owners=["amazon"])["Images"][0][
-        "ImageId"
-    ]
+    doc["config"]["tap:amiId"] = MOTO_AMI  # one moto ships (listing its catalogue takes a second)
     config = tmp_path / "Pulumi.test.yaml"
     config.write_text(yaml.safe_dump(doc))
     now = datetime.now(UTC)

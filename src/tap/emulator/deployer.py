@@ -78,19 +78,34 @@ class Seeded:
     sub: Substitutions
 
 
-def deploy(clients: AwsClients, plan: Plan, concerns: Iterable[str] = EVERYTHING) -> Seeded:
-    """Create `plan` (the concerns asked for, in dependency order) behind `clients`."""
-    ctx = SeedContext(clients, plan)
+def ordered(concerns: Iterable[str]) -> tuple[str, ...]:
+    """`concerns` in the order they are built (CONCERNS order); an unknown name is an error."""
     wanted = set(concerns)
     unknown = wanted - set(CONCERNS)
     if unknown:
         raise ValueError(f"unknown seeder concerns {sorted(unknown)}; known: {list(CONCERNS)}")
-    for concern in (c for c in CONCERNS if c in wanted):
-        for key in CONCERNS[concern]:
-            if key in STEPS:
-                STEPS[key](ctx)
-                continue
-            for resource in ctx.of(key):
-                BUILDERS[key](ctx, resource)
-    flat = flatten(plan.outputs)
+    return tuple(c for c in CONCERNS if c in wanted)
+
+
+def build(ctx: SeedContext, concern: str) -> None:
+    """Create one concern's resources behind `ctx`, recording moto's ids in `ctx.sub`."""
+    for key in CONCERNS[concern]:
+        if key in STEPS:
+            STEPS[key](ctx)
+            continue
+        for resource in ctx.of(key):
+            BUILDERS[key](ctx, resource)
+
+
+def seeded(ctx: SeedContext) -> Seeded:
+    """The plan's flat outputs with the ids `ctx` has recorded so far."""
+    flat = flatten(ctx.plan.outputs)
     return Seeded({k: ctx.sub.text(v) for k, v in flat.items()}, ctx.sub)
+
+
+def deploy(clients: AwsClients, plan: Plan, concerns: Iterable[str] = EVERYTHING) -> Seeded:
+    """Create `plan` (the concerns asked for, in dependency order) behind `clients`."""
+    ctx = SeedContext(clients, plan)
+    for concern in ordered(concerns):
+        build(ctx, concern)
+    return seeded(ctx)

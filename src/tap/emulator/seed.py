@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from tap.aws_clients import AwsClients
 from tap.emulator.builders.operations import create_state_table
-from tap.emulator.deployer import CONTROLLER, deploy
+from tap.emulator.deployer import CONTROLLER, Seeded, deploy
 from tap.emulator.stand_in import StandIn
 from tap.migration.clock import ManualClock
 from tap.offline.plan import Plan
 
-__all__ = ["at_minutes", "build_stand_in", "create_state_table"]
+__all__ = ["at_minutes", "build_stand_in", "create_state_table", "stand_in_of"]
 
 if TYPE_CHECKING:
     pass
@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 
 def build_stand_in(clients: AwsClients, plan: Plan, clock: ManualClock) -> StandIn:
     """`plan` (an offline render at the deployed phase) built for the controller."""
-    seeded = deploy(clients, plan, CONTROLLER)
+    return stand_in_of(clients, deploy(clients, plan, CONTROLLER), plan, clock)
+
+
+def stand_in_of(clients: AwsClients, seeded: Seeded, plan: Plan, clock: ManualClock) -> StandIn:
+    """The stand-in over `plan` as already seeded (at least the CONTROLLER concerns)."""
     env = StandIn(clients, seeded.outputs, plan.settings, clock)
     dev_id = seeded.outputs["dev_record_set_identifier"]
     sets = env.route53.list_resource_record_sets(HostedZoneId=seeded.outputs["hosted_zone_id"])
