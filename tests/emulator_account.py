@@ -30,7 +30,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict
 
-from tap.aws_clients import AwsClients
+from tap.aws_clients import AwsClients, new_session
 from tap.emulator.deployer import CONTROLLER, Seeded, build, ordered, seeded
 from tap.emulator.registry import SeedContext
 from tap.emulator.substitutions import Substitutions
@@ -128,3 +128,11 @@ class EmulatorAccount:
             build(ctx, base.concerns[i])
             base.wrote[i] = self._take()[0]
         base.seeded = seeded(ctx)
+
+
+def sqs_client(clients: AwsClients) -> Any:
+    """SQS is no service tap calls (AwsClients hands out only those): a plain client to the
+    same emulator, for tests that subscribe a queue to a topic."""
+    return new_session(None).client(
+        "sqs", region_name=clients.region, endpoint_url=clients.endpoint_url, config=clients.config()
+    )

@@ -12,7 +12,7 @@ from tap.emulator.seed import stand_in_of
 from tap.emulator.stand_in import StandIn
 from tap.migration.clock import ManualClock
 from tap.phases import Phase
-from tests.emulator_account import EmulatorAccount
+from tests.emulator_account import EmulatorAccount, sqs_client
 from tests.migration.conftest import deployed_plan
 
 PLAN = Phase.BLUE_GREEN
@@ -42,7 +42,7 @@ def _observed(env: StandIn) -> dict[str, Any]:
         "metrics": len(metrics),
         "topics": sorted(t["TopicArn"] for t in topics),
         "subscriptions": c.client("sns").list_subscriptions()["Subscriptions"],
-        "queues": c.client("sqs").list_queues().get("QueueUrls", []),
+        "queues": sqs_client(c).list_queues().get("QueueUrls", []),
         "groups": len(c.client("ec2").describe_security_groups()["SecurityGroups"]),
     }
 
@@ -53,8 +53,8 @@ def _write_what_controller_tests_write(env: StandIn) -> None:
     env.feed_metrics(5)
     table = env.outputs["migration_state_table_name"]
     env.clients.client("dynamodb").put_item(TableName=table, Item={"pk": {"S": "x"}, "sk": {"S": "y"}})
-    queue = env.clients.client("sqs").create_queue(QueueName="left-behind")["QueueUrl"]
-    arn = env.clients.client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+    queue = sqs_client(env.clients).create_queue(QueueName="left-behind")["QueueUrl"]
+    arn = sqs_client(env.clients).get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
     env.clients.client("sns").subscribe(
         TopicArn=env.outputs["alarm_topic_arn"], Protocol="sqs", Endpoint=arn["Attributes"]["QueueArn"]
     )
@@ -76,7 +76,7 @@ def test_after_the_controllers_writes_the_next_test_finds_a_fresh_seed(emulator:
 def test_no_seeded_backend_written_keeps_the_account_as_it_is(emulator: EmulatorAccount) -> None:
     first = _stand_in(emulator)
     before = _observed(first)
-    first.clients.client("sqs").create_queue(QueueName="left-behind")  # no concern seeds SQS
+    sqs_client(first.clients).create_queue(QueueName="left-behind")  # no concern seeds SQS
     again = _stand_in(emulator)
     assert emulator.last_restore == "kept"
     assert again.outputs == first.outputs
@@ -111,7 +111,7 @@ def _account(c: AwsClients) -> dict[str, Any]:
         "parameters": c.client("ssm").describe_parameters()["Parameters"],
         "alarms": c.client("cloudwatch").describe_alarms()["MetricAlarms"],
         "topics": c.client("sns").list_topics()["Topics"],
-        "queues": c.client("sqs").list_queues().get("QueueUrls", []),
+        "queues": sqs_client(c).list_queues().get("QueueUrls", []),
     }
 
 

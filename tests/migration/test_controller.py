@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from tap.aws_clients import new_session
 from tap.emulator.stand_in import StandIn
 from tap.migration.errors import ApplyFailed, GateFailed, LockHeld, Paused, RolledBack
 from tap.migration.records import Outcome
 from tap.migration.wiring import ApplierName
 from tap.phase_plan import plan_for
 from tap.phases import Phase
+from tests.emulator_account import sqs_client
 from tests.migration.conftest import SimulatedCrash, make_controller
 
 pytestmark = pytest.mark.moto
@@ -104,11 +104,7 @@ def test_r15_1_failed_analyses_up_to_the_limit_roll_back(stand_in: StandIn) -> N
 
 
 def test_r15_3_lifecycle_events_reach_the_alarm_topic(stand_in: StandIn) -> None:
-    # SQS is no service tap calls (AwsClients hands out only those): a plain client to the emulator.
-    clients = stand_in.clients
-    sqs = new_session(None).client(
-        "sqs", region_name=clients.region, endpoint_url=clients.endpoint_url, config=clients.config()
-    )
+    sqs = sqs_client(stand_in.clients)
     queue = sqs.create_queue(QueueName="oncall")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     stand_in.clients.client("sns").subscribe(
