@@ -1,4 +1,4 @@
-"""The README's layout section names every package under src/tap and every top-level folder,
+"""The README's layout section names every package and module under src/tap and every top-level folder,
 so a new maintainer finds each concern where the README says it lives."""
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ def test_readme_layout_names_every_package_of_src_tap() -> None:
     assert "migration" in packages  # the walk found the packages at all
     layout = layout_section()
     assert [p for p in packages if f"src/tap/{p}/" not in layout] == []
+
+
+def test_readme_layout_names_every_module_of_src_tap() -> None:
+    modules = sorted(p.name for p in (ROOT / "src" / "tap").glob("*.py") if p.name != "__init__.py")
+    assert "phases.py" in modules
+    layout = layout_section()
+    assert [m for m in modules if f"src/tap/{m}" not in layout] == []
 
 
 def test_readme_layout_names_every_top_level_folder() -> None:
