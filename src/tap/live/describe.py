@@ -15,6 +15,7 @@ from tap.live.services import ServiceState, read_services
 
 if TYPE_CHECKING:
     from types_boto3_autoscaling.type_defs import AutoScalingGroupTypeDef
+    from types_boto3_ec2.client import EC2Client
     from types_boto3_ec2.type_defs import (
         FilterTypeDef,
         NatGatewayTypeDef,
@@ -70,6 +71,16 @@ def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
     if not vpcs:
         raise LiveReadError(f"VPC {vpc_id} (output vpc_id) does not exist in {clients.region}")
     d = Described(vpc=vpcs[0])
+    _network(ec2, vpc_id, d)
+    _load_balancer(clients, outputs, d)
+    _fleets(clients, ec2, outputs, d)
+    _database(clients, outputs, d)
+    d.services = read_services(clients, outputs)
+    d.dev = describe_dev(ec2, outputs)
+    return d
+
+
+def _network(ec2: EC2Client, vpc_id: str, d: Described) -> None:
     in_vpc = _vpc_filter(vpc_id)
     # Each paginator is typed by its operation; chain joins the pages' lists.
     subnets = ec2.get_paginator("describe_subnets").paginate(Filters=in_vpc)
@@ -85,44 +96,51 @@ def _describe(clients: AwsClients, outputs: FlatOutputs) -> Described:
     groups = ec2.get_paginator("describe_security_groups").paginate(Filters=in_vpc)
     d.security_groups = list(chain.from_iterable(p["SecurityGroups"] for p in groups))
 
+
+def _load_balancer(clients: AwsClients, outputs: FlatOutputs, d: Described) -> None:
     alb_arn = outputs.optional("alb_arn")
-    if alb_arn:
-        elb = clients.client("elbv2")
-        lbs = elb.describe_load_balancers(LoadBalancerArns=[alb_arn]).get("LoadBalancers", [])
-        d.load_balancer = lbs[0] if lbs else None
-        if d.load_balancer:
-            attrs = elb.describe_load_balancer_attributes(LoadBalancerArn=alb_arn).get("Attributes", [])
-            d.lb_attributes = {a["Key"]: a.get("Value", "") for a in attrs}
-            d.listeners = elb.describe_listeners(LoadBalancerArn=alb_arn).get("Listeners", [])
+    if not alb_arn:
+        return
+    elb = clients.client("elbv2")
+    lbs = elb.describe_load_balancers(LoadBalancerArns=[alb_arn]).get("LoadBalancers", [])
+    d.load_balancer = lbs[0] if lbs else None
+    if d.load_balancer:
+        attrs = elb.describe_load_balancer_attributes(LoadBalancerArn=alb_arn).get("Attributes", [])
+        d.lb_attributes = {a["Key"]: a.get("Value", "") for a in attrs}
+        d.listeners = elb.describe_listeners(LoadBalancerArn=alb_arn).get("Listeners", [])
 
+
+def _fleets(clients: AwsClients, ec2: EC2Client, outputs: FlatOutputs, d: Described) -> None:
+    """The fleets and, for each, the launch template version it launches."""
     names = [n for n in (outputs.optional("blue_asg_name"), outputs.optional("green_asg_name")) if n]
-    if names:
-        asg = clients.client("autoscaling")
-        d.auto_scaling_groups = asg.describe_auto_scaling_groups(AutoScalingGroupNames=names).get(
-            "AutoScalingGroups", []
+    if not names:
+        return
+    asg = clients.client("autoscaling")
+    d.auto_scaling_groups = asg.describe_auto_scaling_groups(AutoScalingGroupNames=names).get(
+        "AutoScalingGroups", []
+    )
+    for group in d.auto_scaling_groups:
+        spec = group.get("LaunchTemplate") or (
+            (group.get("MixedInstancesPolicy") or {})
+            .get("LaunchTemplate", {})
+            .get("LaunchTemplateSpecification", {})
         )
-        for group in d.auto_scaling_groups:
-            spec = group.get("LaunchTemplate") or (
-                (group.get("MixedInstancesPolicy") or {})
-                .get("LaunchTemplate", {})
-                .get("LaunchTemplateSpecification", {})
-            )
-            lt_id = spec.get("LaunchTemplateId")
-            if not lt_id:
-                continue
-            version = str(spec.get("Version") or "$Default")
-            versions = ec2.describe_launch_template_versions(LaunchTemplateId=lt_id, Versions=[version]).get(
-                "LaunchTemplateVersions", []
-            )
-            if versions:
-                d.launch_templates[lt_id] = versions[0].get("LaunchTemplateData", {})
+        lt_id = spec.get("LaunchTemplateId")
+        if not lt_id:
+            continue
+        version = str(spec.get("Version") or "$Default")
+        versions = ec2.describe_launch_template_versions(LaunchTemplateId=lt_id, Versions=[version]).get(
+            "LaunchTemplateVersions", []
+        )
+        if versions:
+            d.launch_templates[lt_id] = versions[0].get("LaunchTemplateData", {})
 
+
+def _database(clients: AwsClients, outputs: FlatOutputs, d: Described) -> None:
     db_id = outputs.optional("db_instance_identifier")
-    if db_id:
-        rds = clients.client("rds")
-        found = rds.describe_db_instances(DBInstanceIdentifier=db_id).get("DBInstances", [])
-        d.db_instance = found[0] if found else None
-        d.db_parameter_groups = describe_parameter_groups(rds, d.db_instance) if d.db_instance else []
-    d.services = read_services(clients, outputs)
-    d.dev = describe_dev(ec2, outputs)
-    return d
+    if not db_id:
+        return
+    rds = clients.client("rds")
+    found = rds.describe_db_instances(DBInstanceIdentifier=db_id).get("DBInstances", [])
+    d.db_instance = found[0] if found else None
+    d.db_parameter_groups = describe_parameter_groups(rds, d.db_instance) if d.db_instance else []
