@@ -20,16 +20,21 @@ IGNORE_DB_PARAMETER = "replicate-ignore-db"
 FENCE_SCHEMA = "mysql"
 
 
-def ignored_schemas(value: object) -> tuple[str, ...]:
-    """The schemas a `replicate-ignore-db` value (comma-separated, as RDS and
-    `Replicate_Ignore_DB` print it) names, in its order. Compared exactly: with `lower_case_table_names=0`
-    (production's, checked equal to dev's) schema names are case-sensitive, so `MySQL` does not
-    filter `mysql`."""
+def schema_list(value: object) -> tuple[str, ...]:
+    """The schemas a filter value (`replicate-ignore-db`, `replicate-do-db`: comma-separated, as
+    RDS and `SHOW REPLICA STATUS` print them) names, in its order. Compared exactly: with
+    `lower_case_table_names=0` (production's, checked equal to dev's) schema names are
+    case-sensitive, so `MySQL` does not filter `mysql`."""
     if not isinstance(value, str):
         return ()
     return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
 
 
-def keeps_fences_local(value: object) -> bool:
-    """Does a replica with this `replicate-ignore-db` value drop tap's fence statements?"""
-    return FENCE_SCHEMA in ignored_schemas(value)
+def keeps_fences_local(ignore_db: object, do_db: object = "") -> bool:
+    """Does a replica with these `replicate-ignore-db` and `replicate-do-db` values drop tap's
+    fence statements? MySQL and MariaDB evaluate the ignore list only when no do list is set; with
+    one, a statement is applied exactly when its default database is on the do list."""
+    listed = schema_list(do_db)
+    if listed:
+        return FENCE_SCHEMA not in listed
+    return FENCE_SCHEMA in schema_list(ignore_db)

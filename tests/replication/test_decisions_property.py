@@ -9,8 +9,9 @@ Invariants (issue 10, item 5):
    (and at least the recorded fence position);
 4. never unlock one side while the other replicates from it without the fence filter
    (`replicate-ignore-db=mysql`): the simulated replica then applies the unlock, as MySQL does,
-   and invariant 1 catches the second writer. The adversary drops either side's filter at any
-   moment (a parameter group edited during the switch); the gate saw the target's at the start.
+   and invariant 1 catches the second writer. The adversary removes or restores either side's
+   filter at any moment (a parameter group edited during the switch); the gate saw the target's
+   at the start.
 """
 
 from __future__ import annotations
@@ -95,10 +96,10 @@ class Sim:
             self.failure = "prod restarted: a failover"
         elif kind == 8 and self.src_sessions:
             self.src_sessions -= 1
-        elif kind == 9 and amount == 2:
-            self.tgt_filters = False
-        elif kind == 9 and amount == 3:
-            self.src_filters = False
+        elif kind == 9 and amount in (2, 3):
+            self.tgt_filters = amount == 3  # the target's filter removed, or put back
+        elif kind == 9 and amount in (4, 5):
+            self.src_filters = amount == 5
 
     # -- what the driver does (record written unless it crashes first) ---------------------------
     def act(self, a: Act, crash: bool) -> None:

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ParameterGroup:
+    """A group as the rules judge it: its name and the parameters set on it. The instance's
+    ParameterApplyStatus is not read: the parameters judged (TLS, general log, the fence filter)
+    are dynamic, in force once set."""
+
     name: str
-    apply_status: str
-    """RDS's ParameterApplyStatus for the instance: `pending-reboot` means a static value is
-    set in the group but not yet in force."""
     parameters: tuple[ParameterOutputTypeDef, ...] = field(default_factory=tuple)
 
 
@@ -34,5 +35,5 @@ def describe_parameter_groups(rds: RDSClient, db_instance: DBInstanceTypeDef) ->
         name = group["DBParameterGroupName"]
         pages = rds.get_paginator("describe_db_parameters").paginate(DBParameterGroupName=name, Source="user")
         params = tuple(p for page in pages for p in page.get("Parameters", []))
-        found.append(ParameterGroup(name, str(group.get("ParameterApplyStatus", "")), params))
+        found.append(ParameterGroup(name, params))
     return found

@@ -15,7 +15,7 @@ import dataclasses
 import ipaddress
 
 from tap import aws_types as t
-from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER, ignored_schemas
+from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER, schema_list
 from tap.network.model import is_internet_cidr
 from tap.policies.rules import Report, Resource, ResourceRule, Stack, resource_rule, stack_rule
 from tap.props import UNKNOWN, flag
@@ -91,7 +91,7 @@ def replication_ignores_mysql(r: Resource, report: Report) -> None:
     for v in values:
         if v is UNKNOWN:
             continue
-        if FENCE_SCHEMA not in ignored_schemas(str(v)):
+        if FENCE_SCHEMA not in schema_list(str(v)):
             report(
                 f"{r.label} sets {IGNORE_DB_PARAMETER}={v!r}; "
                 f"it must include {FENCE_SCHEMA!r} (fence statements)"

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tap import aws_types as t
-from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER, ignored_schemas, keeps_fences_local
+from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER, keeps_fences_local, schema_list
 from tap.naming import Namer
 from tap.offline.plan import PlannedResource
 from tap.preflight.context import PreflightContext
@@ -193,7 +193,7 @@ def judge_ignore_db(group: str, value: str | None) -> CheckResult:
     # JSON, not the CLI's shorthand: a value listing several schemas has commas of its own.
     change = {
         "ParameterName": IGNORE_DB_PARAMETER,
-        "ParameterValue": ",".join([*ignored_schemas(value), FENCE_SCHEMA]),
+        "ParameterValue": ",".join([*schema_list(value), FENCE_SCHEMA]),
         "ApplyMethod": "immediate",
     }
     fix = (

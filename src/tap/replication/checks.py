@@ -90,10 +90,13 @@ def fence_filter_gate(source: Server, target: Server) -> GateResult:
     if status is None:
         return _fail("fence-filter", f"{target.endpoint.name} does not replicate from {source.endpoint}")
     if not status.keeps_fences_local:
-        shown = ",".join(status.ignored_schemas) or "nothing"
+        if status.only_schemas:  # a do list: the ignore list is not evaluated at all
+            shown = f"applies only {','.join(status.only_schemas)}, which includes {FENCE_SCHEMA!r}"
+        else:
+            shown = f"ignores {','.join(status.ignored_schemas) or 'nothing'}, not {FENCE_SCHEMA!r}"
         return _fail(
             "fence-filter",
-            f"{target.endpoint.name}'s replication ignores {shown}, not {FENCE_SCHEMA!r}: "
+            f"{target.endpoint.name}'s replication {shown}: "
             f"a revert's unlock of {source.endpoint.name} would unlock it too; "
             f"set {IGNORE_DB_PARAMETER}={FENCE_SCHEMA} in its parameter group (dynamic)",
             ignored=list(status.ignored_schemas),

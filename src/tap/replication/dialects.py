@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from tap.fence_filter import FENCE_SCHEMA, ignored_schemas
+from tap.fence_filter import keeps_fences_local, schema_list
 from tap.replication.position import Position
 
 
@@ -173,11 +173,13 @@ class ReplicaStatus:
     last_error: str
     ignored_schemas: tuple[str, ...] = ()
     """`Replicate_Ignore_DB`: the schemas this replica's running filter drops."""
+    only_schemas: tuple[str, ...] = ()
+    """`Replicate_Do_DB`: when set, the only schemas it applies (the ignore list is then unused)."""
 
     @property
     def keeps_fences_local(self) -> bool:
         """Drops tap's fence statements (issued in the `mysql` schema) instead of applying them."""
-        return FENCE_SCHEMA in self.ignored_schemas
+        return keeps_fences_local(",".join(self.ignored_schemas), ",".join(self.only_schemas))
 
     @property
     def running(self) -> bool:
@@ -219,5 +221,6 @@ def normalize_replica_status(row: Mapping[str, Any] | None) -> ReplicaStatus | N
         last_error=str(_col(row, "Last_SQL_Error") or "")
         if sql_errno
         else str(_col(row, "Last_IO_Error") or ""),
-        ignored_schemas=ignored_schemas(_col(row, "Replicate_Ignore_DB")),
+        ignored_schemas=schema_list(_col(row, "Replicate_Ignore_DB")),
+        only_schemas=schema_list(_col(row, "Replicate_Do_DB")),
     )
