@@ -2,9 +2,9 @@
 what a parameter group says (issue 10): without `replicate-ignore-db=mysql` a replica applies
 the other side's unlock, and two servers would take payments.
 
-On the real MariaDB pair: prod without the filter is refused before anything changes; dev
-losing it before the reverse direction starts makes the cutover revert before prod is unlocked,
-under a write load, with every acknowledged payment on dev."""
+On the real MariaDB pair: prod or dev without the filter is refused before anything changes;
+dev losing it during the switch makes the cutover revert before prod is unlocked, under a write
+load, with every acknowledged payment on dev."""
 
 from __future__ import annotations
 
@@ -71,14 +71,29 @@ def test_prod_replicating_without_the_filter_is_refused_and_nothing_changes(filt
     assert status(world.ctx).problems == ()
 
 
-def test_dev_without_the_filter_reverts_the_cutover_before_prod_is_unlocked(filters_restored: World) -> None:
+def test_dev_without_the_filter_is_refused_before_it_is_fenced(filters_restored: World) -> None:
+    """Dev is no replica yet: its own filters (the ones the way back will run with) are read."""
     world = filters_restored
-    _set_filter(world.dev, "")  # dev is not a replica yet: it becomes one at the reverse step
+    _set_filter(world.dev, "")
+    with pytest.raises(SwitchRefused, match=r"way-back-filter: dev would apply prod's unlock"):
+        cutover(world.ctx)
+    assert not locked(world.dev) and locked(world.prod)
+    assert world.ctx.writer.target() == world.dev.host
+
+
+def test_dev_losing_the_filter_during_the_switch_reverts_before_prod_is_unlocked(
+    filters_restored: World,
+) -> None:
+    """The filter removed after the gates (a parameter group edited mid-run): the reverse
+    replication shows it, and the switch reverts instead of unlocking prod."""
+    world = filters_restored
     said: list[str] = []
     prod_unlocked_at: list[str] = []
 
     def say(line: str) -> None:
         said.append(line)
+        if "fence-source" in line:
+            _set_filter(world.dev, "")  # dev is not a replica yet: it becomes one at the reverse step
         if not locked(world.prod):
             prod_unlocked_at.append(line)
 

@@ -4,10 +4,18 @@ a statement whose default database is on `replicate-do-db` when that list is set
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tap.fence_filter import keeps_fences_local, schema_list
-from tap.replication.dialects import normalize_replica_status
+from tap.replication.dialects import (
+    DialectName,
+    LocalDialect,
+    RdsDialect,
+    Statement,
+    normalize_replica_status,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,3 +54,36 @@ def test_the_replica_status_reads_both_lists_whatever_the_server_calls_its_colum
     assert status is not None and status.only_schemas == ("payments",) and status.keeps_fences_local
     status = normalize_replica_status({**row, "Replicate_Do_DB": "mysql"})
     assert status is not None and not status.keeps_fences_local
+
+
+class _Answers:
+    """A server that answers the two reads RDS's dialect makes, as MySQL 8.0 would."""
+
+    def __init__(self, performance_schema: int, filters: list[tuple[str, str]]) -> None:
+        self.performance_schema, self.filters = performance_schema, filters
+        self.asked: list[str] = []
+
+    def rows(self, stmt: Statement | str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        sql = stmt if isinstance(stmt, str) else stmt.sql
+        self.asked.append(sql)
+        if "@@global.performance_schema" in sql:
+            return [{"enabled": self.performance_schema}]
+        assert "performance_schema.replication_applier_global_filters" in sql
+        return [{"name": n, "rule": r} for n, r in self.filters]
+
+
+def test_rds_reads_the_global_filters_from_performance_schema_and_none_when_it_is_off() -> None:
+    rds = RdsDialect(DialectName.RDS_80)
+    assert rds.global_filters(_Answers(1, [("REPLICATE_IGNORE_DB", "mysql")])) == ("mysql", "")
+    assert rds.global_filters(_Answers(1, [])) == ("", "")  # on, and nothing set: no filter
+    off = _Answers(0, [])
+    assert rds.global_filters(off) is None  # its tables are empty then: unknown, not "no filter"
+    assert len(off.asked) == 1
+
+
+def test_mariadb_reads_its_filter_variables() -> None:
+    class Variables:
+        def rows(self, stmt: Statement | str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+            return [{"ignore_db": "mysql", "do_db": None}]
+
+    assert LocalDialect().global_filters(Variables()) == ("mysql", "")

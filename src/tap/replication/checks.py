@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER
+from tap.fence_filter import FENCE_SCHEMA, IGNORE_DB_PARAMETER, keeps_fences_local
 from tap.migration.clock import Clock
 from tap.migration.gates import GateResult, Verdict
 from tap.replication.adapter import Server
@@ -104,6 +104,30 @@ def fence_filter_gate(source: Server, target: Server) -> GateResult:
     return _ok("fence-filter", f"{target.endpoint.name} ignores {FENCE_SCHEMA!r}: fences stay on their side")
 
 
+def way_back_filter_gate(source: Server, target: Server) -> GateResult:
+    """The source's own filters: once the target is unlocked the source replicates from it (the
+    way back), and a source that applied the target's unlock would take writes too. The switch
+    would see it only after fencing the source and revert; read it before anything changes."""
+    filters = source.dialect.global_filters(source)
+    if filters is None:
+        return _ok(
+            "way-back-filter",
+            f"{source.endpoint.name}'s filters are not readable here (performance_schema off): the "
+            "preflight check reads its parameter group, and the switch reverts before "
+            f"{target.endpoint.name} is unlocked if its reverse replication lacks the filter",
+        )
+    if not keeps_fences_local(*filters):
+        return _fail(
+            "way-back-filter",
+            f"{source.endpoint.name} would apply {target.endpoint.name}'s unlock once it replicates "
+            f"from it ({IGNORE_DB_PARAMETER}={filters[0]!r}, replicate-do-db={filters[1]!r}); set "
+            f"{IGNORE_DB_PARAMETER}={FENCE_SCHEMA} in its parameter group (dynamic)",
+        )
+    return _ok(
+        "way-back-filter", f"{source.endpoint.name} ignores {FENCE_SCHEMA!r}: the way back keeps fences"
+    )
+
+
 def quiet_gate(source: ServerState) -> GateResult:
     if source.long_transactions:
         return _fail("quiet", f"long transaction(s) on {source.name}: {list(source.long_transactions)}")
@@ -179,6 +203,7 @@ def run_gates(
         lambda: roles_gate(s_state, t_state, writer, source.endpoint.host),
         lambda: replication_gate(source, target, settings, clock),
         lambda: fence_filter_gate(source, target),
+        lambda: way_back_filter_gate(source, target),
         lambda: quiet_gate(s_state),
         lambda: schema_gate(source, target, settings.schemas),
         lambda: checksum_gate(source, target, settings, clock),

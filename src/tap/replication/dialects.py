@@ -63,7 +63,16 @@ class SourceSpec:
         )
 
 
+class Rows(Protocol):
+    def rows(self, stmt: Statement | str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]: ...
+
+
 class Dialect(Protocol):
+    def global_filters(self, server: Rows) -> tuple[str, str] | None:
+        """The server's own replication filters (`replicate-ignore-db`, `replicate-do-db`),
+        those any replication it starts will run with; None when it cannot say."""
+        ...
+
     name: DialectName
 
     def set_source(self, spec: SourceSpec) -> Statement: ...
@@ -99,6 +108,23 @@ class RdsDialect:
 
     def stop_replica(self) -> Statement:
         return Statement("CALL mysql.rds_stop_replication")
+
+    def global_filters(self, server: Rows) -> tuple[str, str] | None:
+        """MySQL has no variable for them: performance_schema lists the global filters (from
+        the parameter group). With performance_schema off its tables are empty, which would
+        read as "no filter": then None, not a refusal."""
+        enabled = server.rows("SELECT @@global.performance_schema AS enabled")
+        if not enabled or not int(enabled[0]["enabled"] or 0):
+            return None
+        rules = {
+            str(r["name"]): str(r["rule"] or "")
+            for r in server.rows(
+                "SELECT FILTER_NAME AS name, FILTER_RULE AS rule "
+                "FROM performance_schema.replication_applier_global_filters "
+                "WHERE FILTER_NAME IN ('REPLICATE_IGNORE_DB', 'REPLICATE_DO_DB')"
+            )
+        }
+        return rules.get("REPLICATE_IGNORE_DB", ""), rules.get("REPLICATE_DO_DB", "")
 
     def reset_replica(self) -> Statement:
         return Statement(f"CALL mysql.rds_reset_external_{self._noun}")
@@ -138,6 +164,13 @@ class LocalDialect:
 
     def stop_replica(self) -> Statement:
         return Statement("STOP SLAVE")
+
+    def global_filters(self, server: Rows) -> tuple[str, str] | None:
+        """MariaDB keeps them in variables (settable while no replica thread runs)."""
+        row = server.rows(
+            "SELECT @@global.replicate_ignore_db AS ignore_db, @@global.replicate_do_db AS do_db"
+        )
+        return (str(row[0]["ignore_db"] or ""), str(row[0]["do_db"] or "")) if row else None
 
     def reset_replica(self) -> Statement:
         return Statement("RESET SLAVE ALL")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from tap.migration.gates import GateResult, Verdict
-from tap.replication.checks import fence_filter_gate, run_gates
+from tap.replication.checks import fence_filter_gate, run_gates, way_back_filter_gate
 from tap.replication.context import DbContext
 from tap.replication.decisions import NONE, RUNNING, STOPPED, Act, Decision, Side, Step, View, decide
 from tap.replication.errors import NeedsOperator, ReplicationError, SwitchRefused, SwitchReverted
@@ -278,9 +278,9 @@ def _quick_gate(sw: Switch) -> GateResult:
         )
     if binlog_position(sw.source) is None:
         return GateResult("replication", Verdict.FAIL, f"{sw.source.endpoint.name} writes no binlog")
-    fence_filter = fence_filter_gate(sw.source, sw.target)
-    if not fence_filter.passed:
-        return fence_filter
+    for filters in (fence_filter_gate(sw.source, sw.target), way_back_filter_gate(sw.source, sw.target)):
+        if not filters.passed:
+            return filters
     return GateResult("replication", Verdict.PASS, "reverse replication running, fences stay on their side")
 
 
