@@ -34,6 +34,7 @@ from tap.emulator.seed import create_state_table
 from tap.replication.config import SwitchSettings
 from tap.replication.context import DbContext
 from tests.moto_fixtures import _free_port
+from tests.replication.load import WriteLoad
 from tests.replication.servers import DEV_HOST, INSTALL_HINT, LocalServer, binaries, start_pair, stop_all
 from tests.replication.world import context, create_account, create_aws, reset_topology
 
@@ -132,6 +133,13 @@ class World:
 
     def fresh_context(self, settings: SwitchSettings = FAST, owner: str = "test") -> DbContext:
         return context(self.clients, self.outputs, settings, owner)
+
+    def write_load(self) -> WriteLoad:
+        """Payments written through the writer name (not started)."""
+        zone = self.outputs["writer_zone_id"].rsplit("/", 1)[-1]
+        return WriteLoad(
+            self.clients.client("route53"), zone, self.outputs["writer_record_fqdn"], self.dev.port
+        )
 
 
 @pytest.fixture

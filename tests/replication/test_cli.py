@@ -16,7 +16,7 @@ import pytest
 from tap.replication.journal import Journal
 from tests.replication.conftest import World
 from tests.replication.helpers import delay_replica, keys, locked, wait_until
-from tests.replication.load import WriteLoad, resolve
+from tests.replication.load import resolve
 
 # One worker holds the MariaDB pair: these tests share it (`--dist loadgroup`).
 pytestmark = pytest.mark.xdist_group("mariadb")
@@ -60,7 +60,7 @@ def test_kill_9_mid_cutover_then_rerun_finishes_with_one_writer_and_nothing_lost
     delay_replica(world.prod, 1)  # the catch-up wait takes ~1 s: a window to kill the process in
     zone = world.outputs["writer_zone_id"].rsplit("/", 1)[-1]
     r53 = world.clients.client("route53")
-    load = WriteLoad(r53, zone, world.outputs["writer_record_fqdn"], world.dev.port).start()
+    load = world.write_load().start()
     env, outputs = _env(world), _outputs(world, tmp_path)
     journal = Journal(world.ctx.store)
     try:

@@ -16,7 +16,7 @@ from tap.replication.seed import seed
 from tap.replication.sync import sync
 from tests.replication.conftest import FAST, World
 from tests.replication.helpers import caught_up, keys, locked, replica_row, sql, wait_until
-from tests.replication.load import Heartbeat, WriteLoad, WriterSampler, resolve
+from tests.replication.load import Heartbeat, WriterSampler, resolve
 
 # One worker holds the MariaDB pair: these tests share it (`--dist loadgroup`).
 pytestmark = pytest.mark.xdist_group("mariadb")
@@ -27,7 +27,7 @@ def test_cutover_under_load_moves_every_acknowledged_payment_once_and_never_two_
     r53 = world.clients.client("route53")
     hb = Heartbeat([world.dev.root(), world.prod.root()]).start()
     sampler = WriterSampler((world.dev.host, world.prod.host), world.dev.port).start()
-    load = WriteLoad(r53, zone, world.outputs["writer_record_fqdn"], world.dev.port).start()
+    load = world.write_load().start()
     load.wait_for(100)
     report = cutover(world.ctx)
     n = len(load.acked)
@@ -42,7 +42,7 @@ def test_cutover_under_load_moves_every_acknowledged_payment_once_and_never_two_
     assert all(c == 1 for c in on_prod.values())
     assert sampler.samples > 10 and not sampler.both
     # and back: fallback returns the writer to dev with nothing lost
-    load2 = WriteLoad(r53, zone, world.outputs["writer_record_fqdn"], world.dev.port).start()
+    load2 = world.write_load().start()
     load2.wait_for(100)
     back = fallback(world.ctx)
     load2.wait_for(len(load2.acked) + 50)

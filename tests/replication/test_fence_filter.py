@@ -17,7 +17,6 @@ from tap.replication.errors import SwitchRefused, SwitchReverted
 from tap.replication.status import status
 from tests.replication.conftest import World
 from tests.replication.helpers import keys, locked, replica_row, sql, wait_until
-from tests.replication.load import WriteLoad
 from tests.replication.servers import LocalServer
 
 pytestmark = pytest.mark.xdist_group("mariadb")
@@ -42,12 +41,6 @@ def filters_restored(world: World) -> Iterator[World]:
     for server in (world.dev, world.prod):
         _set_filter(server, "mysql")
 
-
-def _load(world: World) -> WriteLoad:
-    zone = world.outputs["writer_zone_id"].rsplit("/", 1)[-1]
-    return WriteLoad(
-        world.clients.client("route53"), zone, world.outputs["writer_record_fqdn"], world.dev.port
-    )
 
 
 def test_prod_replicating_without_the_filter_is_refused_and_nothing_changes(filters_restored: World) -> None:
@@ -99,7 +92,7 @@ def test_dev_losing_the_filter_during_the_switch_reverts_before_prod_is_unlocked
 
     ctx = world.fresh_context()
     ctx.progress = say
-    load = _load(world).start()
+    load = world.write_load().start()
     try:
         load.wait_for(30)
         with pytest.raises(SwitchReverted, match="does not ignore the `mysql` schema"):

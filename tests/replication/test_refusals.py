@@ -18,17 +18,10 @@ from tap.replication.ops import set_locked
 from tap.replication.sync import sync
 from tests.replication.conftest import FAST, World
 from tests.replication.helpers import caught_up, delay_replica, keys, locked, replica_row, sql, wait_until
-from tests.replication.load import WriteLoad
 
 # One worker holds the MariaDB pair: these tests share it (`--dist loadgroup`).
 pytestmark = pytest.mark.xdist_group("mariadb")
 
-
-def _load(world: World) -> WriteLoad:
-    zone = world.outputs["writer_zone_id"].rsplit("/", 1)[-1]
-    return WriteLoad(
-        world.clients.client("route53"), zone, world.outputs["writer_record_fqdn"], world.dev.port
-    )
 
 
 def _writer_is_dev_only(world: World) -> None:
@@ -38,7 +31,7 @@ def _writer_is_dev_only(world: World) -> None:
 
 def test_lag_above_the_limit_refuses_and_changes_nothing(world: World) -> None:
     delay_replica(world.prod, 3)
-    load = _load(world).start()
+    load = world.write_load().start()
     try:
         wait_until(
             lambda: int(replica_row(world.prod).get("Seconds_Behind_Master") or 0) > 1, 10, "lag > 1 s"
@@ -89,7 +82,7 @@ def test_a_timeout_before_the_flip_unlocks_dev_and_loses_nothing(world: World) -
     ctx = world.fresh_context(
         FAST.__class__(**{**FAST.__dict__, "timeout_seconds": 0.6, "max_lag_seconds": 10})
     )
-    load = _load(world).start()
+    load = world.write_load().start()
     try:
         load.wait_for(50)
         with pytest.raises(

@@ -61,14 +61,21 @@ def dev_parameters(ctx: PreflightContext, group: str) -> dict[str, Mapping[str, 
     return ctx.memo(f"parameters:{group}", read)
 
 
-def binlog_format(ctx: PreflightContext) -> CheckResult:
-    try:
-        group, apply_status = dev_group(ctx)
-    except DevMissing as exc:
-        return missing(ctx, exc)
+def dev_value(ctx: PreflightContext, name: str) -> tuple[str, str, str | None]:
+    """(group, apply status, value of `name`) for dev; a default group sets nothing (None).
+    Raises DevMissing."""
+    group, apply_status = dev_group(ctx)
     value = None
     if not group.startswith("default."):
-        value = dev_parameters(ctx, group).get("binlog_format", {}).get("ParameterValue")
+        value = dev_parameters(ctx, group).get(name, {}).get("ParameterValue")
+    return group, apply_status, value
+
+
+def binlog_format(ctx: PreflightContext) -> CheckResult:
+    try:
+        group, apply_status, value = dev_value(ctx, "binlog_format")
+    except DevMissing as exc:
+        return missing(ctx, exc)
     return judge_binlog(require_dev(ctx)["DBInstanceIdentifier"], group, apply_status, value)
 
 
@@ -170,12 +177,9 @@ def replication_parameters(ctx: PreflightContext) -> CheckResult:
 
 def ignores_mysql_schema(ctx: PreflightContext) -> CheckResult:
     try:
-        group, _ = dev_group(ctx)
+        group, _, value = dev_value(ctx, IGNORE_DB_PARAMETER)
     except DevMissing as exc:
         return missing(ctx, exc)
-    value = None
-    if not group.startswith("default."):
-        value = dev_parameters(ctx, group).get(IGNORE_DB_PARAMETER, {}).get("ParameterValue")
     return judge_ignore_db(group, value)
 
 
